@@ -1,0 +1,107 @@
+// One schema for everything configurable: environment variables plus an optional dockbot.yaml.
+// An invalid value stops start-up with the key and what is allowed; secrets are never echoed.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DEFAULT_DOCKER_HOST } from './docker/host.js';
+
+const identity = z
+  .string()
+  .regex(/^(slack|slack-group|discord|discord-role):[A-Za-z0-9]+$/, 'an identity like "slack:U01ABC", "slack-group:S01", "discord:1234" or "discord-role:5678"');
+const grants = z.object({ admin: z.array(identity).default([]), operator: z.array(identity).default([]) }).strict();
+
+const fileSchema = z
+  .object({
+    roles: grants.default({}),
+    /** Grants that hold in one channel only, keyed "<platform>:<channel id>". */
+    channels: z.record(z.string().regex(/^(slack|discord):[A-Za-z0-9]+$/, 'a channel like "slack:C01" or "discord:1234"'), grants.partial()).default({}),
+    knowledge: z.object({ dirs: z.array(z.string()).default([]) }).strict().default({}),
+    confirm: z.object({ ttlSeconds: z.number().int().min(10).max(3600).default(120) }).strict().default({}),
+    dataDir: z.string().optional(),
+  })
+  .strict();
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const url = z.string().url('a URL such as http://127.0.0.1:8080/api/');
+
+const envSchema = z.object({
+  DOCKBOT_CONFIG: z.string().optional(),
+  DOCKER_HOST: z.string().min(1).default(DEFAULT_DOCKER_HOST),
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'a bot token starting with xoxb-').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'an app-level token starting with xapp-').optional(),
+  SLACK_API_URL: url.optional(),
+  DISCORD_TOKEN: z.string().min(1).optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'the numeric application id').optional(),
+  DISCORD_API_URL: url.optional(),
+  PORT: z.coerce.number().int('an integer').min(1).max(65535).default(3000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DOCKBOT_DATA_DIR: z.string().optional(),
+});
+
+export type FileConfig = z.infer<typeof fileSchema>;
+
+export interface Config {
+  dockerHost: string;
+  slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string };
+  discord: { token?: string; applicationId?: string; apiUrl?: string };
+  port: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  roles: FileConfig['roles'] & { channels: FileConfig['channels'] };
+  knowledgeDirs: string[];
+  confirmTtlMs: number;
+  /** Where the audit log and other state live. */
+  dataDir: string;
+  /** The YAML file that was read, if any. */
+  file: string | null;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function describe(issues: z.ZodIssue[], where: string): string {
+  return issues
+    .map((i) => {
+      const key = i.path.join('.') || '(top level)';
+      const detail = i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : i.message;
+      return `${where} ${key}: ${detail}`;
+    })
+    .join('\n');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const envResult = envSchema.safeParse(env);
+  if (!envResult.success) throw new ConfigError(describe(envResult.error.issues, 'environment variable'));
+  const e = envResult.data;
+
+  const explicit = e.DOCKBOT_CONFIG !== undefined;
+  const file = resolve(cwd, e.DOCKBOT_CONFIG ?? 'dockbot.yaml');
+  let raw: unknown = {};
+  if (existsSync(file)) {
+    try {
+      raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
+    } catch (err) {
+      throw new ConfigError(`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+    }
+  } else if (explicit) {
+    throw new ConfigError(`DOCKBOT_CONFIG names ${file}, which does not exist`);
+  }
+  const fileResult = fileSchema.safeParse(raw);
+  if (!fileResult.success) throw new ConfigError(describe(fileResult.error.issues, `${file}:`));
+  const f = fileResult.data;
+
+  return {
+    dockerHost: e.DOCKER_HOST,
+    slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL },
+    discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL },
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    roles: { ...f.roles, channels: f.channels },
+    knowledgeDirs: f.knowledge.dirs.map((d) => resolve(cwd, d)),
+    confirmTtlMs: f.confirm.ttlSeconds * 1000,
+    dataDir: resolve(cwd, e.DOCKBOT_DATA_DIR ?? f.dataDir ?? '.dockbot'),
+    file: existsSync(file) ? file : null,
+  };
+}

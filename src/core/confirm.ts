@@ -1,0 +1,70 @@
+// Pending confirmations: one token per previewed change; only the requester or an admin may
+// confirm; a token works once and expires.
+import { randomBytes } from 'node:crypto';
+import type { ChatRequest, Requester } from './command.js';
+import { UserError } from './errors.js';
+
+export interface PendingConfirmation {
+  token: string;
+  request: ChatRequest;
+  commandName: string;
+  expiresAt: number;
+  state: 'pending' | 'confirmed' | 'cancelled';
+}
+
+export const CONFIRM_PREFIX = 'confirm:';
+export const CANCEL_PREFIX = 'cancel:';
+
+export class ConfirmationStore {
+  private readonly pending = new Map<string, PendingConfirmation>();
+
+  constructor(
+    readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  create(request: ChatRequest, commandName: string): PendingConfirmation {
+    this.sweep();
+    const entry: PendingConfirmation = {
+      token: randomBytes(12).toString('base64url'),
+      request,
+      commandName,
+      expiresAt: this.now() + this.ttlMs,
+      state: 'pending',
+    };
+    this.pending.set(entry.token, entry);
+    return entry;
+  }
+
+  /** Settle a token; throws `confirmation_invalid` saying why when it cannot be used. */
+  settle(token: string, by: Requester, byIsAdmin: boolean, decision: 'confirmed' | 'cancelled'): PendingConfirmation {
+    const entry = this.pending.get(token);
+    if (!entry) {
+      throw new UserError('confirmation_invalid', 'this confirmation is unknown or has expired; nothing was changed', {
+        hint: 'run the command again to get a fresh preview',
+      });
+    }
+    if (entry.state !== 'pending') {
+      throw new UserError('confirmation_invalid', `this request was already ${entry.state}; nothing more was changed`);
+    }
+    if (this.now() > entry.expiresAt) {
+      this.pending.delete(token);
+      throw new UserError('confirmation_invalid', 'this confirmation expired; nothing was changed', {
+        hint: 'run the command again to get a fresh preview',
+      });
+    }
+    const owner = entry.request.requester;
+    const isOwner = owner.platform === by.platform && owner.userId === by.userId;
+    if (!isOwner && !byIsAdmin) {
+      throw new UserError('forbidden', `only ${owner.displayName ?? owner.userId} or an admin can answer this confirmation`);
+    }
+    entry.state = decision;
+    return entry;
+  }
+
+  private sweep(): void {
+    // Settled entries stay until expiry so a second press can say "already confirmed".
+    const t = this.now();
+    for (const [token, e] of this.pending) if (t > e.expiresAt) this.pending.delete(token);
+  }
+}

@@ -1,0 +1,258 @@
+// The one path every request takes: lookup -> parse -> policy -> confirmation -> run -> audit.
+// Errors become replies here and nowhere else.
+import { closest, distance } from 'fastest-levenshtein';
+import type { Logger } from 'pino';
+import { DRY_RUN, HELP, parseCommandArgs, tokenize } from './args.js';
+import type { AuditSink } from './audit.js';
+import { redactCommandLine } from './audit.js';
+import type { ChatRequest, Command, CommandContext, Requester, Result } from './command.js';
+import { CANCEL_PREFIX, CONFIRM_PREFIX, type ConfirmationStore } from './confirm.js';
+import { isUserError, UserError, type ErrorInfo } from './errors.js';
+import { atLeast, roleNeeded, type RolePolicy } from './policy.js';
+import { ProgressChannel, type ProgressSink } from './progress.js';
+import { context, reply, text, type Reply } from './reply.js';
+import { commandHelp } from './help.js';
+import type { Services } from '../services.js';
+
+export interface Outcome {
+  requestId: string;
+  /** The command's canonical name, or null when none was recognised. */
+  command: string | null;
+  ok: boolean;
+  data: unknown;
+  reply: Reply;
+  error?: ErrorInfo;
+}
+
+export interface DispatcherDeps {
+  commands: readonly Command[];
+  services: Services;
+  log: Logger;
+  roles: RolePolicy;
+  audit: AuditSink;
+  confirmations: ConfirmationStore;
+  /** Turns library errors (e.g. the Engine's) into user errors; undefined when it does not know them. */
+  mapError(err: unknown): UserError | undefined;
+  /** Minimum interval between live edits of one message. */
+  progressIntervalMs?: number;
+}
+
+export interface HandleOptions {
+  onProgress?: ProgressSink;
+}
+
+/** `/docker ps`, `docker ps` and `ps` are the same request. */
+const PREFIX = /^\/?docker(\s+|$)/i;
+
+export class Dispatcher {
+  private readonly byName = new Map<string, Command>();
+
+  constructor(private readonly deps: DispatcherDeps) {
+    for (const c of deps.commands) {
+      for (const name of [c.name, ...(c.aliases ?? [])]) {
+        if (this.byName.has(name)) throw new Error(`two commands are named "${name}"`);
+        this.byName.set(name, c);
+      }
+    }
+  }
+
+  get commands(): readonly Command[] {
+    return this.deps.commands;
+  }
+
+  /** Longest name first: `image rm` before `image`. */
+  resolve(tokens: readonly string[]): { command: Command; rest: string[] } | undefined {
+    for (const width of [2, 1]) {
+      if (tokens.length < width) continue;
+      const command = this.byName.get(tokens.slice(0, width).join(' ').toLowerCase());
+      if (command) return { command, rest: tokens.slice(width) };
+    }
+    return undefined;
+  }
+
+  async handle(request: ChatRequest, options: HandleOptions = {}): Promise<Outcome> {
+    const started = performance.now();
+    const log = this.deps.log.child({ requestId: request.id, platform: request.requester.platform, user: request.requester.userId });
+    let command: Command | undefined;
+    let tokens: string[] = [];
+    let outcome: Outcome;
+    try {
+      tokens = tokenize(request.text.trim().replace(PREFIX, ''));
+      if (tokens.length === 0) tokens = ['help'];
+      const found = this.resolve(tokens);
+      if (!found) throw this.unknownCommand(tokens);
+      command = found.command;
+      const result = await this.execute(command, found.rest, request, log, options);
+      outcome = { requestId: request.id, command: command.name, ok: result.ok, data: result.data, reply: result.reply };
+    } catch (err) {
+      outcome = this.failure(err, request, command, log);
+    }
+    const durationMs = performance.now() - started;
+    log.debug({ command: outcome.command, ok: outcome.ok, durationMs }, 'handled');
+    await this.audit(request, tokens, outcome, durationMs, log);
+    return outcome;
+  }
+
+  /** A pressed button: `confirm:<token>` or `cancel:<token>`. */
+  async act(actionId: string, by: Requester, options: HandleOptions = {}): Promise<Outcome> {
+    const decision = actionId.startsWith(CONFIRM_PREFIX) ? 'confirmed' : actionId.startsWith(CANCEL_PREFIX) ? 'cancelled' : undefined;
+    const requestId = `act-${Date.now().toString(36)}`;
+    const log = this.deps.log.child({ requestId, platform: by.platform, user: by.userId });
+    try {
+      if (!decision) throw new UserError('usage', `unknown action "${actionId}"`);
+      const token = actionId.slice(actionId.indexOf(':') + 1);
+      const isAdmin = this.deps.roles.roleOf(by) === 'admin';
+      const entry = this.deps.confirmations.settle(token, by, isAdmin, decision);
+      if (decision === 'cancelled') {
+        const done: Outcome = {
+          requestId,
+          command: entry.commandName,
+          ok: true,
+          data: { cancelled: true },
+          reply: reply([text(`Cancelled \`${entry.request.text}\`; nothing was changed.`)], { tone: 'info' }),
+        };
+        await this.audit({ ...entry.request, id: requestId, requester: by }, tokenize(entry.request.text), { ...done, error: { code: 'confirmation_invalid', message: 'cancelled' } }, 0, log);
+        return done;
+      }
+      return await this.handle({ ...entry.request, id: `${entry.request.id}-c`, confirmed: true }, options);
+    } catch (err) {
+      return this.failure(err, { id: requestId, text: actionId, requester: by }, undefined, log);
+    }
+  }
+
+  private async execute(command: Command, rest: string[], request: ChatRequest, log: Logger, options: HandleOptions): Promise<Result> {
+    const flags = [...command.options, ...(command.mutating ? [DRY_RUN] : []), HELP];
+    const spec = { ...command, options: flags };
+    if (rest.includes('--help') && !rest.slice(0, rest.indexOf('--help')).includes('--')) {
+      return { ok: true, data: { help: command.name }, reply: commandHelp(command) };
+    }
+    const args = parseCommandArgs(rest, spec);
+
+    const role = this.deps.roles.roleOf(request.requester);
+    const access = command.accessFor?.(args) ?? command.access;
+    const needed = roleNeeded(access);
+    if (!atLeast(role, needed)) {
+      throw new UserError('forbidden', `\`${command.name}\` needs the ${needed} role; you are a ${role}`, {
+        hint: `an admin can grant it under roles.${needed} in dockbot.yaml`,
+      });
+    }
+
+    const progress = new ProgressChannel(
+      options.onProgress ?? (() => undefined),
+      this.deps.progressIntervalMs ?? 1000,
+      (err) => log.warn({ err }, 'progress update failed'),
+    );
+    const ctx: CommandContext = {
+      args,
+      request,
+      role,
+      dryRun: args.bool('dry-run'),
+      services: this.deps.services,
+      log: log.child({ command: command.name }),
+      progress: (update) => progress.push(update),
+      commands: this.deps.commands,
+    };
+
+    try {
+      const confirm = command.confirm;
+      const preconfirmed = request.confirmed || (confirm?.confirmFlag !== undefined && args.bool(confirm.confirmFlag));
+      if (confirm && !ctx.dryRun && !preconfirmed) {
+        const preview = await confirm.preview(ctx);
+        if (!preview.empty) throw this.confirmationRequired(command, request, preview.reply, preview.data);
+      }
+      return await command.run(ctx);
+    } finally {
+      await progress.close();
+    }
+  }
+
+  private confirmationRequired(command: Command, request: ChatRequest, preview: Reply, data: unknown): UserError {
+    const pending = this.deps.confirmations.create(request, command.name);
+    const minutes = Math.round(this.deps.confirmations.ttlMs / 60000);
+    return new UserError('confirmation_required', `\`${command.name}\` changes things: confirm to go ahead`, {
+      hint: `only the requester or an admin can confirm; expires in ${minutes} min (in a terminal: add --yes)`,
+      data: {
+        preview: data,
+        confirm: { token: pending.token, expiresAt: new Date(pending.expiresAt).toISOString() },
+        reply: {
+          ...preview,
+          blocks: [
+            ...preview.blocks,
+            {
+              type: 'actions',
+              actions: [
+                { id: `${CONFIRM_PREFIX}${pending.token}`, label: 'Confirm', style: 'danger' },
+                { id: `${CANCEL_PREFIX}${pending.token}`, label: 'Cancel' },
+              ],
+            },
+          ],
+        } satisfies Reply,
+      },
+    });
+  }
+
+  private unknownCommand(tokens: string[]): UserError {
+    const typed = tokens[0] ?? '';
+    const names = [...this.byName.keys()];
+    const twoWords = tokens.slice(0, 2).join(' ');
+    const guess = [closest(twoWords, names), closest(typed, names)].find(
+      (n) => distance(n, twoWords) <= 2 || distance(n, typed) <= 2 || n.startsWith(typed),
+    );
+    return new UserError('usage', `unknown command: ${typed}`, {
+      hint: guess ? `did you mean \`${guess}\`? (\`help\` lists all commands)` : '`help` lists all commands',
+    });
+  }
+
+  private failure(err: unknown, request: ChatRequest, command: Command | undefined, log: Logger): Outcome {
+    const userError = isUserError(err) ? err : this.deps.mapError(err);
+    if (userError) {
+      const info = userError.info();
+      const data = userError.data as { reply?: Reply } | undefined;
+      // A confirmation carries its own preview reply; other errors get the standard error card.
+      const shown = data?.reply ?? errorReply(info);
+      const { reply: _omit, ...rest } = (data ?? {}) as Record<string, unknown>;
+      return {
+        requestId: request.id,
+        command: command?.name ?? null,
+        ok: false,
+        data: data === undefined ? null : rest,
+        reply: shown,
+        error: info,
+      };
+    }
+    log.error({ err, command: command?.name }, 'command failed');
+    const info: ErrorInfo = {
+      code: 'internal',
+      message: `something went wrong on our side (request ${request.id})`,
+      hint: 'the details are in the bot log under this request id',
+    };
+    return { requestId: request.id, command: command?.name ?? null, ok: false, data: null, reply: errorReply(info), error: info };
+  }
+
+  private async audit(request: ChatRequest, tokens: readonly string[], outcome: Outcome, durationMs: number, log: Logger): Promise<void> {
+    try {
+      await this.deps.audit.record({
+        time: new Date().toISOString(),
+        requestId: request.id,
+        platform: request.requester.platform,
+        user: request.requester.displayName ? `${request.requester.userId} (${request.requester.displayName})` : request.requester.userId,
+        channel: request.requester.channelId ?? null,
+        engine: this.deps.services.docker.address,
+        command: outcome.command,
+        line: redactCommandLine(tokens),
+        outcome: outcome.ok ? 'ok' : (outcome.error?.code ?? 'error'),
+        durationMs: Math.round(durationMs * 10) / 10,
+      });
+    } catch (err) {
+      // The answer still goes out; a lost audit row is loud in the log.
+      log.error({ err }, 'audit record failed');
+    }
+  }
+}
+
+export function errorReply(info: ErrorInfo): Reply {
+  return reply([text(info.message), ...(info.hint ? [context(`hint: ${info.hint}`)] : [])], {
+    title: `Error (${info.code})`,
+    tone: 'error',
+  });
+}

@@ -1,0 +1,44 @@
+// Errors a user can cause carry a stable code and a hint; everything else is a bug and
+// reaches the user only as a short message with the request id.
+
+export type ErrorCode =
+  | 'usage'
+  | 'invalid_reference'
+  | 'invalid_argument'
+  | 'not_found'
+  | 'forbidden'
+  | 'confirmation_required'
+  | 'confirmation_invalid'
+  | 'engine_unreachable'
+  | 'engine_error'
+  | 'conflict'
+  | 'timeout'
+  | 'no_space'
+  | 'internal';
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+}
+
+export class UserError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  /** Extra machine-readable detail for `data` (e.g. the preview of a confirmation). */
+  readonly data: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { hint?: string; data?: unknown; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'UserError';
+    this.code = code;
+    this.hint = options.hint;
+    this.data = options.data;
+  }
+
+  info(): ErrorInfo {
+    return this.hint ? { code: this.code, message: this.message, hint: this.hint } : { code: this.code, message: this.message };
+  }
+}
+
+export const isUserError = (err: unknown): err is UserError => err instanceof UserError;

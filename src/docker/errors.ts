@@ -1,0 +1,65 @@
+// The Engine's failures, as errors a user can act on. No raw Engine JSON reaches a reply.
+import { UserError } from '../core/errors.js';
+
+interface EngineError {
+  statusCode?: number;
+  json?: { message?: string } | string | null;
+  reason?: string;
+  code?: string;
+  message?: string;
+}
+
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOENT: 'no socket there',
+  EACCES: 'permission denied',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENOTFOUND: 'unknown host',
+  EPIPE: 'connection closed',
+};
+
+export function engineMessage(err: EngineError): string {
+  if (err.json && typeof err.json === 'object' && err.json.message) return err.json.message;
+  if (typeof err.json === 'string' && err.json.trim()) return err.json.trim();
+  return (err.message ?? '').replace(/^\(HTTP code \d+\)\s*[a-z ]*-\s*/i, '').trim() || err.reason || 'the engine refused the request';
+}
+
+/** Maps dockerode/Engine errors; undefined for anything else (a bug, reported as internal). */
+export function mapEngineError(err: unknown, address: string): UserError | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as EngineError;
+  if (e.code && UNREACHABLE[e.code]) {
+    return new UserError('engine_unreachable', `cannot reach the Docker engine at ${address} (${UNREACHABLE[e.code]})`, {
+      hint:
+        e.code === 'EACCES'
+          ? 'the bot user may not use that socket: add it to the docker group or point DOCKER_HOST at a socket proxy'
+          : 'is dockerd running there? Set DOCKER_HOST (or engines in dockbot.yaml) to the engine to use',
+    });
+  }
+  if (typeof e.statusCode !== 'number') return undefined;
+  const message = engineMessage(e);
+  if (/no space left on device/i.test(message)) {
+    return new UserError('no_space', 'the engine ran out of disk space', {
+      hint: 'see `system df`, then `container prune` and `image prune` to reclaim space',
+    });
+  }
+  switch (e.statusCode) {
+    case 404:
+      return new UserError('not_found', lowerFirst(message), { hint: 'check the name or id with `ps -a` or `images`' });
+    case 409:
+      return new UserError('conflict', lowerFirst(message));
+    case 400:
+      return new UserError('invalid_argument', lowerFirst(message));
+    case 401:
+    case 403:
+      return new UserError('forbidden', `the engine refused: ${lowerFirst(message)}`);
+    default:
+      return new UserError('engine_error', `the engine failed: ${lowerFirst(message)}`, {
+        hint: 'try again; `info` shows the engine state',
+      });
+  }
+}
+
+const lowerFirst = (s: string): string => (/^[A-Z][a-z]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);

@@ -1,0 +1,37 @@
+// The contract between the FAQ commands and the retrieval behind them.
+
+export interface Citation {
+  /** Notes file, relative to its knowledge directory. */
+  file: string;
+  /** Heading path joined with " › ", e.g. "Docker 基本概念 › 镜像". */
+  heading: string;
+}
+
+export interface Answer {
+  answered: boolean;
+  answer: string | null;
+  source: Citation | null;
+  /** 0..1, calibrated on the question sets; below the threshold the bot declines. */
+  confidence: number;
+  /** Topics it does know (up to three), offered when it declines. */
+  suggestions: string[];
+}
+
+export interface Topic {
+  heading: string;
+  file: string;
+}
+
+export interface ReloadReport {
+  files: number;
+  sections: number;
+  /** Files that could not be read or parsed; the rest stay loaded. */
+  problems: Array<{ file: string; message: string }>;
+}
+
+export interface KnowledgeBase {
+  ask(question: string): Answer;
+  explain(term: string): Answer;
+  topics(): Topic[];
+  reload(): Promise<ReloadReport>;
+}

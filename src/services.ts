@@ -1,0 +1,11 @@
+// What commands reach through `ctx.services`: the engine, the knowledge base, the stores.
+import type { DockerHost } from './docker/host.js';
+import type { KnowledgeBase } from './knowledge/base.js';
+import type { Config } from './config.js';
+
+export interface Services {
+  config: Config;
+  docker: DockerHost;
+  /** Loaded on first use so Docker-only commands start fast. */
+  knowledge(): Promise<KnowledgeBase>;
+}

@@ -4,6 +4,7 @@ import { ask } from './ask.js';
 import { explain } from './explain.js';
 import { faqReload } from './faq-reload.js';
 import { help } from './help.js';
+import { ps } from './ps.js';
 import { topics } from './topics.js';
 
-export const commands: readonly Command[] = [help, ask, explain, topics, faqReload] as Command[];
+export const commands: readonly Command[] = [help, ps, ask, explain, topics, faqReload];

@@ -82,13 +82,15 @@ export interface Preview<D = unknown> {
   empty?: boolean;
 }
 
-export interface Command<D = unknown> {
+export interface Command {
   /** One or two words: `ps`, `image rm`. */
   name: string;
   aliases?: readonly string[];
   summary: string;
   options: readonly OptionSpec[];
   positionals?: readonly PositionalSpec[];
+  /** Everything after the name is one free-text argument (questions: "what's an image?"). */
+  freeText?: boolean;
   /** Flags after the first positional belong to it (docker run IMAGE CMD --flag). */
   stopAtFirstPositional?: boolean;
   access: Access;
@@ -101,7 +103,7 @@ export interface Command<D = unknown> {
   confirm?: { preview(ctx: CommandContext): Promise<Preview>; confirmFlag?: string };
   /** Raise the required access for some argument combinations (e.g. `image prune -a`). */
   accessFor?(args: ParsedArgs): Access;
-  run(ctx: CommandContext): Promise<Result<D>>;
+  run(ctx: CommandContext): Promise<Result>;
 }
 
-export const defineCommand = <D>(command: Command<D>): Command<D> => command;
+export const defineCommand = (command: Command): Command => command;

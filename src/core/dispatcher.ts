@@ -2,7 +2,7 @@
 // Errors become replies here and nowhere else.
 import { closest, distance } from 'fastest-levenshtein';
 import type { Logger } from 'pino';
-import { DRY_RUN, HELP, parseCommandArgs, tokenize } from './args.js';
+import { DRY_RUN, HELP, ParsedArgs, parseCommandArgs, tokenize } from './args.js';
 import type { AuditSink } from './audit.js';
 import { redactCommandLine } from './audit.js';
 import type { ChatRequest, Command, CommandContext, Requester, Result } from './command.js';
@@ -60,12 +60,13 @@ export class Dispatcher {
     return this.deps.commands;
   }
 
-  /** Longest name first: `image rm` before `image`. */
-  resolve(tokens: readonly string[]): { command: Command; rest: string[] } | undefined {
+  /** Longest name first: `image rm` before `image`. Returns the text after the name. */
+  resolve(line: string): { command: Command; rest: string } | undefined {
+    const words = line.split(/\s+/, 3);
     for (const width of [2, 1]) {
-      if (tokens.length < width) continue;
-      const command = this.byName.get(tokens.slice(0, width).join(' ').toLowerCase());
-      if (command) return { command, rest: tokens.slice(width) };
+      if (words.length < width) continue;
+      const command = this.byName.get(words.slice(0, width).join(' ').toLowerCase());
+      if (command) return { command, rest: line.replace(width === 2 ? /^\S+\s+\S+/ : /^\S+/, '').trim() };
     }
     return undefined;
   }
@@ -77,19 +78,19 @@ export class Dispatcher {
     let tokens: string[] = [];
     let outcome: Outcome;
     try {
-      tokens = tokenize(request.text.trim().replace(PREFIX, ''));
-      if (tokens.length === 0) tokens = ['help'];
-      const found = this.resolve(tokens);
-      if (!found) throw this.unknownCommand(tokens);
+      const line = request.text.trim().replace(PREFIX, '').trim() || 'help';
+      const found = this.resolve(line);
+      if (!found) throw this.unknownCommand(line.split(/\s+/));
       command = found.command;
-      const result = await this.execute(command, found.rest, request, log, options);
+      tokens = command.freeText ? (found.rest ? [found.rest] : []) : tokenize(found.rest);
+      const result = await this.execute(command, tokens, request, log, options);
       outcome = { requestId: request.id, command: command.name, ok: result.ok, data: result.data, reply: result.reply };
     } catch (err) {
       outcome = this.failure(err, request, command, log);
     }
     const durationMs = performance.now() - started;
     log.debug({ command: outcome.command, ok: outcome.ok, durationMs }, 'handled');
-    await this.audit(request, tokens, outcome, durationMs, log);
+    await this.audit(request, [...(command ? command.name.split(' ') : []), ...tokens], outcome, durationMs, log);
     return outcome;
   }
 
@@ -123,10 +124,11 @@ export class Dispatcher {
   private async execute(command: Command, rest: string[], request: ChatRequest, log: Logger, options: HandleOptions): Promise<Result> {
     const flags = [...command.options, ...(command.mutating ? [DRY_RUN] : []), HELP];
     const spec = { ...command, options: flags };
-    if (rest.includes('--help') && !rest.slice(0, rest.indexOf('--help')).includes('--')) {
+    const helpAt = command.freeText ? -1 : rest.indexOf('--help');
+    if (helpAt >= 0 && !rest.slice(0, helpAt).includes('--')) {
       return { ok: true, data: { help: command.name }, reply: commandHelp(command) };
     }
-    const args = parseCommandArgs(rest, spec);
+    const args = command.freeText ? new ParsedArgs({}, rest) : parseCommandArgs(rest, spec);
 
     const role = this.deps.roles.roleOf(request.requester);
     const access = command.accessFor?.(args) ?? command.access;

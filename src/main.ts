@@ -1,0 +1,47 @@
+// Wiring only: config -> docker host -> knowledge -> dispatcher. Adapters are started by the CLI.
+import type { Logger } from 'pino';
+import { commands } from '../commands/index.js';
+import { LogAuditSink, type AuditSink } from './core/audit.js';
+import { ConfirmationStore } from './core/confirm.js';
+import { Dispatcher } from './core/dispatcher.js';
+import { RolePolicy } from './core/policy.js';
+import type { Config } from './config.js';
+import { mapEngineError } from './docker/errors.js';
+import { DockerHost } from './docker/host.js';
+import type { KnowledgeBase } from './knowledge/base.js';
+import { bundledKnowledgeDir } from './paths.js';
+import type { Services } from './services.js';
+
+export interface App {
+  dispatcher: Dispatcher;
+  services: Services;
+}
+
+export interface AppOptions {
+  /** Watch the notes for edits (long-running processes; not one-shot commands). */
+  watchKnowledge?: boolean;
+  audit?: AuditSink;
+}
+
+export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
+  const docker = new DockerHost(config.dockerHost);
+  let knowledge: Promise<KnowledgeBase> | undefined;
+  const services: Services = {
+    config,
+    docker,
+    knowledge: () =>
+      (knowledge ??= import('./knowledge/index.js').then((m) =>
+        m.openKnowledgeBase({ dirs: [bundledKnowledgeDir, ...config.knowledgeDirs], log: log.child({ part: 'knowledge' }), watch: options.watchKnowledge ?? false }),
+      )),
+  };
+  const dispatcher = new Dispatcher({
+    commands,
+    services,
+    log,
+    roles: new RolePolicy(config.roles),
+    audit: options.audit ?? new LogAuditSink(log.child({ part: 'audit' })),
+    confirmations: new ConfirmationStore(config.confirmTtlMs),
+    mapError: (err) => mapEngineError(err, docker.address),
+  });
+  return { dispatcher, services };
+}

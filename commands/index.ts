@@ -4,7 +4,28 @@ import { ask } from './ask.js';
 import { explain } from './explain.js';
 import { faqReload } from './faq-reload.js';
 import { help } from './help.js';
+import { images } from './images.js';
+import { info } from './info.js';
+import { inspect } from './inspect.js';
+import { logs } from './logs.js';
 import { ps } from './ps.js';
+import { systemDf } from './system-df.js';
 import { topics } from './topics.js';
+import { version } from './version.js';
 
-export const commands: readonly Command[] = [help, ps, ask, explain, topics, faqReload];
+export const commands: readonly Command[] = [
+  help,
+  // Docker, read-only
+  ps,
+  images,
+  logs,
+  inspect,
+  version,
+  info,
+  systemDf,
+  // FAQ
+  ask,
+  explain,
+  topics,
+  faqReload,
+];

@@ -1,0 +1,50 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ProgressChannel } from '../../../src/core/progress.js';
+import { reply, text } from '../../../src/core/reply.js';
+
+describe('ProgressChannel', () => {
+  it('sends at most one update per interval, the latest state winning', async () => {
+    vi.useFakeTimers();
+    try {
+      const sent: string[] = [];
+      const channel = new ProgressChannel((r) => void sent.push((r.blocks[0] as { text: string }).text), 1000, undefined, () => Date.now());
+      for (let i = 0; i < 50; i++) {
+        channel.push(reply([text(`step ${i}`)]));
+        await vi.advanceTimersByTimeAsync(100); // 5 s of updates at 10 per second
+      }
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(sent.length).toBeLessThanOrEqual(6);
+      expect(sent.length).toBeGreaterThanOrEqual(4);
+      expect(sent.at(-1)).toBe('step 49');
+      await channel.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+  it('never runs two sink calls at once and drops what is queued on close', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const channel = new ProgressChannel(async () => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      await new Promise((r) => setTimeout(r, 30));
+      active--;
+    }, 0);
+    for (let i = 0; i < 5; i++) {
+      channel.push(reply([text(String(i))]));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await channel.close();
+    channel.push(reply([text('late')]));
+    expect(maxActive).toBe(1);
+    expect(channel.sent).toBeGreaterThan(0);
+  });
+  it('reports a failing sink instead of hiding it', async () => {
+    const errors: unknown[] = [];
+    const channel = new ProgressChannel(() => Promise.reject(new Error('rate limited')), 0, (e) => errors.push(e));
+    channel.push(reply([text('x')]));
+    await new Promise((r) => setTimeout(r, 10));
+    await channel.close();
+    expect(errors).toHaveLength(1);
+  });
+});

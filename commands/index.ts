@@ -1,6 +1,7 @@
 // Every chat command, listed explicitly: adding a command is adding a file and a line here.
 import type { Command } from '../src/core/command.js';
 import { ask } from './ask.js';
+import { audit } from './audit.js';
 import { explain } from './explain.js';
 import { faqReload } from './faq-reload.js';
 import { help } from './help.js';
@@ -28,4 +29,6 @@ export const commands: readonly Command[] = [
   explain,
   topics,
   faqReload,
+  // Administration
+  audit,
 ];

@@ -11,8 +11,34 @@ const identity = z
   .regex(/^(slack|slack-group|discord|discord-role):[A-Za-z0-9]+$/, 'an identity like "slack:U01ABC", "slack-group:S01", "discord:1234" or "discord-role:5678"');
 const grants = z.object({ admin: z.array(identity).default([]), operator: z.array(identity).default([]) }).strict();
 
+/** Memory as the Docker CLI writes it: 512m, 1g, 1048576. */
+const memory = z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i, 'a size like 512m or 2g');
+
+/** What `run` may ask of the engine. Applies to every role; only this file relaxes it. */
+const runPolicy = z
+  .object({
+    allowPrivileged: z.boolean().default(false),
+    /** --network/--pid/--ipc/--uts host */
+    allowHostNamespaces: z.boolean().default(false),
+    allowCapAdd: z.boolean().default(false),
+    allowDevices: z.boolean().default(false),
+    /** Host paths (and what is under them) that bind mounts may use; empty: none. */
+    bindMounts: z.array(z.string().startsWith('/', 'an absolute host path')).default([]),
+    /** Registries images may come from (docker.io, 127.0.0.1:5000, ...); empty: any. */
+    registries: z.array(z.string().min(1)).default([]),
+    /** Limits given to containers that do not ask for their own. */
+    defaultMemory: memory.default('512m'),
+    defaultCpus: z.number().positive().max(1024).default(1),
+    /** How long a foreground `run` may take before the bot stops waiting (the container keeps running). */
+    foregroundTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
+  })
+  .strict();
+
+export type RunPolicyConfig = z.infer<typeof runPolicy>;
+
 const fileSchema = z
   .object({
+    policy: runPolicy.default({}),
     roles: grants.default({}),
     /** Grants that hold in one channel only, keyed "<platform>:<channel id>". */
     channels: z.record(z.string().regex(/^(slack|discord):[A-Za-z0-9]+$/, 'a channel like "slack:C01" or "discord:1234"'), grants.partial()).default({}),
@@ -51,6 +77,7 @@ export interface Config {
   roles: FileConfig['roles'] & { channels: FileConfig['channels'] };
   knowledgeDirs: string[];
   confirmTtlMs: number;
+  policy: RunPolicyConfig;
   /** Where the audit log and other state live. */
   dataDir: string;
   /** The YAML file that was read, if any. */
@@ -101,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     roles: { ...f.roles, channels: f.channels },
     knowledgeDirs: f.knowledge.dirs.map((d) => resolve(cwd, d)),
     confirmTtlMs: f.confirm.ttlSeconds * 1000,
+    policy: f.policy,
     dataDir: resolve(cwd, e.DOCKBOT_DATA_DIR ?? f.dataDir ?? '.dockbot'),
     file: existsSync(file) ? file : null,
   };

@@ -1,7 +1,8 @@
 // Wiring only: config -> docker host -> knowledge -> dispatcher. Adapters are started by the CLI.
 import type { Logger } from 'pino';
 import { commands } from '../commands/index.js';
-import { LogAuditSink, type AuditSink } from './core/audit.js';
+import { join } from 'node:path';
+import { FanOutAuditSink, LogAuditSink } from './core/audit.js';
 import { ConfirmationStore } from './core/confirm.js';
 import { Dispatcher } from './core/dispatcher.js';
 import { RolePolicy } from './core/policy.js';
@@ -11,6 +12,7 @@ import { DockerHost } from './docker/host.js';
 import type { KnowledgeBase } from './knowledge/base.js';
 import { bundledKnowledgeDir } from './paths.js';
 import type { Services } from './services.js';
+import { AuditFile } from './store/audit-file.js';
 
 export interface App {
   dispatcher: Dispatcher;
@@ -20,15 +22,16 @@ export interface App {
 export interface AppOptions {
   /** Watch the notes for edits (long-running processes; not one-shot commands). */
   watchKnowledge?: boolean;
-  audit?: AuditSink;
 }
 
 export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
   const docker = new DockerHost(config.dockerHost);
   let knowledge: Promise<KnowledgeBase> | undefined;
+  const auditFile = new AuditFile(join(config.dataDir, 'audit.jsonl'));
   const services: Services = {
     config,
     docker,
+    audit: auditFile,
     knowledge: () =>
       (knowledge ??= import('./knowledge/index.js').then((m) =>
         m.openKnowledgeBase({ dirs: [bundledKnowledgeDir, ...config.knowledgeDirs], log: log.child({ part: 'knowledge' }), watch: options.watchKnowledge ?? false }),
@@ -39,7 +42,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     services,
     log,
     roles: new RolePolicy(config.roles),
-    audit: options.audit ?? new LogAuditSink(log.child({ part: 'audit' })),
+    audit: new FanOutAuditSink([new LogAuditSink(log.child({ part: 'audit' })), auditFile]),
     confirmations: new ConfirmationStore(config.confirmTtlMs),
     mapError: (err) => mapEngineError(err, docker.address),
   });

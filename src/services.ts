@@ -2,10 +2,12 @@
 import type { DockerHost } from './docker/host.js';
 import type { KnowledgeBase } from './knowledge/base.js';
 import type { Config } from './config.js';
+import type { AuditReader } from './store/audit-file.js';
 
 export interface Services {
   config: Config;
   docker: DockerHost;
   /** Loaded on first use so Docker-only commands start fast. */
   knowledge(): Promise<KnowledgeBase>;
+  audit: AuditReader;
 }

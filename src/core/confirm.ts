@@ -14,6 +14,7 @@ export interface PendingConfirmation {
 
 export const CONFIRM_PREFIX = 'confirm:';
 export const CANCEL_PREFIX = 'cancel:';
+export const COMMAND_PREFIX = 'cmd:';
 
 export class ConfirmationStore {
   private readonly pending = new Map<string, PendingConfirmation>();

@@ -6,11 +6,11 @@ import { DRY_RUN, HELP, ParsedArgs, parseCommandArgs, tokenize } from './args.js
 import type { AuditSink } from './audit.js';
 import { redactCommandLine } from './audit.js';
 import type { ChatRequest, Command, CommandContext, Requester, Result } from './command.js';
-import { CANCEL_PREFIX, CONFIRM_PREFIX, type ConfirmationStore } from './confirm.js';
-import { isUserError, UserError, type ErrorInfo } from './errors.js';
+import { CANCEL_PREFIX, COMMAND_PREFIX, CONFIRM_PREFIX, type ConfirmationStore } from './confirm.js';
+import { isUserError, UserError, type ErrorInfo, type SuggestedAction } from './errors.js';
 import { atLeast, roleNeeded, type RolePolicy } from './policy.js';
 import { ProgressChannel, type ProgressSink } from './progress.js';
-import { context, reply, text, type Reply } from './reply.js';
+import { context, reply, text, type Block, type Reply } from './reply.js';
 import { commandHelp } from './help.js';
 import type { Services } from '../services.js';
 
@@ -94,8 +94,12 @@ export class Dispatcher {
     return outcome;
   }
 
-  /** A pressed button: `confirm:<token>` or `cancel:<token>`. */
+  /** A pressed button: `confirm:<token>`, `cancel:<token>`, or `cmd:<command line>` (a suggested next step). */
   async act(actionId: string, by: Requester, options: HandleOptions = {}): Promise<Outcome> {
+    if (actionId.startsWith(COMMAND_PREFIX)) {
+      // The presser runs it as their own request: their role, their confirmation.
+      return this.handle({ id: `act-${Date.now().toString(36)}`, text: actionId.slice(COMMAND_PREFIX.length), requester: by }, options);
+    }
     const decision = actionId.startsWith(CONFIRM_PREFIX) ? 'confirmed' : actionId.startsWith(CANCEL_PREFIX) ? 'cancelled' : undefined;
     const requestId = `act-${Date.now().toString(36)}`;
     const log = this.deps.log.child({ requestId, platform: by.platform, user: by.userId });
@@ -211,7 +215,7 @@ export class Dispatcher {
       const info = userError.info();
       const data = userError.data as { reply?: Reply } | undefined;
       // A confirmation carries its own preview reply; other errors get the standard error card.
-      const shown = data?.reply ?? errorReply(info);
+      const shown = data?.reply ?? errorReply(info, userError.actions);
       const { reply: _omit, ...rest } = (data ?? {}) as Record<string, unknown>;
       return {
         requestId: request.id,
@@ -252,8 +256,11 @@ export class Dispatcher {
   }
 }
 
-export function errorReply(info: ErrorInfo): Reply {
-  return reply([text(info.message), ...(info.hint ? [context(`hint: ${info.hint}`)] : [])], {
+export function errorReply(info: ErrorInfo, actions: SuggestedAction[] = []): Reply {
+  const buttons: Block[] = actions.length
+    ? [{ type: 'actions', actions: actions.map((a) => ({ id: `${COMMAND_PREFIX}${a.command}`, label: a.label, ...(a.style ? { style: a.style } : {}) })) }]
+    : [];
+  return reply([text(info.message), ...(info.hint ? [context(`hint: ${info.hint}`)] : []), ...buttons], {
     title: `Error (${info.code})`,
     tone: 'error',
   });

@@ -22,18 +22,27 @@ export interface ErrorInfo {
   hint?: string;
 }
 
+/** A next step offered as a button where the platform has them (`cmd:<command line>`). */
+export interface SuggestedAction {
+  label: string;
+  command: string;
+  style?: 'primary' | 'danger';
+}
+
 export class UserError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   /** Extra machine-readable detail for `data` (e.g. the preview of a confirmation). */
   readonly data: unknown;
+  readonly actions: SuggestedAction[];
 
-  constructor(code: ErrorCode, message: string, options: { hint?: string; data?: unknown; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { hint?: string; data?: unknown; cause?: unknown; actions?: SuggestedAction[] } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'UserError';
     this.code = code;
     this.hint = options.hint;
     this.data = options.data;
+    this.actions = options.actions ?? [];
   }
 
   info(): ErrorInfo {

@@ -199,6 +199,11 @@ export function nameOnly(reference: ImageReference): ImageReference {
   return buildReference(reference.domain, reference.path, undefined, undefined);
 }
 
+/** True for a full image ID: 64 lowercase hex characters (distribution's identifier). */
+export function isImageId(text: string): boolean {
+  return IMAGE_ID_RE.test(text);
+}
+
 /**
  * True when the text can only be an image ID: 64 lowercase hex characters, or a valid digest
  * such as `sha256:<64 hex>`. Docker never reads these as repository names.

@@ -54,7 +54,7 @@ export async function dockbot(args: string[], env: Record<string, string> = {}):
 
 export async function dockbotJson<T = Record<string, unknown>>(text: string, flags: string[] = []): Promise<{ code: number; body: T }> {
   const r = await dockbot(['exec', '--json', ...flags, text]);
-  const lines = r.stdout.trim().split('\n');
+  const lines = r.stdout.trim().split('\n').filter(Boolean);
   if (lines.length !== 1) throw new Error(`expected one JSON line, got:\n${r.stdout}\n${r.stderr}`);
   return { code: r.code, body: JSON.parse(lines[0] as string) as T };
 }
@@ -75,3 +75,25 @@ export async function waitForStatus(name: string, state: string, timeoutMs = 15_
   }
   throw new Error(`${name} did not reach ${state}`);
 }
+
+/**
+ * The app in-process against the test engine, for chat users with roles: what a Slack or
+ * Discord request goes through, minus the platform.
+ */
+export async function testApp(yaml = ''): Promise<{ app: import('../../src/main.js').App; dataDir: string }> {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { loadConfig } = await import('../../src/config.js');
+  const { createApp } = await import('../../src/main.js');
+  const pino = (await import('pino')).default;
+  const dataDir = mkdtempSync(join(tmpdir(), 'dockbot-app-'));
+  const file = join(dataDir, 'dockbot.yaml');
+  writeFileSync(file, yaml);
+  const config = loadConfig({ DOCKER_HOST: dockerHost, DOCKBOT_CONFIG: file, DOCKBOT_DATA_DIR: dataDir }, dataDir);
+  return { app: createApp(config, pino({ level: 'silent' })), dataDir };
+}
+
+let requestSeq = 0;
+export const chatUser = (userId: string, groups: string[] = []) => ({ platform: 'slack', userId, groups, channelId: 'CTEST' });
+export const asUser = (app: import('../../src/main.js').App, requester: ReturnType<typeof chatUser>, text: string, confirmed = false) =>
+  app.dispatcher.handle({ id: `it-${++requestSeq}`, text, requester, confirmed });

@@ -9,7 +9,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           // One private engine serves every file; files run one after another so listings compare cleanly.
-          fileParallelism: false,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
           globalSetup: ['test/support/engine-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -1,0 +1,68 @@
+// The terminal adapter as a person uses it: a REPL on stdin/stdout, and one-shot exec.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dockbot, dockerHost, skipReason } from '../support/engine.js';
+
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'dockbot.js');
+
+function repl(lines: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin], {
+      env: { ...process.env, DOCKER_HOST: dockerHost, DOCKBOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'dockbot-repl-')), ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    for (const line of lines) child.stdin.write(line + '\n');
+    child.stdin.end(); // Ctrl-D
+  });
+}
+
+describe.skipIf(skipReason)('terminal adapter', () => {
+  it('answers commands, survives errors, and exits on end of input', async () => {
+    const { code, stdout, stderr } = await repl(['/docker ps -a', 'pss', 'ps --bogus', 'logs no-such-container', 'ps "unterminated', 'help ps', 'version']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES|No containers\./);
+    expect(stdout).toContain('did you mean `ps`');
+    expect(stdout).toContain('unknown flag: --bogus');
+    expect(stdout).toMatch(/no such container: no-such-container/i);
+    expect(stdout).toMatch(/Error \(usage\)[\s\S]*quot/);
+    expect(stdout).toContain('Usage: ps [OPTIONS]');
+    expect(stdout).toMatch(/Engine|Server/);
+    expect(stdout + stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
+  });
+
+  it('reports an engine that is not there, naming the address, and keeps running', async () => {
+    const missing = 'unix:///tmp/dockbot-no-engine-here.sock';
+    const { code, stdout } = await repl(['ps', 'help'], { DOCKER_HOST: missing });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`cannot reach the Docker engine at ${missing}`);
+    expect(stdout).toContain('dockbot commands');
+  });
+
+  it('exec --json prints one object and exits 1 on errors', async () => {
+    const missing = await dockbot(['exec', '--json', 'inspect nothing-by-this-name']);
+    expect(missing.code).toBe(1);
+    const body = JSON.parse(missing.stdout) as { ok: boolean; command: string; error: { code: string; message: string } };
+    expect(body).toMatchObject({ ok: false, command: 'inspect', error: { code: 'not_found' } });
+    expect(body.error.message).toContain('nothing-by-this-name');
+
+    const down = await dockbot(['exec', '--json', 'ps'], { DOCKER_HOST: 'unix:///tmp/dockbot-no-engine-here.sock' });
+    expect(down.code).toBe(1);
+    expect(JSON.parse(down.stdout)).toMatchObject({ ok: false, command: 'ps', error: { code: 'engine_unreachable' } });
+  });
+
+  it('an invalid configuration stops start-up naming the key', async () => {
+    const r = await dockbot(['exec', 'ps'], { LOG_LEVEL: 'loud' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('LOG_LEVEL');
+    expect(r.stdout).toBe('');
+  });
+});

@@ -7,8 +7,6 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY commands ./commands
-COPY bench ./bench
-COPY test/support ./test/support
 RUN npx tsc -p tsconfig.json
 
 FROM node:20-bookworm-slim

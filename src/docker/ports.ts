@@ -219,7 +219,7 @@ function tryPortRange(text: string): PortRange | { problem: string } {
   const startText = dash < 0 ? text : text.slice(0, dash);
   const endText = dash < 0 ? text : text.slice(dash + 1);
   const start = tryPortNumber(startText);
-  if (typeof start !== 'number') return { problem: `invalid start port "${startText}": ${start.problem}` };
+  if (typeof start !== 'number') return { problem: dash < 0 ? start.problem : `invalid start port "${startText}": ${start.problem}` };
   if (dash < 0 || startText === endText) return { start, end: start };
   const end = tryPortNumber(endText);
   if (typeof end !== 'number') return { problem: `invalid end port "${endText}": ${end.problem}` };

@@ -81,7 +81,7 @@ const REFERENCE_HINT =
 export function parseReference(input: string): ImageReference {
   if (input === '') throw emptyReference();
   if (IMAGE_ID_RE.test(input)) {
-    throw invalid(input, `it is a 64-character hexadecimal string, which Docker reserves for image IDs, not repository names`, {
+    throw invalid(input, 'cannot specify 64-byte hexadecimal strings: Docker reads them as image IDs, never as repository names', {
       hint: 'to name a repository, add a registry or namespace (docker.io/library/<name>) or use a non-hex name',
     });
   }
@@ -112,7 +112,8 @@ function parseByGrammar(input: string, typed: string): ImageReference {
     if (lowered !== input && REFERENCE_RE.test(lowered)) {
       throw invalid(typed, 'repository name must be lowercase', { hint: `did you mean "${lowercaseName(typed)}"?` });
     }
-    throw invalid(typed, explainInvalidFormat(input));
+    // Explain in terms of what the user wrote, not the Docker Hub prefix added to it.
+    throw invalid(typed, explainInvalidFormat(typed));
   }
   const [, name = '', tag, digest] = match;
   const { domain, path } = splitName(name);
@@ -142,19 +143,20 @@ export function parseCanonicalReference(input: string): ImageReference {
   return reference;
 }
 
-export type AnyReference = { kind: 'id'; digest: string } | { kind: 'reference'; reference: ImageReference };
+/** `id` is the image ID as a digest: `sha256:<64 hex>`. */
+export type AnyReference = { kind: 'id'; id: string } | { kind: 'reference'; reference: ImageReference };
 
 /** An image ID (64 hex, or a full `algorithm:hex` digest) or else a name (distribution's ParseAnyReference). */
 export function parseAnyReference(input: string): AnyReference {
-  if (IMAGE_ID_RE.test(input)) return { kind: 'id', digest: `sha256:${input}` };
-  if (digestProblem(input) === undefined) return { kind: 'id', digest: input };
+  if (IMAGE_ID_RE.test(input)) return { kind: 'id', id: `sha256:${input}` };
+  if (digestProblem(input) === undefined) return { kind: 'id', id: input };
   return { kind: 'reference', reference: parseReference(input) };
 }
 
 /** A repository name alone, no tag or digest, by the grammar (distribution's WithName). */
 export function parseRepositoryName(input: string): ImageReference {
   const match = NAME_RE.exec(input);
-  if (!match) throw invalid(input, input === '' ? 'repository name is empty' : explainInvalidFormat(input));
+  if (!match) throw invalid(input, `invalid reference format: ${repositoryNameProblem(input)}`);
   const [, domain = '', path = ''] = match;
   if (path.length > REPOSITORY_NAME_MAX_LENGTH) throw nameTooLong(input, path);
   return buildReference(domain, path, undefined, undefined);
@@ -206,7 +208,7 @@ export function isImageId(text: string): boolean {
 
 /**
  * True when the text can only be an image ID: 64 lowercase hex characters, or a valid digest
- * such as `sha256:<64 hex>`. Docker never reads these as repository names.
+ * such as `sha256:<64 hex>`. Docker reads these as IDs before it tries them as names.
  */
 export function isDigestOrId(text: string): boolean {
   return IMAGE_ID_RE.test(text) || digestProblem(text) === undefined;
@@ -227,8 +229,8 @@ export type ImageArgument =
 
 /**
  * What an argument of `image rm`, `tag SOURCE` or `run IMAGE` names: a full ID, a hex prefix
- * that the engine resolves (name first, then ID), or a reference. Pass `id` and `prefix` to the
- * engine as typed; invalid references throw `invalid_reference`.
+ * that the engine resolves (name first, then ID), or a reference. Hand `id`, or `prefix` as
+ * typed, to the engine; invalid references throw `invalid_reference`.
  */
 export function classifyImageArgument(text: string): ImageArgument {
   if (IMAGE_ID_RE.test(text)) return { kind: 'id', id: `sha256:${text}` };
@@ -354,6 +356,12 @@ function explainInvalidFormat(input: string): string {
   return `invalid reference format: ${nameProblem(name)}`;
 }
 
+function repositoryNameProblem(input: string): string {
+  if (input === '') return 'the repository name is empty';
+  if (REFERENCE_RE.test(input)) return 'expected a repository name alone, without a tag or digest';
+  return explainInvalidFormat(input).replace(/^invalid reference format: /, '');
+}
+
 function tagProblem(tag: string): string {
   if (tag === '') return 'the tag after ":" is empty';
   if (tag.length > 128) return `tag is ${tag.length} characters long, at most 128 are allowed`;
@@ -364,7 +372,7 @@ function tagProblem(tag: string): string {
 function nameProblem(name: string): string {
   const components = name.split('/');
   if (components.length === 1 && /[[\]]/.test(name)) {
-    return `"${name}" is a registry address; a repository path must follow it ("${name}/name")`;
+    return `"${name}" is a registry address, and a repository path must follow it (registry/name)`;
   }
   for (const [index, component] of components.entries()) {
     if (component === '') return 'the repository name has an empty component (a leading, trailing or doubled "/")';
@@ -374,6 +382,7 @@ function nameProblem(name: string): string {
       continue;
     }
     if (mayBeDomain && DOMAIN_RE.test(component)) continue;
+    if (component.includes(':')) return `"${component}" has a ":" inside the name; a reference has at most one ":tag", at the end`;
     if (!PATH_COMPONENT_RE.test(component)) {
       return `path component "${component}" may only contain lowercase letters and digits, separated by ".", "_", "__" or "-"`;
     }

@@ -2,6 +2,7 @@
 import type { Command } from '../src/core/command.js';
 import { ask } from './ask.js';
 import { audit } from './audit.js';
+import { containerPrune } from './container-prune.js';
 import { explain } from './explain.js';
 import { faqReload } from './faq-reload.js';
 import { help } from './help.js';
@@ -10,6 +11,11 @@ import { info } from './info.js';
 import { inspect } from './inspect.js';
 import { logs } from './logs.js';
 import { ps } from './ps.js';
+import { restart } from './restart.js';
+import { rm } from './rm.js';
+import { run } from './run.js';
+import { start } from './start.js';
+import { stop } from './stop.js';
 import { systemDf } from './system-df.js';
 import { topics } from './topics.js';
 import { version } from './version.js';
@@ -24,6 +30,13 @@ export const commands: readonly Command[] = [
   version,
   info,
   systemDf,
+  // Docker, containers that change
+  run,
+  start,
+  stop,
+  restart,
+  rm,
+  containerPrune,
   // FAQ
   ask,
   explain,

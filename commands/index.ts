@@ -6,17 +6,21 @@ import { containerPrune } from './container-prune.js';
 import { explain } from './explain.js';
 import { faqReload } from './faq-reload.js';
 import { help } from './help.js';
+import { imagePrune } from './image-prune.js';
+import { imageRm } from './image-rm.js';
 import { images } from './images.js';
 import { info } from './info.js';
 import { inspect } from './inspect.js';
 import { logs } from './logs.js';
 import { ps } from './ps.js';
+import { pull } from './pull.js';
 import { restart } from './restart.js';
 import { rm } from './rm.js';
 import { run } from './run.js';
 import { start } from './start.js';
 import { stop } from './stop.js';
 import { systemDf } from './system-df.js';
+import { tag } from './tag.js';
 import { topics } from './topics.js';
 import { version } from './version.js';
 
@@ -37,6 +41,11 @@ export const commands: readonly Command[] = [
   restart,
   rm,
   containerPrune,
+  // Docker, images that change
+  pull,
+  imageRm,
+  tag,
+  imagePrune,
   // FAQ
   ask,
   explain,

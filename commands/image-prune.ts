@@ -1,0 +1,185 @@
+import { defineCommand, type CommandContext } from '../src/core/command.js';
+import { UserError } from '../src/core/errors.js';
+import { code, context, reply, table, text, type Block, type Reply } from '../src/core/reply.js';
+import { parseFilters, type EngineFilters } from '../src/docker/filters.js';
+import { ago, humanSize, shortId } from '../src/docker/format.js';
+import { containersByImage, realDigests, realTags, uniqueSizes } from '../src/docker/image-space.js';
+
+/** The filters `docker image prune` accepts. */
+const FILTERS = ['until', 'label', 'label!'];
+
+/** One image the prune removes. */
+export interface PrunedImage {
+  id: string;
+  tags: string[];
+  digests: string[];
+  created: number;
+  sizeBytes: number;
+  /** `untag`: with -a, a tagged image that child images which stay are built on keeps its data. */
+  effect: 'delete' | 'untag';
+}
+
+export interface PrunePlan {
+  all: boolean;
+  filters: EngineFilters;
+  images: PrunedImage[];
+  /** Lower bound of the space freed; layers shared only among the removed images come on top. */
+  reclaimableBytes: number;
+  /** Images that match but stay because containers (running or not) use them. */
+  keptInUse: number;
+}
+
+export const imagePrune = defineCommand({
+  name: 'image prune',
+  summary: 'Remove unused images',
+  options: [
+    { name: 'all', short: 'a', type: 'boolean', description: 'Remove all unused images, not just dangling ones' },
+    { name: 'force', short: 'f', type: 'boolean', description: 'Do not prompt for confirmation' },
+    { name: 'filter', type: 'string', multiple: true, placeholder: 'filter', description: 'Provide filter values (e.g. "until=<timestamp>", "label=<key>=<value>")' },
+  ],
+  access: 'operate',
+  // Removing every unused image, not just leftovers, is for admins.
+  accessFor: (args) => (args.bool('all') ? 'admin' : 'operate'),
+  mutating: true,
+  confirm: {
+    confirmFlag: 'force',
+    async preview(ctx) {
+      const plan = await planPrune(ctx);
+      return { reply: planReply(plan, `Remove ${count(plan.images.length, plan.all ? 'unused image' : 'dangling image')}?`), data: plan, empty: plan.images.length === 0 };
+    },
+  },
+  async run(ctx) {
+    const plan = await planPrune(ctx);
+    if (ctx.dryRun) return { ok: true, data: { plan }, reply: planReply(plan, 'Dry run: nothing was removed') };
+    const confirmed = ctx.request.confirmed || ctx.args.bool('force');
+    if (plan.images.length === 0 && !confirmed) {
+      // The dispatcher skipped the confirmation because there was nothing to show; keep it that way.
+      return { ok: true, data: { deleted: [], untagged: [], reclaimedBytes: 0 }, reply: planReply(plan, 'Nothing to prune') };
+    }
+
+    const answer = await ctx.services.docker.engine.pruneImages({ filters: JSON.stringify({ ...plan.filters, dangling: [String(!plan.all)] }) });
+    const items = answer.ImagesDeleted ?? [];
+    const untagged = items.filter((i) => i.Untagged).map((i) => i.Untagged);
+    const deleted = items.filter((i) => i.Deleted).map((i) => i.Deleted);
+    const reclaimed = answer.SpaceReclaimed ?? 0;
+    const lines = [...untagged.map((u) => `untagged: ${u}`), ...deleted.map((d) => `deleted: ${d}`)];
+    const blocks: Block[] = lines.length ? [text('Deleted Images:'), code(lines.join('\n'))] : [text('No images were removed.')];
+    blocks.push(context(`Total reclaimed space: ${humanSize(reclaimed)}`));
+    return {
+      ok: true,
+      data: { deleted, untagged, reclaimedBytes: reclaimed },
+      reply: reply(blocks, { title: `Pruned images: ${deleted.length} deleted, ${untagged.length} untagged`, tone: 'ok' }),
+    };
+  },
+});
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/**
+ * Exactly the images the engine's prune takes, worked out the way it decides: without -a the
+ * untagged images nothing is built on; with -a every image that is tagged or has no children.
+ * Either way images that a container (in any state) uses stay, and the filters apply.
+ */
+export async function planPrune(ctx: Pick<CommandContext, 'args' | 'services'>): Promise<PrunePlan> {
+  const all = ctx.args.bool('all');
+  const filters = parseFilters(ctx.args.strings('filter'), FILTERS);
+  if ((filters.until?.length ?? 0) > 1) throw new UserError('usage', 'more than one until filter specified', { hint: 'give --filter until=... once' });
+  const until = filters.until?.[0] === undefined ? undefined : parseUntil(filters.until[0]);
+  const engine = ctx.services.docker.engine;
+  const [images, usage, sizes] = await Promise.all([engine.listImages({ all: true }), containersByImage(engine), uniqueSizes(engine)]);
+
+  const children = new Map<string, string[]>();
+  for (const image of images) {
+    if (image.ParentId) children.set(image.ParentId, [...(children.get(image.ParentId) ?? []), image.Id]);
+  }
+  const hasChildren = (id: string): boolean => (children.get(id)?.length ?? 0) > 0;
+
+  const matching = images.filter((image) => {
+    const tags = realTags(image);
+    const referenced = tags.length > 0 || realDigests(image).length > 0;
+    if (all ? referenced === false && hasChildren(image.Id) : tags.length > 0 || hasChildren(image.Id)) return false;
+    if (until !== undefined && image.Created > until) return false;
+    return matchesLabels(filters, image.Labels ?? {});
+  });
+  const removed = matching.filter((image) => !usage.has(image.Id));
+  const removedIds = new Set(removed.map((i) => i.Id));
+  // A parent goes with its children only when every image built on it goes too.
+  const allDescendantsGo = (id: string): boolean => (children.get(id) ?? []).every((child) => removedIds.has(child) && allDescendantsGo(child));
+
+  const planned: PrunedImage[] = removed
+    .map((image) => ({
+      id: image.Id,
+      tags: realTags(image),
+      digests: realDigests(image),
+      created: image.Created,
+      sizeBytes: image.Size,
+      effect: hasChildren(image.Id) && !allDescendantsGo(image.Id) ? ('untag' as const) : ('delete' as const),
+    }))
+    .sort((a, b) => b.created - a.created || a.id.localeCompare(b.id));
+  return {
+    all,
+    filters,
+    images: planned,
+    reclaimableBytes: planned.filter((i) => i.effect === 'delete').reduce((sum, i) => sum + (sizes.get(i.id) ?? 0), 0),
+    keptInUse: matching.length - removed.length,
+  };
+}
+
+/** The engine's label and label! filters (moby's matchLabels): every `label` must match, and not every `label!`. */
+export function matchesLabels(filters: EngineFilters, labels: Record<string, string>): boolean {
+  const matchAll = (conditions: string[]): boolean =>
+    conditions.every((condition) => {
+      const eq = condition.indexOf('=');
+      if (eq < 0) return Object.hasOwn(labels, condition);
+      return labels[condition.slice(0, eq)] === condition.slice(eq + 1);
+    });
+  if (filters.label?.length && !matchAll(filters.label)) return false;
+  if (filters['label!']?.length && matchAll(filters['label!'])) return false;
+  return true;
+}
+
+const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * `until=` as the engine reads it, in Unix seconds: a Go duration before now (`24h`, `1h30m`),
+ * a Unix timestamp, or a date/time (RFC 3339; without a zone, local time).
+ */
+export function parseUntil(value: string, now = Date.now()): number {
+  const trimmed = value.trim();
+  if (GO_DURATION.test(trimmed)) {
+    let ms = 0;
+    for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(amount) * (UNIT_MS[unit as string] ?? 0);
+    return (now - ms) / 1000;
+  }
+  if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  // A date alone is midnight local time, as for the engine (JavaScript would read it as UTC).
+  const parsed = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00` : trimmed);
+  if (Number.isNaN(parsed)) {
+    throw new UserError('usage', `bad until filter "${value}"`, {
+      hint: 'use a duration before now (24h, 90m), a Unix timestamp, or a date/time such as 2026-01-31T12:00:00Z',
+    });
+  }
+  return parsed / 1000;
+}
+
+function planReply(plan: PrunePlan, title: string): Reply {
+  const blocks: Block[] = [];
+  if (plan.images.length === 0) {
+    blocks.push(text(plan.all ? 'No unused images match.' : 'No dangling images match.'));
+  } else {
+    const rows = plan.images.map((i) => [
+      i.tags.length ? i.tags.join(', ') : i.digests.length ? i.digests.join(', ') : '<none>:<none>',
+      shortId(i.id),
+      ago(i.created),
+      humanSize(i.sizeBytes),
+      i.effect === 'delete' ? 'delete' : 'untag (child images keep it)',
+    ]);
+    blocks.push(table(['IMAGE', 'IMAGE ID', 'CREATED', 'SIZE', 'EFFECT'], rows));
+  }
+  const notes = [`reclaims at least ${humanSize(plan.reclaimableBytes)}`];
+  if (plan.keptInUse) notes.push(`${count(plan.keptInUse, 'matching image')} stay${plan.keptInUse === 1 ? 's' : ''}: containers use ${plan.keptInUse === 1 ? 'it' : 'them'}`);
+  if (!plan.all) notes.push('dangling images only; -a removes every unused image (admin)');
+  blocks.push(context(notes.join('\n')));
+  return reply(blocks, { title, tone: plan.images.length ? 'warn' : 'info' });
+}

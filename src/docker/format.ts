@@ -125,3 +125,25 @@ export const joinLabels = (labels: Record<string, string> | undefined | null): s
     .sort(([a], [b]) => byteOrder(a, b))
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
+
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];
+
+/** go-units BytesSize: binary units, %.4g (`docker info`'s Total Memory). */
+export function bytesSize(bytes: number): string {
+  let size = bytes;
+  let unit = 0;
+  while (size >= 1024 && unit < BINARY_UNITS.length - 1) {
+    size /= 1024;
+    unit++;
+  }
+  return `${Number(size.toPrecision(4))}${BINARY_UNITS[unit]}`;
+}
+
+/**
+ * `docker system df`'s RECLAIMABLE: go-units HumanSize, with the share of the total as an
+ * integer percentage (Go's integer division truncates) when there is a total at all.
+ */
+export function reclaimableSize(reclaimable: number, total: number): string {
+  const size = humanSize(reclaimable, 4);
+  return total > 0 ? `${size} (${Math.trunc((reclaimable * 100) / total)}%)` : size;
+}

@@ -12,7 +12,17 @@ export function humanSize(bytes: number, precision = 3): string {
     size /= 1000;
     unit++;
   }
-  return `${Number(size.toPrecision(precision))}${DECIMAL_UNITS[unit]}`;
+  return `${goFormatG(size, precision)}${DECIMAL_UNITS[unit]}`;
+}
+
+/** Go's %.Ng: shortest form, exponent notation ("1e+03") once rounding reaches 10^N. */
+function goFormatG(value: number, precision: number): string {
+  const fixed = value.toPrecision(precision);
+  if (!fixed.includes('e')) return String(Number(fixed));
+  const [mantissa = '', exponent = ''] = fixed.split('e');
+  const sign = exponent.startsWith('-') ? '-' : '+';
+  const digits = exponent.replace(/^[+-]/, '').padStart(2, '0');
+  return `${String(Number(mantissa))}e${sign}${digits}`;
 }
 
 /** go-units HumanDuration. */
@@ -136,7 +146,7 @@ export function bytesSize(bytes: number): string {
     size /= 1024;
     unit++;
   }
-  return `${Number(size.toPrecision(4))}${BINARY_UNITS[unit]}`;
+  return `${goFormatG(size, 4)}${BINARY_UNITS[unit]}`;
 }
 
 /**

@@ -47,6 +47,12 @@ describe('humanSize (go-units HumanSize = precision 4)', () => {
     expect(humanSize(10)).toBe('10B');
     expect(humanSize(10000)).toBe('10kB');
   });
+
+  it("switches to Go's exponent form when rounding reaches the next power of ten, as %g does", () => {
+    expect(humanSize(999_950)).toBe('1e+03kB');
+    expect(humanSize(999.6 * MB)).toBe('1e+03MB');
+    expect(humanSize(10 * 1000 ** 9, 4)).toBe('1e+04YB');
+  });
 });
 
 describe('bytesSize (go-units BytesSize)', () => {

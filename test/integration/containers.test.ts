@@ -1,0 +1,269 @@
+// start/stop/restart/rm and container prune against the private engine, through the
+// dispatcher as chat users with roles: previews, confirmation (who, once, until when),
+// --dry-run, and exactly which containers change (checked with the Docker CLI).
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.js';
+import type { Requester } from '../../src/core/command.js';
+import { ConfirmationStore } from '../../src/core/confirm.js';
+import { Dispatcher, type Outcome } from '../../src/core/dispatcher.js';
+import { RolePolicy } from '../../src/core/policy.js';
+import { plainText } from '../../src/core/reply.js';
+import { mapEngineError } from '../../src/docker/errors.js';
+import type { App } from '../../src/main.js';
+import { asUser, busybox, chatUser, cleanup, docker, dockbotJson, skipReason, TEST_LABEL, testApp } from '../support/engine.js';
+
+const FILE = 'containers';
+const LABEL = `${TEST_LABEL}=${FILE}`;
+const ROLES = 'roles:\n  operator: ["slack:UOPS", "slack:UOPS2"]\n  admin: ["slack:UADMIN"]\n';
+const operator = chatUser('UOPS');
+const otherOperator = chatUser('UOPS2');
+const admin = chatUser('UADMIN');
+const viewer = chatUser('UVIEW');
+
+interface PreviewData {
+  preview: { containers: Array<{ id: string; name: string; state: string; action?: string }>; reclaimableBytes?: number };
+  confirm: { token: string; expiresAt: string };
+}
+
+async function running(name: string, ...labels: string[]): Promise<string> {
+  return (await docker('run', '-d', '--name', name, '-l', LABEL, ...labels.flatMap((l) => ['-l', l]), busybox, 'sleep', '600')).trim();
+}
+async function exited(name: string, ...labels: string[]): Promise<string> {
+  await docker('run', '--name', name, '-l', LABEL, ...labels.flatMap((l) => ['-l', l]), busybox, 'true');
+  return (await docker('inspect', '--format', '{{.Id}}', name)).trim();
+}
+async function created(name: string, ...labels: string[]): Promise<string> {
+  return (await docker('create', '--name', name, '-l', LABEL, ...labels.flatMap((l) => ['-l', l]), busybox, 'true')).trim();
+}
+const state = async (name: string): Promise<string> => (await docker('inspect', '--format', '{{.State.Status}}', name)).trim();
+const startedAt = async (name: string): Promise<string> => (await docker('inspect', '--format', '{{.State.StartedAt}}', name)).trim();
+const exists = (name: string): Promise<boolean> =>
+  docker('inspect', '--type', 'container', name).then(
+    () => true,
+    () => false,
+  );
+/** Names of this file's containers, by the Docker CLI. */
+const ours = async (): Promise<string[]> => (await docker('ps', '-a', '--filter', `label=${LABEL}`, '--format', '{{.Names}}')).split('\n').filter(Boolean).sort();
+const allContainers = async (): Promise<string> => docker('ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.State}}');
+
+function confirmAction(out: Outcome): string {
+  expect(out.error?.code).toBe('confirmation_required');
+  const actions = out.reply.blocks.flatMap((b) => (b.type === 'actions' ? b.actions.map((a) => a.id) : []));
+  const confirm = actions.find((id) => id.startsWith('confirm:'));
+  expect(actions).toContain(confirm?.replace('confirm:', 'cancel:'));
+  return confirm as string;
+}
+
+describe.skipIf(skipReason)('container commands', () => {
+  let app: App;
+
+  beforeAll(async () => {
+    await cleanup(FILE);
+    ({ app } = await testApp(ROLES));
+  });
+  afterAll(async () => {
+    await cleanup(FILE);
+  });
+
+  it('stop previews what it will touch, changes nothing until confirmed, then stops', async () => {
+    const id = await running('ct-web');
+    const out = await asUser(app, operator, 'stop -t 1 ct-web');
+    const confirm = confirmAction(out);
+    const data = out.data as PreviewData;
+    expect(data.preview.containers).toEqual([expect.objectContaining({ id, name: 'ct-web', state: 'running', action: 'stop' })]);
+    expect(plainText(out.reply)).toContain('ct-web');
+    expect(await state('ct-web')).toBe('running');
+
+    const done = await app.dispatcher.act(confirm, operator);
+    expect(done).toMatchObject({ ok: true, command: 'stop', data: { results: [{ name: 'ct-web', result: 'stopped' }] } });
+    expect(await state('ct-web')).toBe('exited');
+  });
+
+  it('start needs no confirmation; restart does', async () => {
+    const started = await asUser(app, operator, 'start ct-web');
+    expect(started).toMatchObject({ ok: true, data: { results: [{ name: 'ct-web', result: 'started' }] } });
+    expect(await state('ct-web')).toBe('running');
+
+    const before = await startedAt('ct-web');
+    const out = await asUser(app, operator, 'restart -t 1 ct-web');
+    const confirm = confirmAction(out);
+    expect(await startedAt('ct-web')).toBe(before);
+    const done = await app.dispatcher.act(confirm, operator);
+    expect(done).toMatchObject({ ok: true, command: 'restart' });
+    expect(await state('ct-web')).toBe('running');
+    expect(await startedAt('ct-web')).not.toBe(before);
+  });
+
+  it('rm removes several containers after one confirmation', async () => {
+    const a = await exited('ct-rm-a');
+    const b = await created('ct-rm-b');
+    const out = await asUser(app, operator, 'rm ct-rm-a ct-rm-b');
+    const confirm = confirmAction(out);
+    const preview = (out.data as PreviewData).preview;
+    expect(preview.containers.map((c) => [c.name, c.id, c.state, c.action])).toEqual([
+      ['ct-rm-a', a, 'exited', 'remove'],
+      ['ct-rm-b', b, 'created', 'remove'],
+    ]);
+    expect(typeof preview.reclaimableBytes).toBe('number');
+    expect(await exists('ct-rm-a')).toBe(true);
+
+    const done = await app.dispatcher.act(confirm, operator);
+    expect(done.ok).toBe(true);
+    expect(await exists('ct-rm-a')).toBe(false);
+    expect(await exists('ct-rm-b')).toBe(false);
+  });
+
+  it('rm of a running container without -f is a conflict offering stop or -f; -f keeps its Docker meaning', async () => {
+    const refused = await asUser(app, operator, 'rm ct-web');
+    expect(refused.error?.code).toBe('conflict');
+    const buttons = refused.reply.blocks.flatMap((b) => (b.type === 'actions' ? b.actions.map((a) => a.id) : []));
+    expect(buttons).toEqual(['cmd:stop ct-web', 'cmd:rm -f ct-web']);
+    expect(await state('ct-web')).toBe('running');
+
+    // -f forces; it does not confirm.
+    const out = await asUser(app, operator, 'rm -f ct-web');
+    const confirm = confirmAction(out);
+    expect((out.data as PreviewData).preview.containers[0]).toMatchObject({ name: 'ct-web', action: 'kill and remove' });
+    expect(await state('ct-web')).toBe('running');
+    expect((await app.dispatcher.act(confirm, operator)).ok).toBe(true);
+    expect(await exists('ct-web')).toBe(false);
+  });
+
+  it('an unknown container fails before anything is touched', async () => {
+    await exited('ct-typo');
+    const out = await asUser(app, operator, 'rm ct-typo ct-no-such-thing', true);
+    expect(out.error).toMatchObject({ code: 'not_found', message: 'no such container: ct-no-such-thing' });
+    expect(await exists('ct-typo')).toBe(true);
+  });
+
+  it('--dry-run returns the plan and changes nothing', async () => {
+    await running('ct-dry-run');
+    await exited('ct-dry-exited', 'prune=dry');
+    const before = await allContainers();
+    for (const line of ['stop --dry-run ct-dry-run', 'restart --dry-run ct-dry-run', 'rm --dry-run -f ct-dry-run ct-dry-exited', 'start --dry-run ct-dry-exited']) {
+      const out = await asUser(app, operator, line);
+      expect(out.ok).toBe(true);
+      expect(out.data).toMatchObject({ dryRun: true, plan: { containers: expect.any(Array) } });
+    }
+    const prune = await asUser(app, operator, 'container prune --dry-run --filter label=prune=dry');
+    expect(prune.data).toMatchObject({ dryRun: true, plan: { containers: [{ name: 'ct-dry-exited' }] } });
+    expect(await allContainers()).toBe(before);
+  });
+
+  it('container prune removes exactly the stopped containers it previewed, and nothing before confirmation', async () => {
+    const a = await exited('ct-prune-a', 'prune=yes');
+    const b = await created('ct-prune-b', 'prune=yes');
+    await exited('ct-prune-keep', 'prune=no');
+    await running('ct-prune-running', 'prune=yes');
+    const before = await ours();
+
+    const out = await asUser(app, operator, 'container prune --filter label=prune=yes');
+    const confirm = confirmAction(out);
+    const preview = (out.data as PreviewData).preview;
+    expect(preview.containers.map((c) => c.name).sort()).toEqual(['ct-prune-a', 'ct-prune-b']);
+    expect(await ours()).toEqual(before);
+
+    const done = await app.dispatcher.act(confirm, operator);
+    expect(done.ok).toBe(true);
+    expect(((done.data as { deleted: string[] }).deleted ?? []).sort()).toEqual([a, b].sort());
+    expect(await ours()).toEqual(before.filter((n) => n !== 'ct-prune-a' && n !== 'ct-prune-b'));
+    expect(await state('ct-prune-running')).toBe('running');
+    expect(await state('ct-prune-keep')).toBe('exited');
+  });
+
+  it('container prune -f confirms by itself; with nothing to remove there is nothing to confirm', async () => {
+    const id = await exited('ct-prune-forced', 'prune=forced');
+    const out = await asUser(app, operator, 'container prune -f --filter label=prune=forced');
+    expect(out).toMatchObject({ ok: true, data: { deleted: [id] } });
+    expect(await exists('ct-prune-forced')).toBe(false);
+
+    const nothing = await asUser(app, operator, 'container prune --filter label=prune=nothing-has-this');
+    expect(nothing).toMatchObject({ ok: true, data: { deleted: [] } });
+  });
+
+  it('a viewer may do none of it: forbidden, naming the operator role', async () => {
+    await running('ct-viewer');
+    const before = await allContainers();
+    const lines = [
+      `run -d -l ${LABEL} ${busybox} sleep 5`,
+      'start ct-viewer',
+      'stop ct-viewer',
+      'restart ct-viewer',
+      'rm ct-viewer',
+      'rm -f ct-viewer',
+      'container prune',
+      'container prune -f',
+      'stop --dry-run ct-viewer',
+    ];
+    for (const line of lines) {
+      const out = await asUser(app, viewer, line, true);
+      const command = line.startsWith('container prune') ? 'container prune' : (line.split(' ')[0] as string);
+      expect({ line, error: out.error }).toEqual({
+        line,
+        error: { code: 'forbidden', message: `\`${command}\` needs the operator role; you are a viewer`, hint: 'an admin can grant it under roles.operator in dockbot.yaml' },
+      });
+    }
+    expect(await allContainers()).toBe(before);
+  });
+
+  it('only the requester or an admin may confirm, once; a cancel changes nothing', async () => {
+    const out = await asUser(app, operator, 'stop -t 1 ct-viewer');
+    const confirm = confirmAction(out);
+    const stranger = await app.dispatcher.act(confirm, otherOperator);
+    expect(stranger.error).toMatchObject({ code: 'forbidden', message: 'only UOPS or an admin can answer this confirmation' });
+    expect(await state('ct-viewer')).toBe('running');
+
+    const byAdmin = await app.dispatcher.act(confirm, admin);
+    expect(byAdmin.ok).toBe(true);
+    expect(await state('ct-viewer')).toBe('exited');
+    await docker('start', 'ct-viewer');
+
+    const twice = await app.dispatcher.act(confirm, operator);
+    expect(twice.error).toMatchObject({ code: 'confirmation_invalid', message: 'this request was already confirmed; nothing more was changed' });
+    expect(await state('ct-viewer')).toBe('running');
+
+    const again = await asUser(app, operator, 'stop -t 1 ct-viewer');
+    const cancelId = confirmAction(again).replace('confirm:', 'cancel:');
+    const cancelled = await app.dispatcher.act(cancelId, operator);
+    expect(cancelled).toMatchObject({ ok: true, data: { cancelled: true } });
+    const late = await app.dispatcher.act(cancelId.replace('cancel:', 'confirm:'), operator);
+    expect(late.error?.code).toBe('confirmation_invalid');
+    expect(await state('ct-viewer')).toBe('running');
+  });
+
+  it('an expired confirmation changes nothing and says why', async () => {
+    // The same app, with a clock the test moves: the confirmation store takes one.
+    let now = Date.now();
+    const ttlMs = app.services.config.confirmTtlMs;
+    const dispatcher = new Dispatcher({
+      commands,
+      services: app.services,
+      log: pino({ level: 'silent' }),
+      roles: new RolePolicy(app.services.config.roles),
+      audit: { record: () => undefined },
+      confirmations: new ConfirmationStore(ttlMs, () => now),
+      mapError: (err) => mapEngineError(err, app.services.docker.address),
+    });
+    const requester: Requester = operator;
+    const out = await dispatcher.handle({ id: 'expiry-1', text: 'rm -f ct-viewer', requester });
+    const confirm = confirmAction(out);
+    now += ttlMs + 1;
+    const expired = await dispatcher.act(confirm, operator);
+    expect(expired.error).toMatchObject({ code: 'confirmation_invalid', message: 'this confirmation expired; nothing was changed' });
+    expect(await state('ct-viewer')).toBe('running');
+  });
+
+  it('dockbot exec: --yes confirms rm; without it nothing changes', async () => {
+    await exited('ct-exec');
+    const asked = await dockbotJson<{ ok: boolean; error: { code: string }; data: PreviewData }>('rm ct-exec');
+    expect(asked.code).toBe(1);
+    expect(asked.body.error.code).toBe('confirmation_required');
+    expect(asked.body.data.preview.containers[0]).toMatchObject({ name: 'ct-exec' });
+    expect(await exists('ct-exec')).toBe(true);
+
+    const confirmed = await dockbotJson<{ ok: boolean }>('rm ct-exec', ['--yes']);
+    expect(confirmed.code).toBe(0);
+    expect(await exists('ct-exec')).toBe(false);
+  });
+});

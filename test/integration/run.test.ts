@@ -1,0 +1,232 @@
+// `run` against the private engine: what reaches the engine (checked with `docker inspect`),
+// foreground output and exit codes, cleanup after a failed start, conflicts, --dry-run, every
+// rule of the run policy, and pulling a missing image from the loopback registry first.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Requester } from '../../src/core/command.js';
+import type { Outcome } from '../../src/core/dispatcher.js';
+import { plainText, type Reply } from '../../src/core/reply.js';
+import type { App } from '../../src/main.js';
+import { busybox, cleanup, docker, dockbotJson, registry, skipReason, TEST_LABEL, testApp } from '../support/engine.js';
+
+const FILE = 'run';
+const LABEL = `${TEST_LABEL}=${FILE}`;
+/** The terminal user: an admin, whom the run policy binds all the same. */
+const shell: Requester = { platform: 'shell', userId: 'run-test' };
+let seq = 0;
+
+const handle = (app: App, text: string, onProgress?: (r: Reply) => void): Promise<Outcome> =>
+  app.dispatcher.handle({ id: `run-${++seq}`, text, requester: shell }, onProgress ? { onProgress } : {});
+
+interface Inspected {
+  Id: string;
+  Name: string;
+  State: { Status: string; ExitCode: number };
+  Config: { Env: string[]; Labels: Record<string, string>; Cmd: string[]; Image: string; Entrypoint: string[] | null };
+  HostConfig: { PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>; Memory: number; NanoCpus: number; AutoRemove: boolean; Binds: string[] | null };
+}
+
+async function inspect(name: string): Promise<Inspected> {
+  return (JSON.parse(await docker('inspect', name)) as Inspected[])[0] as Inspected;
+}
+
+/** Every container of the engine, by the Docker CLI: what policy denials must leave untouched. */
+const allContainers = async (): Promise<string[]> => (await docker('ps', '-aq', '--no-trunc')).split('\n').filter(Boolean).sort();
+const exists = (name: string): Promise<boolean> =>
+  docker('inspect', '--type', 'container', name).then(
+    () => true,
+    () => false,
+  );
+const actionIds = (reply: Reply): string[] => reply.blocks.flatMap((b) => (b.type === 'actions' ? b.actions.map((a) => a.id) : []));
+
+describe.skipIf(skipReason)('run', () => {
+  let app: App;
+  let allowedDir: string;
+  const pulledImage = `${registry}/library/busybox:1`;
+
+  beforeAll(async () => {
+    await cleanup(FILE);
+    allowedDir = mkdtempSync(join(tmpdir(), 'dockbot-run-allowed-'));
+    ({ app } = await testApp(`policy:\n  bindMounts: ["${allowedDir}"]\n`));
+  });
+
+  afterAll(async () => {
+    await cleanup(FILE);
+    if (registry) await docker('rmi', pulledImage).catch(() => undefined);
+    rmSync(allowedDir, { recursive: true, force: true });
+  });
+
+  it('run -d -p -e -l --name reaches the engine exactly as asked, with the default limits', async () => {
+    const { code, body } = await dockbotJson<{ ok: boolean; data: { id: string; name: string; ports: string[]; defaultsApplied: string[] } }>(
+      `run -d -p 8080:80 -e A=1 -l k=v -l ${LABEL} --name run-web ${busybox} sleep 60`,
+    );
+    expect(code).toBe(0);
+    expect(body.ok).toBe(true);
+    expect(body.data).toMatchObject({ name: 'run-web', ports: ['8080->80/tcp'], defaultsApplied: ['memory 512m', 'cpus 1'] });
+
+    const c = await inspect('run-web');
+    expect(c.Name).toBe('/run-web');
+    expect(c.Id).toBe(body.data.id);
+    expect(c.State.Status).toBe('running');
+    expect(c.Config.Env).toContain('A=1');
+    expect(c.Config.Labels).toEqual({ k: 'v', [TEST_LABEL]: FILE });
+    expect(c.Config.Cmd).toEqual(['sleep', '60']);
+    expect(c.Config.Image).toBe(busybox);
+    expect(c.HostConfig.PortBindings).toEqual({ '80/tcp': [{ HostIp: '', HostPort: '8080' }] });
+    expect(c.HostConfig.Memory).toBe(512 * 1024 * 1024);
+    expect(c.HostConfig.NanoCpus).toBe(1_000_000_000);
+  });
+
+  it('a foreground run shows the output and the exit code', async () => {
+    const out = await handle(app, `run --name run-exit3 -l ${LABEL} ${busybox} sh -c 'echo hi; exit 3'`);
+    expect(out.data).toMatchObject({ name: 'run-exit3', exitCode: 3, output: ['hi'], removed: false });
+    expect(out.ok).toBe(false);
+    expect(out.reply.title).toBe('run-exit3 exited with code 3');
+    expect(plainText(out.reply)).toContain('hi');
+    expect((await inspect('run-exit3')).State).toMatchObject({ Status: 'exited', ExitCode: 3 });
+  });
+
+  it('--rm removes the container once it exited; stderr is shown too', async () => {
+    const out = await handle(app, `run --rm -l ${LABEL} ${busybox} sh -c 'echo out; echo err >&2'`);
+    expect(out).toMatchObject({ ok: true, data: { exitCode: 0, output: ['out', 'err'], removed: true } });
+    const id = (out.data as { id: string }).id;
+    expect(await exists(id)).toBe(false);
+  });
+
+  it('a start that fails after create removes what was created and says so', async () => {
+    for (const detach of ['', '-d ']) {
+      const before = await allContainers();
+      const out = await handle(app, `run ${detach}--name run-bad -l ${LABEL} --entrypoint /no/such/binary ${busybox}`);
+      expect(out.error?.code).toBe('invalid_argument');
+      expect(out.error?.message).toContain('run-bad could not start');
+      expect(out.error?.message).toContain('the container run-bad created for it was removed');
+      expect(out.data).toMatchObject({ name: 'run-bad', removed: true });
+      expect(await exists('run-bad')).toBe(false);
+      expect(await allContainers()).toEqual(before);
+    }
+  });
+
+  it('a name in use is a conflict with actions to show or remove the old container', async () => {
+    const before = await allContainers();
+    for (const line of [`run --name run-web ${busybox} true`, `run --dry-run --name run-web ${busybox} true`]) {
+      const out = await handle(app, line);
+      expect(out.error?.code).toBe('conflict');
+      expect(out.error?.message).toMatch(/^the name "run-web" is already in use by container [0-9a-f]{12} \(running\)$/);
+      expect(actionIds(out.reply)).toEqual(['cmd:ps -a --filter name=run-web', 'cmd:rm -f run-web']);
+      expect(JSON.stringify(out.reply)).not.toContain('"message"');
+    }
+    expect(await allContainers()).toEqual(before);
+  });
+
+  it('--dry-run creates nothing and returns the create body', async () => {
+    const before = await allContainers();
+    const out = await handle(app, `run --dry-run -d --name run-dry -p 127.0.0.1:9090:90/udp -e B=2 -l ${LABEL} -m 64m ${busybox} sleep 5`);
+    expect(out.ok).toBe(true);
+    expect(out.data).toEqual({
+      dryRun: true,
+      imagePresent: true,
+      defaultsApplied: ['cpus 1'],
+      plan: {
+        name: 'run-dry',
+        Image: busybox,
+        Cmd: ['sleep', '5'],
+        Env: ['B=2'],
+        Labels: { [TEST_LABEL]: FILE },
+        ExposedPorts: { '90/udp': {} },
+        AttachStdin: false,
+        AttachStdout: false,
+        AttachStderr: false,
+        Tty: false,
+        OpenStdin: false,
+        HostConfig: {
+          PortBindings: { '90/udp': [{ HostIp: '127.0.0.1', HostPort: '9090' }] },
+          Memory: 64 * 1024 * 1024,
+          NanoCpus: 1_000_000_000,
+        },
+      },
+    });
+    // The reply names the variables but never shows their values.
+    expect(plainText(out.reply)).toContain('B=[redacted]');
+    expect(await exists('run-dry')).toBe(false);
+    expect(await allContainers()).toEqual(before);
+  });
+
+  describe('run policy (binding the admin too)', () => {
+    it.each([
+      ['--privileged', 'privileged', 'policy.allowPrivileged'],
+      ['--network host', 'host-namespaces', 'policy.allowHostNamespaces'],
+      ['--pid host', 'host-namespaces', 'policy.allowHostNamespaces'],
+      ['--ipc host', 'host-namespaces', 'policy.allowHostNamespaces'],
+      ['--uts host', 'host-namespaces', 'policy.allowHostNamespaces'],
+      ['--cap-add SYS_ADMIN', 'cap-add', 'policy.allowCapAdd'],
+      ['--device /dev/kmsg', 'devices', 'policy.allowDevices'],
+      ['-v /etc:/host-etc', 'bind-mounts', 'policy.bindMounts'],
+      ['-v ALLOWED/../../etc:/host-etc', 'bind-mounts', 'policy.bindMounts'],
+    ])('%s is forbidden, naming the rule; nothing is created', async (flags, rule, setting) => {
+      const before = await allContainers();
+      for (const dryRun of ['', '--dry-run ']) {
+        const out = await handle(app, `run ${dryRun}-d --name run-denied -l ${LABEL} ${flags.replace('ALLOWED', allowedDir)} ${busybox} sleep 5`);
+        expect(out.error?.code).toBe('forbidden');
+        expect(out.error?.message).toContain(`rule ${rule}`);
+        expect(out.error?.hint).toContain(setting);
+      }
+      expect(await allContainers()).toEqual(before);
+    });
+
+    it('a bind mount inside the allowlist runs', async () => {
+      const out = await handle(app, `run --rm -l ${LABEL} -v ${allowedDir}:/data:ro ${busybox} ls -d /data`);
+      expect(out).toMatchObject({ ok: true, data: { exitCode: 0, output: ['/data'] } });
+      const named = await handle(app, `run --rm -l ${LABEL} -v run-test-volume:/cache ${busybox} true`);
+      expect(named.ok).toBe(true);
+      await docker('volume', 'rm', 'run-test-volume');
+    });
+
+    it.skipIf(!registry)('the registry allowlist is checked on the reference’s registry', async () => {
+      const { app: strict } = await testApp(`policy:\n  registries: ["${registry}"]\n`);
+      const before = await allContainers();
+      const denied = await handle(strict, `run --rm -l ${LABEL} ${busybox} true`);
+      expect(denied.error?.code).toBe('forbidden');
+      expect(denied.error?.message).toContain('rule registries');
+      expect(denied.error?.message).toContain('docker.io');
+      expect(await allContainers()).toEqual(before);
+      const allowed = await handle(strict, `run --dry-run -l ${LABEL} ${pulledImage} true`);
+      expect(allowed.ok).toBe(true);
+    });
+  });
+
+  it.skipIf(!registry)('a missing image is pulled from the registry first, with progress', async () => {
+    await docker('rmi', pulledImage).catch(() => undefined);
+    const updates: Reply[] = [];
+    const out = await handle(app, `run --rm -l ${LABEL} ${pulledImage} echo pulled`, (r) => void updates.push(r));
+    expect(out).toMatchObject({ ok: true, data: { exitCode: 0, output: ['pulled'], pulled: { status: 'downloaded', reference: pulledImage } } });
+    expect((out.data as { pulled: { digest: string } }).pulled.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(updates.some((u) => u.title?.startsWith(`Unable to find image '${pulledImage}' locally`))).toBe(true);
+    expect(updates.some((u) => u.blocks.some((b) => b.type === 'progress'))).toBe(true);
+    await docker('image', 'inspect', pulledImage);
+  });
+
+  it('a foreground run is waited for as long as the policy says; the container keeps running', async () => {
+    const { app: impatient } = await testApp('policy:\n  foregroundTimeoutSeconds: 1\n');
+    const out = await handle(impatient, `run --name run-slow -l ${LABEL} ${busybox} sleep 30`);
+    expect(out.error?.code).toBe('timeout');
+    expect(out.error?.message).toContain('run-slow is still running after 1 s');
+    expect(actionIds(out.reply)).toEqual(['cmd:logs --tail 50 run-slow', 'cmd:stop run-slow']);
+    expect((await inspect('run-slow')).State.Status).toBe('running');
+  });
+
+  it('bad arguments are usage errors that change nothing', async () => {
+    const before = await allContainers();
+    const cases: Array<[string, string]> = [
+      [`run -e SECRET ${busybox}`, 'invalid_argument'],
+      [`run --rm --restart always ${busybox}`, 'usage'],
+      [`run -p 99999:80 ${busybox}`, 'invalid_argument'],
+      ['run Busybox', 'invalid_reference'],
+      [`run --bogus ${busybox}`, 'usage'],
+      ['run', 'usage'],
+    ];
+    for (const [line, code] of cases) expect({ line, code: (await handle(app, line)).error?.code }).toEqual({ line, code });
+    expect(await allContainers()).toEqual(before);
+  });
+});

@@ -3,7 +3,7 @@ import { UserError } from '../src/core/errors.js';
 import { code, context, reply, table, text, type Block, type Reply } from '../src/core/reply.js';
 import { parseFilters, type EngineFilters } from '../src/docker/filters.js';
 import { ago, humanSize, shortId } from '../src/docker/format.js';
-import { containersByImage, realDigests, realTags, uniqueSizes } from '../src/docker/image-space.js';
+import { containersByImage, LayerOwnership, realDigests, realTags } from '../src/docker/image-space.js';
 
 /** The filters `docker image prune` accepts. */
 const FILTERS = ['until', 'label', 'label!'];
@@ -23,7 +23,7 @@ export interface PrunePlan {
   all: boolean;
   filters: EngineFilters;
   images: PrunedImage[];
-  /** Lower bound of the space freed; layers shared only among the removed images come on top. */
+  /** Space freed: layers that no image or container that stays uses (the engine reports the same after). */
   reclaimableBytes: number;
   /** Images that match but stay because containers (running or not) use them. */
   keptInUse: number;
@@ -86,7 +86,7 @@ export async function planPrune(ctx: Pick<CommandContext, 'args' | 'services'>):
   if ((filters.until?.length ?? 0) > 1) throw new UserError('usage', 'more than one until filter specified', { hint: 'give --filter until=... once' });
   const until = filters.until?.[0] === undefined ? undefined : parseUntil(filters.until[0]);
   const engine = ctx.services.docker.engine;
-  const [images, usage, sizes] = await Promise.all([engine.listImages({ all: true }), containersByImage(engine), uniqueSizes(engine)]);
+  const [images, usage] = await Promise.all([engine.listImages({ all: true }), containersByImage(engine)]);
 
   const children = new Map<string, string[]>();
   for (const image of images) {
@@ -116,13 +116,9 @@ export async function planPrune(ctx: Pick<CommandContext, 'args' | 'services'>):
       effect: hasChildren(image.Id) && !allDescendantsGo(image.Id) ? ('untag' as const) : ('delete' as const),
     }))
     .sort((a, b) => b.created - a.created || a.id.localeCompare(b.id));
-  return {
-    all,
-    filters,
-    images: planned,
-    reclaimableBytes: planned.filter((i) => i.effect === 'delete').reduce((sum, i) => sum + (sizes.get(i.id) ?? 0), 0),
-    keptInUse: matching.length - removed.length,
-  };
+  const deleting = new Set(planned.filter((i) => i.effect === 'delete').map((i) => i.id));
+  const reclaimableBytes = deleting.size ? (await LayerOwnership.of(engine, images)).freedBy(deleting, new Set(usage.keys())) : 0;
+  return { all, filters, images: planned, reclaimableBytes, keptInUse: matching.length - removed.length };
 }
 
 /** The engine's label and label! filters (moby's matchLabels): every `label` must match, and not every `label!`. */
@@ -177,7 +173,7 @@ function planReply(plan: PrunePlan, title: string): Reply {
     ]);
     blocks.push(table(['IMAGE', 'IMAGE ID', 'CREATED', 'SIZE', 'EFFECT'], rows));
   }
-  const notes = [`reclaims at least ${humanSize(plan.reclaimableBytes)}`];
+  const notes = [`reclaims ${humanSize(plan.reclaimableBytes)}`];
   if (plan.keptInUse) notes.push(`${count(plan.keptInUse, 'matching image')} stay${plan.keptInUse === 1 ? 's' : ''}: containers use ${plan.keptInUse === 1 ? 'it' : 'them'}`);
   if (!plan.all) notes.push('dangling images only; -a removes every unused image (admin)');
   blocks.push(context(notes.join('\n')));

@@ -4,7 +4,7 @@ import { UserError, type SuggestedAction } from '../src/core/errors.js';
 import { code, context, reply, table, text, type Block, type Reply } from '../src/core/reply.js';
 import { mapEngineError } from '../src/docker/errors.js';
 import { humanSize, shortId } from '../src/docker/format.js';
-import { containersByImage, inspectImageOrNull, isActive, realDigests, realTags, uniqueSizes, type ContainerUse } from '../src/docker/image-space.js';
+import { containersByImage, inspectImageOrNull, isActive, LayerOwnership, realDigests, realTags, type ContainerUse } from '../src/docker/image-space.js';
 import { classifyImageArgument, nameOnly, parseReference, withDefaultTag } from '../src/docker/reference.js';
 
 /** What removing one named image will do, decided before anything changes. */
@@ -21,13 +21,13 @@ export interface ImageRemoval {
   /** Why only references go, when the effect is `untag`. */
   keptBecause: string | null;
   containers: ContainerUse[];
-  /** Space the image holds on its own (0 when it stays): at least this much is freed. */
+  /** Space freed by deleting this image alone: its layers no other image or container uses. */
   freesBytes: number;
 }
 
 export interface RemovalPlan {
   images: ImageRemoval[];
-  /** Lower bound of the space freed; layers shared only among the removed images come on top. */
+  /** Space freed by the whole removal: layers that no image or container that stays uses. */
   reclaimableBytes: number;
 }
 
@@ -72,7 +72,7 @@ export const imageRm = defineCommand({
     const lines = removed.flatMap((r) => [...r.untagged.map((u) => `Untagged: ${u}`), ...r.deleted.map((d) => `Deleted: ${d}`)]);
     const deletedCount = removed.filter((r) => r.deleted.includes(r.id)).length;
     const blocks: Block[] = [code(lines.join('\n') || '(nothing)')];
-    if (plan.reclaimableBytes > 0) blocks.push(context(`freed at least ${humanSize(plan.reclaimableBytes)}`));
+    if (plan.reclaimableBytes > 0) blocks.push(context(`freed about ${humanSize(plan.reclaimableBytes)}`));
     return {
       ok: true,
       data: { removed, deletedImages: deletedCount, reclaimableBytes: plan.reclaimableBytes },
@@ -105,7 +105,7 @@ export async function planRemoval(ctx: Pick<CommandContext, 'args' | 'services'>
     });
   }
 
-  const [usage, sizes, all] = await Promise.all([containersByImage(engine), uniqueSizes(engine), engine.listImages({ all: true })]);
+  const [usage, all] = await Promise.all([containersByImage(engine), engine.listImages({ all: true })]);
   const withChildren = new Set(all.map((i) => i.ParentId).filter(Boolean));
   const images: ImageRemoval[] = [];
   const conflicts: Conflict[] = [];
@@ -131,7 +131,7 @@ export async function planRemoval(ctx: Pick<CommandContext, 'args' | 'services'>
       } else if (withChildren.has(image.Id)) {
         images.push({ ...base, effect: 'untag', untags, keptBecause: 'child images are built on it', freesBytes: 0 });
       } else {
-        images.push({ ...base, effect: 'delete', untags, keptBecause: null, freesBytes: containers.length ? 0 : (sizes.get(image.Id) ?? 0) });
+        images.push({ ...base, effect: 'delete', untags, keptBecause: null, freesBytes: 0 });
       }
       continue;
     }
@@ -154,12 +154,19 @@ export async function planRemoval(ctx: Pick<CommandContext, 'args' | 'services'>
         actions: [{ label: 'Remove all its tags (-f)', command: `rmi -f ${shortId(image.Id)}`, style: 'danger' }],
       });
     } else {
-      images.push({ ...base, effect: 'delete', untags: references, keptBecause: null, freesBytes: containers.length ? 0 : (sizes.get(image.Id) ?? 0) });
+      images.push({ ...base, effect: 'delete', untags: references, keptBecause: null, freesBytes: 0 });
     }
   }
 
   if (conflicts.length) throw inUseError(conflicts);
-  return { images, reclaimableBytes: images.reduce((sum, i) => sum + i.freesBytes, 0) };
+
+  const deleting = new Set(images.filter((i) => i.effect === 'delete').map((i) => i.id));
+  if (deleting.size === 0) return { images, reclaimableBytes: 0 };
+  // Containers keep the layers of their image even when -f deletes the image record.
+  const ownership = await LayerOwnership.of(engine, all);
+  const inUse = new Set(usage.keys());
+  for (const item of images) if (item.effect === 'delete') item.freesBytes = ownership.freedBy(new Set([item.id]), inUse);
+  return { images, reclaimableBytes: ownership.freedBy(deleting, inUse) };
 }
 
 
@@ -275,7 +282,7 @@ function planReply(plan: RemovalPlan, title: string, force: boolean): Reply {
   const notes: string[] = [];
   const untagged = plan.images.flatMap((i) => i.untags);
   if (untagged.length) notes.push(`references removed: ${untagged.join(', ')}`);
-  notes.push(plan.reclaimableBytes > 0 ? `frees at least ${humanSize(plan.reclaimableBytes)}` : 'frees no space (no image is deleted, or its layers are shared)');
+  notes.push(plan.reclaimableBytes > 0 ? `frees ${humanSize(plan.reclaimableBytes)}` : 'frees no disk space: the layers stay in use by other images or containers');
   if (force) notes.push('-f: stopped containers using an image do not keep it');
   blocks.push(context(notes.join('\n')));
   if (plan.images.some((i) => i.effect === 'delete')) blocks.unshift(text('Images deleted here cannot be restored except by pulling or building them again.'));

@@ -1,5 +1,6 @@
-// What removing images touches: the containers that use each image, and the disk space the
-// images hold on their own. Shared by `image rm` and `image prune` for their previews.
+// What removing images touches: the containers that use each image, and the disk space that
+// deleting them frees. Shared by `image rm` and `image prune` for their previews.
+import { createHash } from 'node:crypto';
 import type Dockerode from 'dockerode';
 
 export interface ContainerUse {
@@ -28,22 +29,75 @@ export async function containersByImage(engine: Dockerode): Promise<Map<string, 
   return byImage;
 }
 
-interface DiskUsageImage {
-  Id: string;
+interface HistoryEntry {
+  Created: number;
+  CreatedBy: string;
   Size: number;
-  SharedSize: number;
+  Comment?: string;
 }
 
 /**
- * Bytes each image holds that no other image shares (`docker system df -v`'s UNIQUE SIZE).
- * Removing an image frees at least that much; layers it shares only with other removed images
- * are freed too but not counted, so a sum over several images is a lower bound.
+ * Which images hold which layers, and how big each layer is, from every image's history (a
+ * history entry with a size is a layer, sized as the engine counts it on disk). A layer is
+ * keyed by the history up to it: images built on the same base share those entries exactly,
+ * whether they were pulled or built here.
  */
-export async function uniqueSizes(engine: Dockerode): Promise<Map<string, number>> {
-  const usage = (await engine.df()) as { Images?: DiskUsageImage[] | null };
-  const sizes = new Map<string, number>();
-  for (const image of usage.Images ?? []) sizes.set(image.Id, image.SharedSize >= 0 ? image.Size - image.SharedSize : image.Size);
-  return sizes;
+export class LayerOwnership {
+  private constructor(private readonly layers: ReadonlyMap<string, { size: number; owners: Set<string> }>) {}
+
+  /**
+   * Reads the history of every image that holds layers of its own accord: tagged images and
+   * those nothing is built on (an untagged parent's layers are a prefix of its children's).
+   */
+  static async of(engine: Dockerode, images: readonly Dockerode.ImageInfo[]): Promise<LayerOwnership> {
+    const parents = new Set(images.map((i) => i.ParentId).filter(Boolean));
+    const holders = images.filter((i) => realTags(i).length > 0 || realDigests(i).length > 0 || !parents.has(i.Id));
+    const layers = new Map<string, { size: number; owners: Set<string> }>();
+    await forEachLimited(holders, 8, async (image) => {
+      let history: HistoryEntry[];
+      try {
+        history = (await engine.getImage(image.Id).history()) as HistoryEntry[];
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return; // removed meanwhile
+        throw err;
+      }
+      let key = '';
+      // The engine lists the newest entry first.
+      for (const entry of [...history].reverse()) {
+        key = createHash('sha256').update(key).update(JSON.stringify([entry.Created, entry.CreatedBy, entry.Size, entry.Comment ?? ''])).digest('hex');
+        if (entry.Size <= 0) continue;
+        const layer = layers.get(key) ?? { size: entry.Size, owners: new Set<string>() };
+        layer.owners.add(image.Id);
+        layers.set(key, layer);
+      }
+    });
+    return new LayerOwnership(layers);
+  }
+
+  /** Bytes freed by deleting `removing`: layers that only those images hold, unless `keep` holds them. */
+  freedBy(removing: ReadonlySet<string>, keep: ReadonlySet<string> = new Set()): number {
+    let bytes = 0;
+    for (const { size, owners } of this.layers.values()) {
+      let freed = false;
+      for (const owner of owners) {
+        if (keep.has(owner) || !removing.has(owner)) {
+          freed = false;
+          break;
+        }
+        freed = true;
+      }
+      if (freed) bytes += size;
+    }
+    return bytes;
+  }
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Engines before API 1.43 list an untagged image with `<none>` placeholders instead of empty lists. */

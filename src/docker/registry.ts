@@ -125,6 +125,7 @@ function describeFetchError(err: unknown): string {
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'the registry did not answer in time';
   const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
   if (cause?.code) return `cannot reach the registry (${cause.code})`;
+  if (cause?.message) return `cannot reach the registry (${cause.message})`;
   if (err instanceof SyntaxError) return 'the registry answered something that is not JSON';
   return `cannot reach the registry (${err instanceof Error ? err.message : String(err)})`;
 }

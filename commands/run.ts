@@ -3,8 +3,9 @@ import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { applyRunPolicy } from '../src/core/run-policy.js';
+import { applyRunPolicy, hostNamespaceByProxy, joinedNamespaces, policyError, type PolicyViolation } from '../src/core/run-policy.js';
 import { code, context, fields, reply, type Block } from '../src/core/reply.js';
+import { engineMessage } from '../src/docker/errors.js';
 import { shortId } from '../src/docker/format.js';
 import { explainEngineError, nameInUse } from '../src/docker/hints.js';
 import type { DockerHost } from '../src/docker/host.js';
@@ -105,6 +106,24 @@ function outputBlocks(tail: OutputTail): Block[] {
   return blocks;
 }
 
+/** Waits for the promise, or for `ms` at most; the timer never outlives it. */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([promise, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface WaitResult {
+  StatusCode: number;
+  Error?: { Message?: string } | null;
+}
+
 const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
 
 async function explained(err: unknown, host: DockerHost): Promise<unknown> {
@@ -144,7 +163,7 @@ async function removeFailedContainer(container: Dockerode.Container, name: strin
     if (status === 404 || (status === 409 && /already in progress/i.test(String((err as Error).message)))) {
       return { removed: true, note: `the container ${name} created for it was removed` };
     }
-    return { removed: false, note: `removing the container ${name} created for it failed too (${(err as Error).message}): remove it with \`rm -f ${name}\`` };
+    return { removed: false, note: `removing the container ${name} created for it failed too (${engineMessage(err as Parameters<typeof engineMessage>[0])}): remove it with \`rm -f ${name}\`` };
   }
 }
 
@@ -224,6 +243,7 @@ export const run = defineCommand({
     const policy = ctx.services.config.policy;
     const spec = buildRunSpec(runOptionsFrom(ctx));
     const { body, defaultsApplied } = applyRunPolicy(spec, policy);
+    if (!policy.allowHostNamespaces) await refuseHostNamespacesByProxy(host, body);
 
     if (ctx.dryRun) return dryRun(ctx, spec, body, defaultsApplied);
 
@@ -264,27 +284,27 @@ export const run = defineCommand({
     if (info) name = info.Name.replace(/^\//, '');
     const tail = new OutputTail();
     const showProgress = (): void => ctx.progress(reply(outputBlocks(tail), { title: `Running ${name}…`, tone: 'info' }));
-    // Without a TTY the engine answers with an HTTP response body: a Readable of multiplexed frames.
-    const attached = (await container.attach({ stream: true, stdout: true, stderr: true })) as unknown as Readable;
-    const streamEnded = new Promise<void>((resolve) => {
-      attached.on('end', resolve);
-      attached.on('close', resolve);
-      attached.on('error', () => resolve());
-    });
-    host.engine.modem.demuxStream(attached, tail.sink('stdout', showProgress), tail.sink('stderr', showProgress));
     const stopWaiting = new AbortController();
-    const exited = container.wait({ condition: body.HostConfig.AutoRemove ? 'removed' : 'next-exit', abortSignal: stopWaiting.signal }) as Promise<{
-      StatusCode: number;
-      Error?: { Message?: string } | null;
-    }>;
-    // A rejection after we stopped waiting must not go unhandled.
-    exited.catch(() => undefined);
-
+    let attached: Readable | undefined;
+    let streamEnded: Promise<void>;
+    let exited: Promise<WaitResult>;
     try {
+      // Without a TTY the engine answers with an HTTP response body: a Readable of multiplexed frames.
+      const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as unknown as Readable;
+      attached = stream;
+      streamEnded = new Promise<void>((resolve) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', () => resolve());
+      });
+      host.engine.modem.demuxStream(stream, tail.sink('stdout', showProgress), tail.sink('stderr', showProgress));
+      exited = container.wait({ condition: body.HostConfig.AutoRemove ? 'removed' : 'next-exit', abortSignal: stopWaiting.signal }) as Promise<WaitResult>;
+      // A rejection after we stopped waiting must not go unhandled.
+      exited.catch(() => undefined);
       await container.start();
     } catch (err) {
       stopWaiting.abort();
-      attached.destroy();
+      attached?.destroy();
       throw await startFailure(err, container, name, host);
     }
 
@@ -298,6 +318,7 @@ export const run = defineCommand({
       result = await Promise.race([exited, timedOut]);
     } catch (err) {
       attached.destroy();
+      // The wait failed, not the container: it may still run, so it is left alone.
       throw await explained(err, host);
     } finally {
       clearTimeout(timer);
@@ -317,7 +338,7 @@ export const run = defineCommand({
       });
     }
 
-    await Promise.race([streamEnded, new Promise((resolve) => setTimeout(resolve, OUTPUT_DRAIN_MS))]);
+    await settleWithin(streamEnded, OUTPUT_DRAIN_MS);
     attached.destroy();
     tail.finish();
     const exitCode = result.StatusCode;
@@ -332,6 +353,21 @@ export const run = defineCommand({
     };
   },
 });
+
+/** `--network container:X` where X uses the host network is host networking: the policy's rule holds. */
+async function refuseHostNamespacesByProxy(host: DockerHost, body: RunCreateBody): Promise<void> {
+  const violations: PolicyViolation[] = [];
+  for (const joined of joinedNamespaces(body)) {
+    try {
+      const info = await host.engine.getContainer(joined.container).inspect();
+      if (info.HostConfig[joined.field] === 'host') violations.push(hostNamespaceByProxy(joined));
+    } catch (err) {
+      // A container that is not there shares nothing; the engine refuses the create itself.
+      if (statusOf(err) !== 404) throw await explained(err, host);
+    }
+  }
+  if (violations.length) throw policyError(violations);
+}
 
 async function startFailure(err: unknown, container: Dockerode.Container, name: string, host: DockerHost): Promise<unknown> {
   const reason = await explained(err, host);

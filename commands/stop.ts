@@ -51,6 +51,13 @@ export const stop = defineCommand({
     if (ctx.dryRun) {
       return { ok: true, data: { dryRun: true, plan: p.data }, reply: { ...p.reply, title: `Dry run: would stop ${p.running} container${p.running === 1 ? '' : 's'}`, blocks: [...p.reply.blocks, context('dry run: nothing was stopped')] } };
     }
+    if (!ctx.request.confirmed && p.running > 0) {
+      // Unconfirmed means the preview found nothing running: what started since was never shown.
+      const started = p.targets.filter(isRunning).map((t) => t.name);
+      throw new UserError('conflict', `${started.join(', ')} started after the preview; nothing was stopped`, {
+        hint: 'run the command again to see what it would stop and confirm',
+      });
+    }
     const results = await forEachTarget(ctx.services.docker, p.targets, 'stop', async (container) => {
       try {
         await container.stop(p.seconds === undefined ? {} : { t: p.seconds });

@@ -80,6 +80,41 @@ export function findViolations(spec: RunSpec, policy: RunPolicyConfig): PolicyVi
   return violations;
 }
 
+export interface JoinedNamespace {
+  flag: '--network' | '--pid' | '--ipc';
+  /** The container whose namespace is shared (`--pid container:db` -> `db`). */
+  container: string;
+  field: 'NetworkMode' | 'PidMode' | 'IpcMode';
+}
+
+/**
+ * Namespaces the request takes from other containers. Joining a container that uses the host's
+ * namespace is using the host's namespace, so the caller looks each one up (this file stays pure).
+ */
+export function joinedNamespaces(body: RunCreateBody): JoinedNamespace[] {
+  const joined: JoinedNamespace[] = [];
+  const fields: Array<[JoinedNamespace['flag'], JoinedNamespace['field']]> = [
+    ['--network', 'NetworkMode'],
+    ['--pid', 'PidMode'],
+    ['--ipc', 'IpcMode'],
+  ];
+  for (const [flag, field] of fields) {
+    const mode = body.HostConfig[field];
+    if (mode?.startsWith('container:')) joined.push({ flag, field, container: mode.slice('container:'.length) });
+  }
+  return joined;
+}
+
+/** The violation for joining a container that shares the host's namespace. */
+export function hostNamespaceByProxy(joined: JoinedNamespace): PolicyViolation {
+  return {
+    rule: 'host-namespaces',
+    subject: `${joined.flag} container:${joined.container}`,
+    reason: `${joined.container} uses the host's namespace, so joining it would too`,
+    setting: SETTING['host-namespaces'],
+  };
+}
+
 /** Checks the rules and fills in the default limits; throws `forbidden` naming each broken rule. */
 export function applyRunPolicy(spec: RunSpec, policy: RunPolicyConfig): PolicyDecision {
   const violations = findViolations(spec, policy);

@@ -90,7 +90,9 @@ describe.skipIf(skipReason)('run', () => {
 
   it('--rm removes the container once it exited; stderr is shown too', async () => {
     const out = await handle(app, `run --rm -l ${LABEL} ${busybox} sh -c 'echo out; echo err >&2'`);
-    expect(out).toMatchObject({ ok: true, data: { exitCode: 0, output: ['out', 'err'], removed: true } });
+    expect(out).toMatchObject({ ok: true, data: { exitCode: 0, removed: true } });
+    // The two streams are separate pipes: their lines interleave in whatever order the engine read them.
+    expect([...(out.data as { output: string[] }).output].sort()).toEqual(['err', 'out']);
     const id = (out.data as { id: string }).id;
     expect(await exists(id)).toBe(false);
   });
@@ -173,6 +175,20 @@ describe.skipIf(skipReason)('run', () => {
         expect(out.error?.hint).toContain(setting);
       }
       expect(await allContainers()).toEqual(before);
+    });
+
+    it("joining a container that uses the host's namespaces is refused like the host's own", async () => {
+      await docker('run', '-d', '--name', 'run-hostnet', '--network', 'host', '--pid', 'host', '-l', LABEL, busybox, 'sleep', '60');
+      await docker('run', '-d', '--name', 'run-plain', '-l', LABEL, busybox, 'sleep', '60');
+      const before = await allContainers();
+      for (const flag of ['--network', '--pid']) {
+        const out = await handle(app, `run --rm ${flag} container:run-hostnet -l ${LABEL} ${busybox} true`);
+        expect(out.error?.code).toBe('forbidden');
+        expect(out.error?.message).toContain(`${flag} container:run-hostnet (rule host-namespaces: run-hostnet uses the host's namespace`);
+      }
+      expect(await allContainers()).toEqual(before);
+      const joined = await handle(app, `run --rm --pid container:run-plain -l ${LABEL} ${busybox} true`);
+      expect(joined.ok).toBe(true);
     });
 
     it('a bind mount inside the allowlist runs', async () => {

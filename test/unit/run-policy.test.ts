@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunPolicyConfig } from '../../src/config.js';
 import { UserError } from '../../src/core/errors.js';
-import { applyRunPolicy, findViolations, isUnderAllowedPath } from '../../src/core/run-policy.js';
+import { applyRunPolicy, findViolations, isUnderAllowedPath, joinedNamespaces } from '../../src/core/run-policy.js';
 import { buildRunSpec, type RunOptions } from '../../src/docker/run-spec.js';
 
 /** The schema's defaults (config.ts): everything dangerous off, 512m and 1 CPU. */
@@ -83,6 +83,14 @@ describe('run policy', () => {
 
   it('allows named volumes, anonymous volumes and networks that are not the host', () => {
     expect(findViolations(spec({ volumes: ['cache:/cache', '/scratch'], network: 'backend', pid: 'container:db' }), DEFAULTS)).toEqual([]);
+  });
+
+  it('lists the namespaces taken from other containers, for the caller to look up', () => {
+    expect(joinedNamespaces(spec({ network: 'container:db', pid: 'container:web', ipc: 'shareable' }).body)).toEqual([
+      { flag: '--network', field: 'NetworkMode', container: 'db' },
+      { flag: '--pid', field: 'PidMode', container: 'web' },
+    ]);
+    expect(joinedNamespaces(spec({ network: 'backend' }).body)).toEqual([]);
   });
 
   describe('bind mounts', () => {

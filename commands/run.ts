@@ -369,8 +369,10 @@ async function refuseHostNamespacesByProxy(host: DockerHost, body: RunCreateBody
   if (violations.length) throw policyError(violations);
 }
 
-async function startFailure(err: unknown, container: Dockerode.Container, name: string, host: DockerHost): Promise<unknown> {
+async function startFailure(err: unknown, container: Dockerode.Container, knownName: string, host: DockerHost): Promise<unknown> {
   const reason = await explained(err, host);
+  // The engine named it when --name was not given; that name is what `ps -a` would have shown.
+  const name = (await inspectQuietly(container))?.Name.replace(/^\//, '') || knownName;
   const cleanup = await removeFailedContainer(container, name);
   if (!(reason instanceof UserError)) return reason;
   return new UserError(reason.code, `${name} could not start: ${reason.message}; ${cleanup.note}`, {

@@ -114,6 +114,17 @@ describe.skipIf(skipReason)('container commands', () => {
     expect(await exists('ct-rm-b')).toBe(false);
   });
 
+  it('rm -v previews and removes the anonymous volumes too', async () => {
+    await docker('create', '--name', 'ct-rm-vol', '-l', LABEL, '-v', '/data', busybox, 'true');
+    const volume = (await docker('inspect', '--format', '{{range .Mounts}}{{.Name}}{{end}}', 'ct-rm-vol')).trim();
+    const out = await asUser(app, operator, 'rm -v ct-rm-vol');
+    const confirm = confirmAction(out);
+    expect(out.data).toMatchObject({ preview: { volumes: [volume] } });
+    expect((await app.dispatcher.act(confirm, operator)).ok).toBe(true);
+    expect(await exists('ct-rm-vol')).toBe(false);
+    expect((await docker('volume', 'ls', '-q')).split('\n')).not.toContain(volume);
+  });
+
   it('rm of a running container without -f is a conflict offering stop or -f; -f keeps its Docker meaning', async () => {
     const refused = await asUser(app, operator, 'rm ct-web');
     expect(refused.error?.code).toBe('conflict');

@@ -35,7 +35,7 @@ export function mapEngineError(err: unknown, address: string): UserError | undef
       hint:
         e.code === 'EACCES'
           ? 'the bot user may not use that socket: add it to the docker group or point DOCKER_HOST at a socket proxy'
-          : 'is dockerd running there? Set DOCKER_HOST (or engines in dockbot.yaml) to the engine to use',
+          : 'is dockerd running there? Set DOCKER_HOST to the engine to use',
     });
   }
   if (typeof e.statusCode !== 'number') return undefined;

@@ -1,4 +1,5 @@
-// Reply -> terminal text. Tables are laid out like the Docker CLI's (columns padded by 3).
+// Reply -> terminal text. Tables are laid out like the Docker CLI's tabwriter
+// (cells at least 10 wide, padded by 3).
 import type { Block, Reply } from '../../core/reply.js';
 
 export interface TerminalStyle {
@@ -7,11 +8,14 @@ export interface TerminalStyle {
 
 const paint = (on: boolean, code: string, s: string): string => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
+const MIN_CELL_WIDTH = 10;
+const CELL_PADDING = 3;
+
 export function renderTable(columns: string[], rows: string[][]): string {
   const widths = columns.map((c, i) => Math.max([...c].length, ...rows.map((r) => [...(r[i] ?? '')].length)));
   const line = (cells: string[]): string =>
     cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + 3)))
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(Math.max(MIN_CELL_WIDTH, (widths[i] ?? 0) + CELL_PADDING))))
       .join('')
       .trimEnd();
   return [line(columns), ...rows.map(line)].join('\n');

@@ -3,9 +3,9 @@ import { renderReply, renderTable } from '../../../src/adapters/shell/render.js'
 import { reply, table, text, context, fields } from '../../../src/core/reply.js';
 
 describe('terminal renderer', () => {
-  it('lays tables out like the Docker CLI (columns padded by three spaces)', () => {
-    expect(renderTable(['CONTAINER ID', 'NAMES'], [['0123456789ab', 'web'], ['ba9876543210', 'db-primary']])).toBe(
-      'CONTAINER ID   NAMES\n0123456789ab   web\nba9876543210   db-primary',
+  it('lays tables out like the Docker CLI (cells at least 10 wide, padded by three spaces)', () => {
+    expect(renderTable(['CONTAINER ID', 'PORTS', 'NAMES'], [['0123456789ab', '', 'web'], ['ba9876543210', '', 'db-primary']])).toBe(
+      'CONTAINER ID   PORTS     NAMES\n0123456789ab             web\nba9876543210             db-primary',
     );
   });
   it('renders every block type without colour when not on a TTY', () => {

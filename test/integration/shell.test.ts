@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dockbot, dockerHost, skipReason } from '../support/engine.js';
+import { docker, dockbot, dockerHost, skipReason } from '../support/engine.js';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'dockbot.js');
 
@@ -45,6 +45,15 @@ describe.skipIf(skipReason)('terminal adapter', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`cannot reach the Docker engine at ${missing}`);
     expect(stdout).toContain('dockbot commands');
+  });
+
+  it.each(['ps -a', 'images', 'system df'])('exec "%s" prints the table the Docker CLI prints', async (line) => {
+    const before = await docker(...line.split(' '));
+    const ours = await dockbot(['exec', line]);
+    const after = await docker(...line.split(' '));
+    expect(ours.code).toBe(0);
+    // Our first line is the reply's title ("3 containers"); the table follows.
+    expect([before, after]).toContain(ours.stdout.split('\n').slice(1).join('\n'));
   });
 
   it('exec --json prints one object and exits 1 on errors', async () => {

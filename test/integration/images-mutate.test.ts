@@ -194,6 +194,15 @@ describe.skipIf(skipReason)('image rm, tag, image prune', () => {
       expect(await danglingIds()).toEqual(dangling);
     });
 
+    it('the until filter keeps images newer than the limit; a bad one is a usage error', async () => {
+      const recent = await asUser(app, operator, `image prune --dry-run ${filter} --filter until=1h`);
+      expect((recent.data as { plan: { images: unknown[] } }).plan.images).toEqual([]);
+      const future = await asUser(app, operator, `image prune --dry-run ${filter} --filter until=${Math.floor(Date.now() / 1000) + 3600}`);
+      expect((future.data as { plan: { images: unknown[] } }).plan.images).toHaveLength(2);
+      const bad = await asUser(app, operator, `image prune ${filter} --filter until=yesterday`);
+      expect(bad.error?.code).toBe('usage');
+    });
+
     it('--dry-run shows the same plan and removes nothing', async () => {
       const before = await danglingIds();
       const outcome = await asUser(app, operator, `image prune --dry-run ${filter}`);

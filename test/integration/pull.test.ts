@@ -139,6 +139,14 @@ describe.skipIf(skipReason || !registry)('pull', () => {
     expect(await imageExists(image)).toBe(false);
   });
 
+  it('the registry allowlist of the policy applies to pull', async () => {
+    const { app: strict } = await testApp(`${ROLES}policy:\n  registries: ["ghcr.io"]\n`);
+    const outcome = await asUser(strict, operator, `pull ${registry}/dockbot-test/pull-layers:1`);
+    expect(outcome.error?.code).toBe('forbidden');
+    expect(outcome.error?.message).toContain(`is from ${registry}`);
+    expect(outcome.data).toMatchObject({ rules: ['registries'] });
+  });
+
   it('a viewer may not pull', async () => {
     const outcome = await asUser(app, viewer, `pull ${registry}/library/busybox:1`);
     expect(outcome.error?.code).toBe('forbidden');

@@ -80,6 +80,12 @@ function firstPositionalIndex(tokens: string[], options: readonly OptionSpec[]):
   return tokens.length;
 }
 
+/** `--help` among the command's own flags (not after `--`, not inside `run IMAGE CMD --help`). */
+export function helpRequested(tokens: string[], spec: { options: readonly OptionSpec[]; stopAtFirstPositional?: boolean }): boolean {
+  const end = spec.stopAtFirstPositional ? firstPositionalIndex(tokens, spec.options) : tokens.indexOf('--');
+  return tokens.slice(0, end < 0 ? tokens.length : end).includes('--help');
+}
+
 export function parseCommandArgs(
   tokens: string[],
   spec: { name: string; options: readonly OptionSpec[]; positionals?: readonly PositionalSpec[]; stopAtFirstPositional?: boolean },

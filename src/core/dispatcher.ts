@@ -2,7 +2,7 @@
 // Errors become replies here and nowhere else.
 import { closest, distance } from 'fastest-levenshtein';
 import type { Logger } from 'pino';
-import { DRY_RUN, HELP, ParsedArgs, parseCommandArgs, tokenize } from './args.js';
+import { DRY_RUN, HELP, helpRequested, ParsedArgs, parseCommandArgs, tokenize } from './args.js';
 import type { AuditSink } from './audit.js';
 import { redactCommandLine } from './audit.js';
 import type { ChatRequest, Command, CommandContext, Requester, Result } from './command.js';
@@ -128,8 +128,7 @@ export class Dispatcher {
   private async execute(command: Command, rest: string[], request: ChatRequest, log: Logger, options: HandleOptions): Promise<Result> {
     const flags = [...command.options, ...(command.mutating ? [DRY_RUN] : []), HELP];
     const spec = { ...command, options: flags };
-    const helpAt = command.freeText ? -1 : rest.indexOf('--help');
-    if (helpAt >= 0 && !rest.slice(0, helpAt).includes('--')) {
+    if (!command.freeText && helpRequested(rest, spec)) {
       return { ok: true, data: { help: command.name }, reply: commandHelp(command) };
     }
     const args = command.freeText ? new ParsedArgs({}, rest) : parseCommandArgs(rest, spec);

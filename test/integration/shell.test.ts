@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { docker, dockbot, dockerHost, skipReason } from '../support/engine.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { busybox, cleanup, docker, dockbot, dockerHost, skipReason, TEST_LABEL } from '../support/engine.js';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'dockbot.js');
 
@@ -26,6 +26,12 @@ function repl(lines: string[], env: Record<string, string> = {}): Promise<{ code
 }
 
 describe.skipIf(skipReason)('terminal adapter', () => {
+  beforeAll(async () => {
+    await docker('run', '-d', '--name', 'shell-running', '-l', `${TEST_LABEL}=shell`, busybox, 'sleep', '600');
+    await docker('create', '--name', 'shell-created', '-l', `${TEST_LABEL}=shell`, busybox, 'true');
+  });
+  afterAll(() => cleanup('shell'));
+
   it('answers commands, survives errors, and exits on end of input', async () => {
     const { code, stdout, stderr } = await repl(['/docker ps -a', 'pss', 'ps --bogus', 'logs no-such-container', 'ps "unterminated', 'help ps', 'version']);
     expect(code).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandArgs, tokenize } from '../../../src/core/args.js';
+import { helpRequested, parseCommandArgs, tokenize } from '../../../src/core/args.js';
 import type { OptionSpec } from '../../../src/core/command.js';
 import { UserError } from '../../../src/core/errors.js';
 
@@ -80,5 +80,16 @@ describe('parseCommandArgs', () => {
     expect(args.positionals).toEqual(['busybox', 'ls', '-la', '--color']);
     expect(parseCommandArgs(['-dp', '80:80', 'img', '-x'], run).positionals).toEqual(['img', '-x']);
     expect(parseCommandArgs(['-p80:80', 'img'], run).strings('publish')).toEqual(['80:80']);
+  });
+});
+
+describe('helpRequested', () => {
+  it('sees --help among the command flags only', () => {
+    expect(helpRequested(['-a', '--help'], { options: psOptions })).toBe(true);
+    expect(helpRequested(['--', '--help'], { options: psOptions })).toBe(false);
+    const run = { options: runOptions, stopAtFirstPositional: true };
+    expect(helpRequested(['--help'], run)).toBe(true);
+    expect(helpRequested(['-d', '--name', 'x', '--help'], run)).toBe(true);
+    expect(helpRequested(['-d', 'busybox', 'ls', '--help'], run)).toBe(false);
   });
 });

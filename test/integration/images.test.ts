@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectClockBetween } from '../support/clock.js';
 import { busybox, docker, dockbotJson, dockerJsonLines, engine, registry, skipReason, TEST_LABEL } from '../support/engine.js';
 
 const LABEL = `${TEST_LABEL}=images`;
@@ -12,24 +13,6 @@ type Row = Record<string, string>;
 
 /** Fields computed from the clock ("2 seconds ago") may tick between two calls. */
 const CLOCK_FIELDS = ['CreatedSince'];
-
-const UNIT_SECONDS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800, month: 2592000, year: 31536000 };
-
-/** go-units' words back to an approximate age in seconds, to order the values of CreatedSince. */
-function ageSeconds(since: string): number {
-  if (since.startsWith('Less than a second')) return 0;
-  const about = /^About an? (\w+)/.exec(since);
-  if (about) return UNIT_SECONDS[about[1] as string] ?? NaN;
-  const counted = /^(\d+) (\w+?)s? ago$/.exec(since);
-  return counted ? Number(counted[1]) * (UNIT_SECONDS[counted[2] as string] ?? NaN) : NaN;
-}
-
-/** A value read between two CLI calls lies between what they printed. */
-function expectBetween(value: string, before: string, after: string): void {
-  const age = ageSeconds(value);
-  expect(age, `${value} between ${before} and ${after}`).toBeGreaterThanOrEqual(ageSeconds(before));
-  expect(age, `${value} between ${before} and ${after}`).toBeLessThanOrEqual(ageSeconds(after));
-}
 
 // Images created in the same second come back from the engine in any order, and the CLI walks
 // an image's repositories in Go's (random) map order: rows are matched by what identifies them.
@@ -49,7 +32,7 @@ async function expectSameAsCli(text: string, cliArgs: string[]): Promise<Row[]> 
     const a = after.find((r) => rowKey(r) === rowKey(row)) ?? b;
     expect(Object.keys(row).sort()).toEqual(Object.keys(b).sort());
     for (const [field, value] of Object.entries(row)) {
-      if (CLOCK_FIELDS.includes(field)) expectBetween(value, b[field] as string, a[field] as string);
+      if (CLOCK_FIELDS.includes(field)) expectClockBetween(value, b[field] as string, a[field] as string);
       else expect({ row: rowKey(row), field, value }).toEqual({ row: rowKey(row), field, value: b[field] });
     }
   }

@@ -30,6 +30,12 @@ export class ProgressChannel {
 
   private flush(): void {
     this.timer = undefined;
+    // Timers may fire a little early; never let two sends come closer than the interval.
+    const early = this.lastSentAt + this.intervalMs - this.now();
+    if (early > 0) {
+      this.timer = setTimeout(() => this.flush(), early);
+      return;
+    }
     const update = this.pending;
     this.pending = undefined;
     if (!update || this.closed) return;

@@ -20,6 +20,8 @@ export interface Answer {
 export interface Topic {
   heading: string;
   file: string;
+  /** The heading path in each language the topic is written in, e.g. { zh: "…", en: "Basic concepts › Image" }. */
+  titles: Record<string, string>;
 }
 
 export interface ReloadReport {
@@ -29,9 +31,16 @@ export interface ReloadReport {
   problems: Array<{ file: string; message: string }>;
 }
 
+export interface ExplainOptions {
+  /** Answer in this language ("en" or "zh") instead of the term's own. */
+  lang?: string;
+}
+
 export interface KnowledgeBase {
   ask(question: string): Answer;
-  explain(term: string): Answer;
+  explain(term: string, options?: ExplainOptions): Answer;
   topics(): Topic[];
   reload(): Promise<ReloadReport>;
+  /** Stops watching the notes; the loaded knowledge keeps answering. */
+  close(): void;
 }

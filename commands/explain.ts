@@ -1,0 +1,25 @@
+import { defineCommand } from '../src/core/command.js';
+import { UserError } from '../src/core/errors.js';
+import { answerReply } from '../src/knowledge/reply.js';
+import { detectLanguage } from '../src/knowledge/tokenizer.js';
+
+const LANGS = ['en', 'zh'] as const;
+
+export const explain = defineCommand({
+  name: 'explain',
+  summary: 'Explain a Docker term from the notes (image, container, registry, Dockerfile, commit, ...)',
+  options: [{ name: 'lang', type: 'string', placeholder: 'en|zh', description: 'Answer in this language (default: the language of the term)' }],
+  positionals: [{ name: 'term', description: 'The term, e.g. image or 镜像', required: true, variadic: true }],
+  access: 'read',
+  async run(ctx) {
+    const term = ctx.args.positionals.join(' ').trim();
+    const lang = ctx.args.string('lang');
+    if (lang !== undefined && !(LANGS as readonly string[]).includes(lang)) {
+      throw new UserError('invalid_argument', `--lang must be one of ${LANGS.join(', ')}, not "${lang}"`);
+    }
+    const knowledge = await ctx.services.knowledge();
+    const answer = knowledge.explain(term, lang ? { lang } : {});
+    const shownIn = lang === 'zh' || lang === 'en' ? lang : detectLanguage(term);
+    return { ok: true, data: answer, reply: { ...answerReply(answer, shownIn), title: term } };
+  },
+});

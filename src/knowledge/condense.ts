@@ -1,0 +1,97 @@
+// A section, cut down to what answers the question: the sentence, list items or command that
+// match it, with the line that introduces a command kept in front of it. A question that only
+// names the section's subject ("What is an image?") gets the section's opening instead.
+import type { KnowledgeTopic, TopicText } from './loader.js';
+import type { Passage } from './passages.js';
+import type { Query } from './query.js';
+import type { ScoredPassage } from './search.js';
+import type { Lang } from './tokenizer.js';
+
+/** About two or three sentences: a chat answer, not the notes. Chinese says more per character. */
+const BUDGET: Record<Lang, number> = { zh: 240, en: 480 };
+/** A passage close to the best one is part of the answer too (several matching list items). */
+const NEAR_BEST = 0.85;
+/** A command's output shares the command's words; the command is the better answer. */
+const OUTPUT_FACTOR = 0.5;
+
+/** The text to answer from: the question's language if the topic has it, else the notes' own. */
+export function textFor(topic: KnowledgeTopic, lang: Lang): { text: TopicText; index: number } {
+  const index = Math.max(0, topic.texts.findIndex((t) => t.lang === lang));
+  return { text: topic.texts[index] as TopicText, index };
+}
+
+export function condense(text: TopicText, scored: readonly ScoredPassage[], query: Query): string {
+  if (scored.length === 0) return '';
+  const budget = BUDGET[text.lang];
+  const relevance = (s: ScoredPassage): number => (s.passage.kind === 'output' ? s.own * OUTPUT_FACTOR : s.own);
+  const best = Math.max(...scored.map(relevance));
+  const chosen = new Set<ScoredPassage>();
+  let used = 0;
+  /** Adds passages together or not at all, within the budget (the first answer passage always fits). */
+  const take = (...group: ScoredPassage[]): boolean => {
+    const fresh = group.filter((s) => !chosen.has(s));
+    const size = fresh.reduce((n, s) => n + length(s.passage), 0);
+    if (chosen.size > 0 && used + size > budget) return false;
+    for (const s of fresh) chosen.add(s);
+    used += size;
+    return true;
+  };
+  /** "Build the image:" belongs with the command that follows it. */
+  const withIntroduced = (s: ScoredPassage): ScoredPassage[] => {
+    const i = scored.indexOf(s);
+    const previous = scored[i - 1];
+    const next = scored[i + 1];
+    if (next && introduces(s.passage, next.passage)) return [s, next];
+    if (previous && introduces(previous.passage, s.passage)) return [previous, s];
+    return [s];
+  };
+
+  if (best <= 0 && query.howTo && scored.some((s) => s.passage.kind === 'command')) {
+    // "How do I build an image?" in a section about building one: its commands and files, with their intros.
+    for (const s of scored) if ((s.passage.kind === 'command' || s.passage.kind === 'code') && !take(...withIntroduced(s))) break;
+  } else if (best <= 0) {
+    // Only the subject was named: the opening of the section, up to the budget.
+    for (const s of scored) {
+      const group = withIntroduced(s);
+      if (chosen.has(s) || (chosen.size > 0 && group.some((g) => g.passage.kind === 'output'))) continue;
+      if (!take(...group)) break;
+    }
+  } else {
+    const ranked = scored.filter((s) => relevance(s) >= best * NEAR_BEST).sort((a, b) => relevance(b) - relevance(a) || order(a.passage, b.passage));
+    for (const s of ranked) if (!take(...withIntroduced(s))) break;
+    // A short opening sentence says what the section is about ("A Docker image is a special filesystem.").
+    const lead = scored[0];
+    if (lead && lead.passage.kind === 'sentence' && length(lead.passage) <= budget / 4 && [...chosen].every((c) => c.passage.kind === 'sentence')) take(lead);
+  }
+  return render([...chosen].sort((a, b) => order(a.passage, b.passage)).map((s) => s.passage), text.lang);
+}
+
+/** Code is skimmed, not read: it costs half its length against the budget. */
+const length = (p: Passage): number => (isCode(p) ? p.text.length / 2 : p.text.length);
+/** A sentence ending in a colon introduces the code after it; so does a paragraph's last sentence before a command. */
+const introduces = (p: Passage, next: Passage): boolean =>
+  p.kind === 'sentence' && isCode(next) && next.block === p.block + 1 && (/[:：]$/.test(p.text) || next.kind === 'command');
+const isCode = (p: Passage): boolean => p.kind === 'code' || p.kind === 'command' || p.kind === 'output';
+const order = (a: Passage, b: Passage): number => a.block - b.block || a.index - b.index;
+
+/** Passages back to chat markdown: sentences of one paragraph joined, items as a list, code fenced. */
+function render(passages: Passage[], lang: Lang): string {
+  const parts: string[] = [];
+  let previous: Passage | undefined;
+  for (const p of passages) {
+    const sameBlock = previous !== undefined && previous.block === p.block && previous.kind === p.kind;
+    if (p.kind === 'sentence' && sameBlock) {
+      parts[parts.length - 1] += (lang === 'zh' ? '' : ' ') + p.text;
+    } else if (p.kind === 'item') {
+      parts.push(`- ${p.text}`);
+    } else if (p.kind === 'command' && sameBlock) {
+      parts[parts.length - 1] = (parts[parts.length - 1] as string).replace(/\n```$/, `\n${p.text}\n\`\`\``);
+    } else if (isCode(p)) {
+      parts.push(`\`\`\`${p.lang ?? ''}\n${p.text}\n\`\`\``);
+    } else {
+      parts.push(p.text);
+    }
+    previous = p;
+  }
+  return parts.join('\n');
+}

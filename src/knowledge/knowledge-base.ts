@@ -1,0 +1,170 @@
+// The FAQ over the notes: answers with a citation when confident, declines with suggestions when
+// not, and picks up edits to the notes (file watch or an explicit reload) without a restart.
+import { watch, type FSWatcher } from 'node:fs';
+import type { Logger } from 'pino';
+import type { Answer, ExplainOptions, KnowledgeBase, ReloadReport, Topic } from './base.js';
+import { condense, textFor } from './condense.js';
+import { HEADING_SEPARATOR, NotesLoader, type KnowledgeTopic, type LoadedKnowledge } from './loader.js';
+import { TopicIndex, type Ranking, type Tuning } from './search.js';
+import { detectLanguage, type Lang } from './tokenizer.js';
+
+/** Below this confidence the bot says it does not know. Calibrated on test/fixtures/faq. */
+export const ANSWER_THRESHOLD = 0.55;
+const MAX_SUGGESTIONS = 3;
+/** Editors save in bursts (temp file, rename, chmod): one reload per burst. */
+const WATCH_DEBOUNCE_MS = 300;
+
+export interface KnowledgeBaseOptions {
+  /** Directories of markdown notes, searched in order. */
+  dirs: readonly string[];
+  log: Logger;
+  tuning?: Partial<Tuning>;
+  threshold?: number;
+}
+
+interface State {
+  loaded: LoadedKnowledge;
+  index: TopicIndex;
+}
+
+export class NotesKnowledgeBase implements KnowledgeBase {
+  private state: State;
+  private readonly loader: NotesLoader;
+  private readonly threshold: number;
+  private watchers: FSWatcher[] = [];
+  private pendingReload: NodeJS.Timeout | undefined;
+  private reloading: Promise<ReloadReport> | undefined;
+  private queuedReload: Promise<ReloadReport> | undefined;
+
+  private constructor(
+    private readonly options: KnowledgeBaseOptions,
+    loader: NotesLoader,
+    loaded: LoadedKnowledge,
+  ) {
+    this.loader = loader;
+    this.threshold = options.threshold ?? ANSWER_THRESHOLD;
+    this.state = { loaded, index: new TopicIndex(loaded.topics, options.tuning) };
+  }
+
+  static async open(options: KnowledgeBaseOptions): Promise<NotesKnowledgeBase> {
+    const loader = new NotesLoader();
+    const loaded = await loader.load(options.dirs);
+    const kb = new NotesKnowledgeBase(options, loader, loaded);
+    kb.logReport('knowledge loaded', kb.report());
+    return kb;
+  }
+
+  ask(question: string): Answer {
+    const ranking = this.state.index.rank(question);
+    return this.answer(ranking, ranking.query.lang);
+  }
+
+  explain(term: string, options: ExplainOptions = {}): Answer {
+    const ranking = this.state.index.rank(term);
+    const lang: Lang = options.lang === 'zh' || options.lang === 'en' ? options.lang : detectLanguage(term);
+    return this.answer(ranking, lang);
+  }
+
+  /** The ranked sections for a question, with their confidence (for evaluation and debugging). */
+  rank(question: string, limit = 5): Ranking {
+    return this.state.index.rank(question, limit);
+  }
+
+  topics(): Topic[] {
+    return this.state.loaded.topics.map((t) => ({
+      heading: t.path.join(HEADING_SEPARATOR),
+      file: t.file,
+      titles: Object.fromEntries(t.texts.map((x) => [x.lang, x.path.join(HEADING_SEPARATOR)])),
+    }));
+  }
+
+  /** Reload every directory. A reload asked for while one runs starts again once it is done (the files may have changed since). */
+  reload(): Promise<ReloadReport> {
+    if (!this.reloading) return this.startReload();
+    this.queuedReload ??= this.reloading.then(() => {
+      this.queuedReload = undefined;
+      return this.startReload();
+    });
+    return this.queuedReload;
+  }
+
+  private startReload(): Promise<ReloadReport> {
+    this.reloading = (async () => {
+      try {
+        const loaded = await this.loader.load(this.options.dirs);
+        this.state = { loaded, index: new TopicIndex(loaded.topics, this.options.tuning) };
+        const report = this.report();
+        this.logReport('knowledge reloaded', report);
+        return report;
+      } finally {
+        this.reloading = undefined;
+      }
+    })();
+    return this.reloading;
+  }
+
+  /** Reload when a notes file changes. Watchers do not keep the process alive. */
+  watch(): void {
+    for (const dir of this.options.dirs) {
+      try {
+        const watcher = watch(dir, { recursive: true, persistent: false }, (_event, file) => {
+          if (file && !String(file).toLowerCase().endsWith('.md')) return;
+          clearTimeout(this.pendingReload);
+          this.pendingReload = setTimeout(() => {
+            this.reload().catch((err: unknown) => this.options.log.error({ err }, 'knowledge reload failed'));
+          }, WATCH_DEBOUNCE_MS);
+          this.pendingReload.unref();
+        });
+        watcher.on('error', (err) => this.options.log.warn({ err, dir }, 'stopped watching a knowledge directory'));
+        this.watchers.push(watcher);
+      } catch (err) {
+        this.options.log.warn({ err, dir }, 'cannot watch a knowledge directory; use `faq reload` after editing');
+      }
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.pendingReload);
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+  }
+
+  private answer(ranking: Ranking, lang: Lang): Answer {
+    const best = ranking.hits[0];
+    const confidence = round(best?.confidence ?? 0);
+    if (!best || best.confidence < this.threshold) {
+      return { answered: false, answer: null, source: null, confidence, suggestions: this.suggestions(ranking, lang) };
+    }
+    const { text, index } = textFor(best.topic, lang);
+    const answer = condense(text, this.state.index.scorePassages(ranking.query, best.topic, index), ranking.query);
+    return {
+      answered: true,
+      answer,
+      source: { file: best.topic.file, heading: best.topic.path.join(HEADING_SEPARATOR) },
+      confidence,
+      suggestions: [],
+    };
+  }
+
+  /** Nearby sections first (they share words with the question), then the notes' first topics. */
+  private suggestions(ranking: Ranking, lang: Lang): string[] {
+    const nearby = ranking.hits.filter((h) => h.coverage > 0).map((h) => h.topic);
+    const picked = [...new Set([...nearby, ...this.state.loaded.topics])].slice(0, MAX_SUGGESTIONS);
+    return picked.map((t) => titleIn(t, lang));
+  }
+
+  private report(): ReloadReport {
+    const { loaded } = this.state;
+    return { files: loaded.files, sections: loaded.topics.length, problems: loaded.problems };
+  }
+
+  private logReport(message: string, report: ReloadReport): void {
+    const { log } = this.options;
+    log.info({ files: report.files, sections: report.sections }, message);
+    for (const p of report.problems) log.warn({ file: p.file }, `knowledge problem: ${p.message}`);
+  }
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+const titleIn = (topic: KnowledgeTopic, lang: Lang): string => textFor(topic, lang).text.path.join(HEADING_SEPARATOR);

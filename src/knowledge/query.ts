@@ -1,0 +1,268 @@
+// A question, taken apart: the content units it asks about (an English word or phrase, a Chinese
+// word), each with the index terms that stand for it, its translations from the term map, and
+// whether the notes know it at all. Ranking uses the terms; confidence uses the units.
+import { TERM_GROUPS } from './terms.js';
+import {
+  detectLanguage,
+  englishTerms,
+  hanTerms,
+  hanWords,
+  hasHan,
+  isChineseStopword,
+  normalize,
+  termKey,
+  TERM_MAP_HAN_WORDS,
+  type Lang,
+  type LatinWord,
+} from './tokenizer.js';
+
+export interface QueryUnit {
+  /** As written (after normalisation). */
+  text: string;
+  /** Index terms for the unit itself. */
+  terms: string[];
+  /** Index terms of its translations and synonyms. */
+  related: string[];
+  /** The notes contain the unit or one of its synonyms. */
+  known: boolean;
+  /** Docker's own vocabulary (see TermGroup.domain). */
+  domain: boolean;
+  /** A Docker CLI command ("docker build"): only the command itself, not its last word alone, names it. */
+  command?: string;
+}
+
+export interface Query {
+  text: string;
+  lang: Lang;
+  /** "How do I ...", "怎么 ...": asks for a procedure, which the notes give as commands. */
+  howTo: boolean;
+  units: QueryUnit[];
+  /** Every term to look up, with its weight (translations count less than what was typed). */
+  weights: Map<string, number>;
+}
+
+const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\bcommand (?:to|for)\b|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样)|如何|怎样|咋|命令|步骤|教程/;
+
+/** Weight of a synonym or translation relative to the word typed. */
+const RELATED_WEIGHT = 0.6;
+/** Longest Chinese dictionary word tried when splitting a question. */
+const MAX_HAN_WORD = 6;
+
+interface GroupIndex {
+  /** term key -> indexes into TERM_GROUPS */
+  byKey: Map<string, number[]>;
+  /** group -> index terms of all its members */
+  terms: string[][];
+}
+
+const GROUPS: GroupIndex = (() => {
+  const byKey = new Map<string, number[]>();
+  const terms: string[][] = [];
+  TERM_GROUPS.forEach((group, i) => {
+    const members = new Set<string>();
+    for (const t of group.terms) {
+      const key = termKey(t);
+      byKey.set(key, [...(byKey.get(key) ?? []), i]);
+      if (hasHan(t)) {
+        // Whole words only (see hanTerms); a one-character entry only helps to read questions.
+        if ([...t].length >= 2) members.add(normalize(t));
+      } else {
+        members.add(key);
+      }
+    }
+    terms.push([...members]);
+  });
+  return { byKey, terms };
+})();
+
+/** Restricted Damerau-Levenshtein distance, giving up once it exceeds `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    const row: number[] = new Array<number>(b.length + 1).fill(0);
+    row[0] = i;
+    rows.push(row);
+  }
+  for (let j = 0; j <= b.length; j++) (rows[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = rows[i] as number[];
+    const prev = rows[i - 1] as number[];
+    let best = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      row[j] = v;
+      best = Math.min(best, v);
+    }
+    if (best > max) return max + 1;
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+/** Question words that are often mistyped; a misspelt one is dropped like the word itself. */
+const QUESTION_WORDS = ['what', 'where', 'which', 'when', 'should', 'would', 'could', 'does', 'there', 'their', 'about', 'explain', 'with', 'have'];
+
+export class QueryAnalyzer {
+  private readonly hanDictionary: Set<string>;
+  private readonly latinVocabulary: string[];
+  private readonly termMapWords: string[];
+  private readonly corrections = new Map<string, string | null>();
+
+  constructor(
+    /** Every index term of the notes. */
+    private readonly vocabulary: ReadonlySet<string>,
+    /** Chinese words the segmenter found in the notes. */
+    noteWords: Iterable<string>,
+  ) {
+    // The term map's words split questions where ICU's dictionary fails (镜像, 构建).
+    this.hanDictionary = new Set([...[...noteWords].filter((w) => w.length >= 2), ...TERM_MAP_HAN_WORDS]);
+    this.termMapWords = [...GROUPS.byKey.keys()].filter((key) => !hasHan(key) && !key.includes('_'));
+    const latin = new Set([...vocabulary].filter((t) => !hasHan(t) && !t.includes('_') && t.length >= 3 && !/\d/.test(t)));
+    for (const key of this.termMapWords) latin.add(key);
+    this.latinVocabulary = [...latin];
+  }
+
+  analyze(question: string): Query {
+    const text = normalize(question);
+    const units = [...this.englishUnits(text), ...this.chineseUnits(text)];
+    const weights = new Map<string, number>();
+    const add = (term: string, weight: number): void => {
+      weights.set(term, Math.max(weights.get(term) ?? 0, weight));
+    };
+    for (const u of units) {
+      // A unit spread over several bigrams should not outweigh a one-word unit.
+      const own = 1 / Math.sqrt(Math.max(1, u.terms.length));
+      for (const t of u.terms) add(t, own);
+      // When the notes never use the word as typed, its translations are all there is.
+      const typedIsKnown = u.terms.some((t) => this.vocabulary.has(t));
+      for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
+    }
+    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), units, weights };
+  }
+
+  private isDomain(key: string): boolean {
+    return (GROUPS.byKey.get(key) ?? []).some((g) => TERM_GROUPS[g]?.domain);
+  }
+
+  private unit(text: string, terms: string[], keys: string[]): QueryUnit {
+    const related = new Set<string>();
+    let domain = false;
+    for (const key of keys) {
+      for (const g of GROUPS.byKey.get(key) ?? []) {
+        if (TERM_GROUPS[g]?.domain) domain = true;
+        for (const t of GROUPS.terms[g] ?? []) related.add(t);
+      }
+    }
+    for (const t of terms) related.delete(t);
+    const relatedTerms = [...related];
+    const known = terms.some((t) => this.vocabulary.has(t)) || relatedTerms.some((t) => this.vocabulary.has(t));
+    return { text, terms: [...new Set(terms)], related: relatedTerms, known, domain };
+  }
+
+  private englishUnits(text: string): QueryUnit[] {
+    const { words, phrases } = englishTerms(text);
+    const units: QueryUnit[] = [];
+    const inPhrase = new Set<number>();
+    for (const p of phrases) {
+      // A term-map phrase is one concept; "docker <word>" only when the notes have that command.
+      if (p.kind === 'command' && !this.vocabulary.has(p.term)) continue;
+      const members = words.filter((w) => w.position >= p.from && w.position <= p.to);
+      for (const m of members) inPhrase.add(m.position);
+      const surface = p.text;
+      if (p.kind === 'term') {
+        const unit = this.unit(surface, [p.term], [p.term]);
+        // "publish port" is about ports, whichever group the phrase itself is in.
+        unit.domain ||= members.some((m) => this.isDomain(m.stem));
+        units.push(unit);
+      } else {
+        // "docker registry": the registry, asked about as Docker's; where the notes spell the pair, that counts most.
+        const word = (members.at(-1) as LatinWord).stem;
+        units.push({ ...this.unit(surface, [p.term, word], [p.term, word]), domain: true, command: p.term });
+      }
+    }
+    for (const w of words) {
+      if (inPhrase.has(w.position)) continue;
+      const known = this.vocabulary.has(w.stem) || GROUPS.byKey.has(w.stem);
+      if (known || /\d/.test(w.surface)) {
+        units.push(this.unit(w.surface, [w.stem], [w.stem]));
+        continue;
+      }
+      const fixed = this.correct(w.surface, w.stem);
+      if (fixed === '') continue; // a misspelt stop word
+      if (fixed) units.push(this.unit(w.surface, [fixed], [fixed]));
+      else units.push(this.unit(w.surface, [w.stem], [w.stem]));
+    }
+    return units;
+  }
+
+  /**
+   * The word a misspelling stands for: '' for a misspelt stop word ("waht"), null when nothing is
+   * close. Typos rarely hit the first letter, and a word spelt differently from its first letter on
+   * is more often another word ("cook" is not "book"). Short words are only corrected to question
+   * words and the term map's vocabulary ("pul"): among all the notes' words they have too many
+   * neighbours ("life" is one letter from "live").
+   */
+  private correct(surface: string, wordStem: string): string | null {
+    const cached = this.corrections.get(surface);
+    if (cached !== undefined) return cached;
+    let best: string | null = null;
+    let bestDistance = Infinity;
+    const consider = (candidates: Iterable<string>, max: number, as: (c: string) => string): void => {
+      for (const candidate of candidates) {
+        if (candidate[0] !== surface[0]) continue;
+        const d = Math.min(editDistance(wordStem, candidate, max), editDistance(surface, candidate, max));
+        if (d <= max && d < bestDistance) {
+          bestDistance = d;
+          best = as(candidate);
+        }
+      }
+    };
+    if (surface.length >= 4) consider(QUESTION_WORDS, 1, () => '');
+    if (surface.length >= 3) consider(this.termMapWords, 1, (c) => c);
+    if (surface.length >= 5) consider(this.latinVocabulary, surface.length >= 8 ? 2 : 1, (c) => c);
+    this.corrections.set(surface, best);
+    return best;
+  }
+
+  /** Forward maximum matching against the notes' and the term map's words; the rest by ICU. */
+  private chineseUnits(text: string): QueryUnit[] {
+    const units: QueryUnit[] = [];
+    for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
+      const chars = [...run];
+      let leftover = '';
+      const flush = (): void => {
+        if (!leftover) return;
+        for (const w of hanWords(leftover)) if (!isChineseStopword(w)) units.push(this.hanUnit(w));
+        leftover = '';
+      };
+      for (let i = 0; i < chars.length; ) {
+        let matched = '';
+        for (let len = Math.min(MAX_HAN_WORD, chars.length - i); len >= 1; len--) {
+          const candidate = chars.slice(i, i + len).join('');
+          if ((len >= 2 && this.hanDictionary.has(candidate)) || isChineseStopword(candidate) || (len === 1 && GROUPS.byKey.has(candidate))) {
+            matched = candidate;
+            break;
+          }
+        }
+        if (!matched) {
+          leftover += chars[i];
+          i++;
+          continue;
+        }
+        flush();
+        if (!isChineseStopword(matched)) units.push(this.hanUnit(matched));
+        i += [...matched].length;
+      }
+      flush();
+    }
+    return units;
+  }
+
+  /** A word the notes contain is looked up whole; an unknown one by its bigrams (ICU may have split it). */
+  private hanUnit(word: string): QueryUnit {
+    const terms = [...word].length < 2 || this.vocabulary.has(word) ? [word] : hanTerms(word);
+    return this.unit(word, terms, [word]);
+  }
+}

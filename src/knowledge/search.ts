@@ -1,0 +1,287 @@
+// Ranking and confidence.
+//
+// Ranking is MiniSearch's BM25+. BM25 weighs a match by how rare the term is across sections
+// (idf) and saturates repeated terms, so "docker", which is everywhere, counts little and
+// "libcontainer" a lot; the "+" variant gives every matched term a floor, so a long section that
+// does contain the term is not buried under short ones that merely mention it. Headings get a
+// boost: notes are written under headings that name their subject. BM25 only sees bags of terms,
+// so its list is then reordered by how much of the question one passage of the section (a
+// sentence, a list item, a command) accounts for, and by how much of the section's own title
+// the question names.
+//
+// Confidence is a separate question: "is this about something the notes cover at all?". It is
+// that passage coverage (idf-weighted; words the notes never use weigh most), discounted when the
+// question names neither Docker's own vocabulary nor the section's heading ("Who makes the Go
+// language?" matches the notes word for word, and is still not a Docker question). The weights
+// and the threshold are calibrated on the question sets in test/fixtures/faq.
+import MiniSearch from 'minisearch';
+import type { KnowledgeTopic } from './loader.js';
+import { passagesOf, type Passage } from './passages.js';
+import { QueryAnalyzer, type Query, type QueryUnit } from './query.js';
+import { indexTerms } from './tokenizer.js';
+
+/** The knobs of ranking and confidence. */
+export interface Tuning {
+  /** The section's own title counts this many times in its text (BM25's tf saturates, so it is a soft boost). */
+  titleRepeat: number;
+  /** BM25 length normalisation (MiniSearch's default is 0.7). */
+  lengthNormalization: number;
+  /** Weight of a question word the notes never use: the surest sign the question is about something else. */
+  unknownWeight: number;
+  /** A word the notes use, but elsewhere, counts this much (of its weight) against a passage. */
+  elsewhereFactor: number;
+  minKnownWeight: number;
+  maxKnownWeight: number;
+  /** Confidence kept when the question's only anchor is a word of the section's heading. */
+  headingAnchorFactor: number;
+  /** Confidence kept when the question names neither Docker vocabulary nor the section's heading. */
+  unanchoredFactor: number;
+  /** Reordering: score = bm25^bm25Power * (coverageFloor + coverage)^coveragePower * (1 + titleBonus * title) * how-to bonus. */
+  bm25Power: number;
+  coverageFloor: number;
+  coveragePower: number;
+  titleBonus: number;
+  /** Bonus for a section that answers a how-to question with a command, by that command's coverage. */
+  howToBonus: number;
+}
+
+export const DEFAULT_TUNING: Tuning = {
+  titleRepeat: 2,
+  lengthNormalization: 0.75,
+  unknownWeight: 2.2,
+  elsewhereFactor: 0.5,
+  minKnownWeight: 0.4,
+  maxKnownWeight: 2.2,
+  headingAnchorFactor: 0.7,
+  unanchoredFactor: 0.35,
+  bm25Power: 0.5,
+  coverageFloor: 0.2,
+  coveragePower: 2,
+  titleBonus: 0.6,
+  howToBonus: 0.6,
+};
+
+export interface Hit {
+  topic: KnowledgeTopic;
+  /** Only for ordering. */
+  score: number;
+  /** Share of the question found in the best passage of this topic (0..1). */
+  coverage: number;
+  anchor: 'domain' | 'heading' | 'none';
+  confidence: number;
+}
+
+export interface Ranking {
+  query: Query;
+  hits: Hit[];
+}
+
+export interface ScoredPassage {
+  passage: Passage;
+  /** Share of the question this passage (with its heading) accounts for. */
+  coverage: number;
+  /** Share of what the question asks beyond the section's heading that this passage accounts for. */
+  own: number;
+}
+
+interface IndexedPassage {
+  text: number;
+  passage: Passage;
+  terms: Set<string>;
+}
+
+interface WeightedUnit {
+  unit: QueryUnit;
+  /** Its own index terms and its translations'. */
+  terms: string[];
+  weight: number;
+}
+
+/** Only the best BM25 candidates are reordered (a large notes directory has hundreds of sections). */
+const RERANK_DEPTH = 30;
+
+interface IndexedTopic {
+  topic: KnowledgeTopic;
+  terms: Set<string>;
+  headingTerms: Set<string>;
+  /** The content units of the section's own title, per language. */
+  titles: QueryUnit[][];
+  passages: IndexedPassage[];
+}
+
+export class TopicIndex {
+  readonly analyzer: QueryAnalyzer;
+  private readonly tuning: Tuning;
+  private readonly search: MiniSearch<{ id: string; text: string }>;
+  private readonly indexed = new Map<string, IndexedTopic>();
+  private readonly documentFrequency = new Map<string, number>();
+  private readonly scoresByTerm = new Map<string, ReadonlyMap<string, number>>();
+
+  constructor(
+    readonly topics: readonly KnowledgeTopic[],
+    tuning: Partial<Tuning> = {},
+  ) {
+    this.tuning = { ...DEFAULT_TUNING, ...tuning };
+    this.search = new MiniSearch({
+      // One field: MiniSearch computes idf per field, and "docker" must count as common even in
+      // the few titles that name it.
+      fields: ['text'],
+      // Text is tokenized once, by our own tokenizer; MiniSearch sees space-separated terms.
+      tokenize: (text) => (text ? text.split(' ') : []),
+      processTerm: (term) => term || null,
+      searchOptions: { bm25: { k: 1.2, b: this.tuning.lengthNormalization, d: 0.5 } },
+    });
+    // Chinese words the segmenter finds in the notes help split questions (see QueryAnalyzer).
+    const noteWords: string[] = [];
+    const documents = topics.map((topic) => {
+      const title = indexTerms(topic.texts.map((t) => t.path.at(-1) ?? '').join('\n'), noteWords);
+      const heading = indexTerms(topic.texts.map((t) => t.path.slice(0, -1).join('\n')).join('\n'), noteWords);
+      const passages: IndexedPassage[] = [];
+      const content: string[] = [];
+      const quotedCode = new Set<string>();
+      topic.texts.forEach((t, text) => {
+        for (const passage of passagesOf(t.blocks)) {
+          // A command's output ("REPOSITORY TAG ... CREATED") is quoted, never searched: its words are noise.
+          const terms = passage.kind === 'output' ? [] : indexTerms(passage.text, noteWords);
+          passages.push({ text, passage, terms: new Set(terms) });
+          // Both languages quote the same code; it counts once.
+          const isCode = passage.kind === 'command' || passage.kind === 'code';
+          if (isCode && quotedCode.has(passage.text)) continue;
+          if (isCode) quotedCode.add(passage.text);
+          content.push(...terms);
+        }
+      });
+      const terms = new Set([...title, ...heading, ...content]);
+      for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
+      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], passages });
+      const text = [...Array.from({ length: this.tuning.titleRepeat }, () => title).flat(), ...heading, ...content];
+      return { id: topic.id, text: text.join(' ') };
+    });
+    this.search.addAll(documents);
+    this.analyzer = new QueryAnalyzer(new Set(this.documentFrequency.keys()), noteWords);
+    for (const entry of this.indexed.values()) {
+      entry.titles = entry.topic.texts.map((t) => this.analyzer.analyze(t.path.at(-1) ?? '').units).filter((units) => units.length > 0);
+    }
+  }
+
+  /** Inverse document frequency over topics, as BM25 computes it. */
+  idf(term: string): number {
+    const n = this.topics.length;
+    const df = this.documentFrequency.get(term) ?? 0;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  rank(question: string, limit = 5): Ranking {
+    const query = this.analyzer.analyze(question);
+    const bm25 = [...this.conceptScores(query)].sort((a, b) => b[1] - a[1]).slice(0, RERANK_DEPTH);
+    const top = bm25[0]?.[1] ?? 0;
+    if (top === 0) return { query, hits: [] };
+    const { coverageFloor, coveragePower, titleBonus, howToBonus } = this.tuning;
+    const units = this.weighUnits(query.units);
+    const namesDocker = query.units.some((u) => u.domain && u.known);
+    const hits: Hit[] = [];
+    for (const [id, raw] of bm25) {
+      const entry = this.indexed.get(id) as IndexedTopic;
+      let coverage = 0;
+      let commandCoverage = 0;
+      for (const p of entry.passages) {
+        const c = this.coverage(units, p.terms, entry.headingTerms);
+        coverage = Math.max(coverage, c);
+        if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, c);
+      }
+      const howTo = query.howTo ? 1 + howToBonus * commandCoverage : 1;
+      const anchor = namesDocker ? 'domain' : this.namesHeading(units, entry) ? 'heading' : 'none';
+      const factor = anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor;
+      const title = this.titleCoverage(entry, query.weights);
+      const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
+      hits.push({ topic: entry.topic, score, coverage, anchor, confidence: coverage * factor });
+    }
+    hits.sort((a, b) => b.score - a.score);
+    return { query, hits: hits.slice(0, limit) };
+  }
+
+  /**
+   * BM25+ per topic, summed over the question's units, each unit scoring by its best term: a word
+   * and its translations are one concept, so a section that has both "image" and 镜像 must not
+   * count the concept twice.
+   */
+  private conceptScores(query: Query): Map<string, number> {
+    const totals = new Map<string, number>();
+    for (const unit of query.units) {
+      const best = new Map<string, number>();
+      for (const term of [...unit.terms, ...unit.related]) {
+        const weight = query.weights.get(term) ?? 0;
+        for (const [id, score] of this.termScores(term)) best.set(id, Math.max(best.get(id) ?? 0, weight * score));
+      }
+      for (const [id, score] of best) totals.set(id, (totals.get(id) ?? 0) + score);
+    }
+    return totals;
+  }
+
+  /** BM25+ of one term in every topic; the index does not change, so each term is searched once. */
+  private termScores(term: string): ReadonlyMap<string, number> {
+    let scores = this.scoresByTerm.get(term);
+    if (!scores) {
+      scores = this.documentFrequency.has(term) ? new Map(this.search.search(term).map((r) => [r.id as string, r.score])) : new Map<string, number>();
+      if (this.documentFrequency.has(term)) this.scoresByTerm.set(term, scores);
+    }
+    return scores;
+  }
+
+  /**
+   * The passages of one text of a topic, each with how much of the question it answers beyond
+   * the section's heading: "docker" in "What is Docker?" names the section, not a sentence in it.
+   */
+  scorePassages(query: Query, topic: KnowledgeTopic, text: number): ScoredPassage[] {
+    const entry = this.indexed.get(topic.id);
+    if (!entry) return [];
+    const units = this.weighUnits(query.units);
+    const specific = units.filter(({ unit, terms }) => !(unit.command ? [unit.command] : terms).some((t) => entry.headingTerms.has(t)));
+    const none = new Set<string>();
+    return entry.passages
+      .filter((p) => p.text === text)
+      .map((p) => ({
+        passage: p.passage,
+        coverage: this.coverage(units, p.terms, entry.headingTerms),
+        own: specific.length ? this.coverage(specific, p.terms, none) : 0,
+      }));
+  }
+
+  /** Share of the section's own title the question asks about ("What Docker is" vs "Installing Docker on macOS"). */
+  private titleCoverage(entry: IndexedTopic, queryTerms: ReadonlyMap<string, number>): number {
+    let best = 0;
+    for (const units of entry.titles) {
+      const matched = units.filter((u) => u.terms.some((t) => queryTerms.has(t))).length;
+      best = Math.max(best, matched / units.length);
+    }
+    return best;
+  }
+
+  private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
+    return units.some(({ terms }) => terms.some((t) => entry.headingTerms.has(t)));
+  }
+
+  /** Each unit with its weight for coverage: idf of its most specific spelling, or the weight of an unknown word. */
+  private weighUnits(units: readonly QueryUnit[]): WeightedUnit[] {
+    return units.map((unit) => {
+      const terms = [...unit.terms, ...unit.related];
+      if (!unit.known) return { unit, terms, weight: this.tuning.unknownWeight };
+      const own = unit.terms.filter((t) => this.documentFrequency.has(t));
+      // A phrase or a rare bigram decides, not its common parts; failing that, the commonest translation.
+      const idf = own.length
+        ? Math.max(...own.map((t) => this.idf(t)))
+        : Math.min(...unit.related.filter((t) => this.documentFrequency.has(t)).map((t) => this.idf(t)));
+      return { unit, terms, weight: Math.min(this.tuning.maxKnownWeight, Math.max(this.tuning.minKnownWeight, idf)) };
+    });
+  }
+
+  private coverage(units: readonly WeightedUnit[], terms: ReadonlySet<string>, headingTerms: ReadonlySet<string>): number {
+    let found = 0;
+    let missing = 0;
+    for (const { unit, terms: all, weight } of units) {
+      if (all.some((t) => terms.has(t) || headingTerms.has(t))) found += weight;
+      else missing += unit.known ? weight * this.tuning.elsewhereFactor : weight;
+    }
+    return found + missing > 0 ? found / (found + missing) : 0;
+  }
+}

@@ -1,0 +1,160 @@
+// The vocabulary that bridges English questions and Chinese notes (and back): groups of words
+// that mean the same thing here, plus the words that carry no topic (question frames).
+// Multi-word English entries ("virtual machine") are matched as phrases by the tokenizer.
+
+export interface TermGroup {
+  terms: readonly string[];
+  /**
+   * Docker's own vocabulary. A question that names none of these and matches no section heading
+   * is probably about something else that merely shares words with the notes ("the Go language").
+   */
+  domain?: boolean;
+}
+
+export const TERM_GROUPS: readonly TermGroup[] = [
+  // Docker's own nouns
+  { terms: ['docker'], domain: true },
+  { terms: ['image', '镜像', '镜象', '映像'], domain: true },
+  { terms: ['container', 'containerization', 'containerize', '容器'], domain: true },
+  { terms: ['registry', 'repository', 'repo', 'docker hub', 'dockerhub', 'hub', '仓库', '镜像仓库', '注册表'], domain: true },
+  { terms: ['dockerfile', 'docker file', 'dockerfiles'], domain: true },
+  { terms: ['lxc', 'linux containers'], domain: true },
+  { terms: ['libcontainer'], domain: true },
+  { terms: ['runc'], domain: true },
+  { terms: ['containerd'], domain: true },
+  { terms: ['cgroup', 'cgroups', 'control group'], domain: true },
+  { terms: ['namespace', 'namespaces', '命名空间'], domain: true },
+  { terms: ['union fs', 'unionfs', 'union filesystem', 'union file system', 'aufs', '联合文件系统'], domain: true },
+  { terms: ['prune', 'docker prune'], domain: true },
+  { terms: ['rmi', 'image rm'], domain: true },
+  { terms: ['ps', 'docker ps'], domain: true },
+
+  // Actions on images and containers
+  { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成'] },
+  { terms: ['create', 'new', '创建', '新建'] },
+  { terms: ['pull', 'download', 'fetch', 'get', 'obtain', '拉取', '拉', '下载', '获取'] },
+  { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', '运行', '启动', '跑', '开启', '执行'] },
+  { terms: ['stop', 'stopped', 'terminate', 'exited', 'halt', '停止', '终止', '停'] },
+  { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', '删除', '删', '移除', '去除', '删掉', '清理', '清除'] },
+  { terms: ['clean', 'cleanup', 'clean up', 'purge', 'prune', 'tidy', '清理', '清除', '清空'] },
+  { terms: ['pause', '暂停'] },
+  { terms: ['list', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', '查看', '列出', '显示', '看'] },
+  { terms: ['install', 'installation', 'setup', 'set up', '安装', '装'] },
+  { terms: ['commit', '提交'] },
+  { terms: ['write', 'author', '编写', '写'] },
+  { terms: ['store', 'storage', 'save', 'keep', '存储', '保存', '存放', '放', '放在'] },
+  { terms: ['distribute', 'distribution', 'share', 'sharing', 'publish', 'ship', '分发', '分享', '发布'] },
+  { terms: ['replace', 'substitute', 'instead', 'switch', 'swap', 'move', '代替', '替代', '取代', '替换', '转而'] },
+  { terms: ['isolate', 'isolation', 'sandbox', 'separate', '隔离'] },
+  { terms: ['encapsulate', 'encapsulation', 'wrap', 'package', 'packaging', '封装', '打包'] },
+  { terms: ['simplify', 'simple', 'easy', 'easier', 'convenient', '简化', '简单', '容易', '易', '方便'] },
+  { terms: ['maintain', 'maintenance', 'manage', 'management', '维护', '管理'] },
+  { terms: ['deploy', 'deployment', 'rollout', '部署'] },
+  { terms: ['scale', 'scaling', 'scalable', 'extend', 'expand', 'grow', '扩展', '扩容', '伸缩'] },
+  { terms: ['change', 'modify', 'alter', 'mutate', 'mutable', 'immutable', 'edit', '改变', '修改', '变化', '更改', '改'] },
+  { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '组成'] },
+  { terms: ['develop', 'development', 'implement', 'implementation', 'write', 'written', 'program', '开发', '实现', '编写'] },
+  { terms: ['find', 'search', 'look for', 'browse', 'discover', '寻找', '查找', '搜索', '找'] },
+  { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'drawback', 'downside', 'disadvantage', 'wrong', 'bad', '缺点', '坏处', '推荐', '建议'] },
+  { terms: ['provide', 'offer', 'give', 'supply', '提供'] },
+  { terms: ['prepare', 'ready', '准备'] },
+
+  // Properties, benefits, uses
+  { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', '优势', '优点', '好处', '长处', '优越', '好'] },
+  { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', '用途', '用处', '作用', '用', '用来', '用于', '适合'] },
+  { terms: ['personal', 'personally', 'individual', 'private', 'hobby', 'side project', '个人'] },
+  { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率'] },
+  { terms: ['resource', 'cpu', 'memory', 'ram', 'overhead', '资源', '内存'] },
+  { terms: ['fast', 'faster', 'quick', 'quickly', 'speed', 'rapid', 'fast startup', 'second', '快', '快速', '快捷', '更快', '速度'] },
+  { terms: ['startup', 'start up', 'start-up', 'boot time', 'startup time', '启动时间'] },
+  { terms: ['time', 'duration', '时间'] },
+  { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同'] },
+  { terms: ['environment', 'env', 'runtime environment', '环境'] },
+  { terms: ['disposable', 'throwaway', 'one-off', 'one-time', 'temporary', 'ephemeral', '一次性', '临时'] },
+  { terms: ['test', 'testing', 'qa', '测试'] },
+  { terms: ['microservice', 'micro service', 'microservices', '微服务'], domain: true },
+  { terms: ['transparent', 'transparency', 'visible', 'traceable', '透明'] },
+  { terms: ['lightweight', 'light', 'lighter', 'lean', 'small', '轻便', '轻量', '轻量级'] },
+  { terms: ['process', '进程'] },
+  { terms: ['kernel', 'linux kernel', '内核'] },
+  { terms: ['operating system', 'os', '操作系统'] },
+  { terms: ['level', 'layer', '层面', '层次', '级别'] },
+  { terms: ['virtualization', 'virtualisation', 'virtualize', '虚拟化'], domain: true },
+  { terms: ['virtual machine', 'vm', 'vms', 'hypervisor', 'virtualbox', 'vmware', '虚拟机'] },
+  { terms: ['technology', 'technique', 'tech', 'underlying', 'under the hood', 'internals', '技术', '底层', '原理'] },
+  { terms: ['network', 'networking', '网络', '互联'] },
+  { terms: ['filesystem', 'file system', 'fs', '文件系统'] },
+  { terms: ['file', '文件'] },
+  { terms: ['library', 'libraries', 'lib', 'dependency', 'dependencies', '库', '依赖'] },
+  { terms: ['configuration', 'config', 'setting', 'settings', '配置'] },
+  { terms: ['parameter', 'param', 'option', 'argument', '参数'] },
+  { terms: ['environment variable', 'env var', 'envvar', '环境变量'] },
+  { terms: ['variable', '变量'] },
+  { terms: ['volume', 'anonymous volume', '卷', '匿名卷', '数据卷'] },
+  { terms: ['user', 'account', '用户'] },
+  { terms: ['data', 'stateful', '数据'] },
+  { terms: ['state', 'status', '状态'] },
+  { terms: ['lifecycle', 'life cycle', '生命周期'] },
+  { terms: ['dynamic', 'runtime data', '动态'] },
+  { terms: ['static', 'read-only', 'readonly', '静态', '只读'] },
+  { terms: ['definition', 'template', 'blueprint', 'recipe', '定义', '模板'] },
+  { terms: ['entity', 'running instance', 'runtime', '实体', '运行时'] },
+  { terms: ['class', '类'] },
+  { terms: ['instance', '实例'] },
+  { terms: ['object oriented', 'object-oriented', 'oop', '面向对象'] },
+  { terms: ['relationship', 'relation', 'relate', 'related', 'difference', 'differ', 'versus', 'vs', 'compare', 'comparison', 'same thing', '关系', '区别', '不同', '差别', '对比', '一回事', '一样'] },
+  { terms: ['central', 'centralized', 'centralised', 'shared', '集中', '中心'] },
+  { terms: ['service', '服务'] },
+  { terms: ['server', 'machine', 'another machine', 'other server', '服务器', '机器', '其它服务器'] },
+  { terms: ['host', 'host machine', '宿主', '宿主机', '主机'] },
+  { terms: ['local', 'locally', 'on my machine', '本地'] },
+  { terms: ['command', 'commands', 'cmd', 'cli', 'command line', '命令', '指令', '命令行'] },
+  { terms: ['common', 'frequent', 'frequently', 'often', 'everyday', 'daily', 'usual', 'typical', 'most used', '常用', '常见', '日常'] },
+  { terms: ['basic', 'basics', 'fundamental', 'core', 'key', 'essential', '基本', '基础', '核心'] },
+  { terms: ['concept', 'notion', 'idea', 'term', 'terminology', '概念', '术语'] },
+  { terms: ['original', 'originally', 'initial', 'initially', 'first', 'at first', 'early', 'based', 'built on', '最初', '起初', '一开始', '早期', '基于'] },
+  { terms: ['version', 'release', '版本'] },
+  { terms: ['language', 'programming language', '语言', '编程语言'] },
+  { terms: ['golang', 'go'] },
+  { terms: ['company', 'vendor', 'corporation', '公司'] },
+  { terms: ['example', 'demo', 'sample', 'tutorial', 'walkthrough', 'hands on', 'hands-on', '示例', '例子', '演示', '实例演示'] },
+  { terms: ['black box', 'blackbox', 'opaque', '黑箱', '黑盒'] },
+  { terms: ['rarely', 'seldom', 'uncommon', 'unusual', '不常用', '很少'] },
+  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程'] },
+  { terms: ['mac', 'macos', 'osx', 'os x', 'macbook', '苹果'] },
+  { terms: ['port', 'ports', 'listen', '端口', '监听'], domain: true },
+  { terms: ['map', 'mapping', 'publish', 'publish port', 'expose', 'forward', 'bind', '映射', '暴露', '转发', '绑定'] },
+  { terms: ['tag', 'tagged', 'label', '标签', '打标签'] },
+  { terms: ['output', 'print', 'result', 'log', 'logs', '输出', '结果', '打印'] },
+  { terms: ['app', 'application', 'web app', 'webapp', '应用', '应用程序'] },
+  { terms: ['python', 'flask'] },
+];
+
+/** Question frames and function words: they say how something is asked, not what about. */
+export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
+  (
+    "a an the is are was were be been being am do does did doing done have has had having i me my mine we our ours you your yours " +
+    "he him his she her it its they them their this that these those what whats what's which who whom whose where when why how " +
+    "can could should would will shall may might must of in on at to from for with by about into onto over under as and or but " +
+    "if then so than there here any some each every all both either neither not no nor only just also very really actually exactly " +
+    "please tell explain describe define meant mean means meaning tell me know let like want wanted need needed way ways thing things " +
+    "something anything kind sort type does doesnt don't dont isn't isnt aren't arent hi hello hey thanks thank okay ok yes us one " +
+    "s t d ll re ve m much many more most lot lots such other another again still even ever whether via per up out off down " +
+    "now currently today already yet step steps procedure longer go goes going gone went " +
+    "sentence sentences word words briefly brief short summary summarize summarise overview help helps " +
+    "good great nice best look looks basically simply anyway kindly quite pretty certain specifically particular particularly"
+  ).split(/\s+/),
+);
+
+/** Chinese function words and question frames, matched as whole words. */
+export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
+  '的', '了', '吗', '呢', '吧', '啊', '呀', '嘛', '么', '是', '有', '在', '和', '与', '跟', '及', '或', '或者',
+  '我', '你', '您', '他', '她', '它', '我们', '你们', '他们', '它们', '这', '那', '这个', '那个', '这些', '那些',
+  '什么', '怎么', '怎样', '怎么样', '如何', '哪', '哪些', '哪个', '哪种', '哪里', '为什么', '为何', '是否', '是不是',
+  '谁', '请', '请问', '一下', '能', '能不能', '会', '可以', '可', '要', '需要', '该', '应该', '都', '也', '就', '还',
+  '很', '被', '把', '给', '对', '从', '到', '里', '中', '之', '于', '而', '又', '并', '让', '样', '种', '几', '多少',
+  '一个', '一些', '个', '些', '呃', '嗯', '哦', '吧', '干', '干什么', '做', '做什么', '啥', '咋', '么样', '有没有',
+  '多', '所', '其', '一', '得', '地', '着', '过', '下', '上', '时候', '意思', '含义', '指', '叫', '叫做', '讲讲', '说说',
+  '介绍', '解释', '告诉', '知道', '一般', '通常', '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然',
+  '依然', '还是', '比', '比较', '去', '步骤', '流程', '别', '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后', '到底', '究竟', '其实', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来',
+]);

@@ -1,0 +1,124 @@
+// The knowledge base's behaviour: answers with citations, declines, explain, topics, reload.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ANSWER_THRESHOLD, NotesKnowledgeBase, openKnowledgeBase } from '../../../src/knowledge/index.js';
+import { bundledKnowledge, notesDir, silent } from './helpers.js';
+
+describe('ask', () => {
+  it('answers with the relevant part of the best section and cites the notes', async () => {
+    const kb = await bundledKnowledge();
+    const answer = kb.ask('镜像里有环境变量吗？');
+    expect(answer).toEqual({
+      answered: true,
+      answer: expect.stringContaining('环境变量'),
+      source: { file: 'docker-notes.zh.md', heading: 'Docker 基本概念 › 镜像' },
+      confidence: expect.any(Number),
+      suggestions: [],
+    });
+    expect(answer.confidence).toBeGreaterThanOrEqual(ANSWER_THRESHOLD);
+    // Condensed: the sentence, not the whole section.
+    expect(answer.answer).not.toContain('动态数据');
+  });
+
+  it('answers English questions from the companion, still citing the notes section', async () => {
+    const answer = (await bundledKnowledge()).ask('How do I remove a local image?');
+    expect(answer.source).toEqual({ file: 'docker-notes.zh.md', heading: '常用命令' });
+    expect(answer.answer).toBe('```shell\n# remove a local image\ndocker image rm\n```');
+  });
+
+  it('quotes commands with the sentence that introduces them', async () => {
+    const answer = (await bundledKnowledge()).ask('how do I publish the port of the demo app?');
+    expect(answer.answer).toContain('publishing');
+    expect(answer.answer).toContain('docker run -p 5000:5000 demo:v1');
+  });
+
+  it('declines what the notes do not cover and suggests up to three topics', async () => {
+    const kb = await bundledKnowledge();
+    for (const question of ['What is the capital of France?', 'How do I cook rice?', 'Who makes the Go language?', '明天股票会涨吗']) {
+      const answer = kb.ask(question);
+      expect(answer, question).toMatchObject({ answered: false, answer: null, source: null });
+      expect(answer.confidence).toBeLessThan(ANSWER_THRESHOLD);
+      expect(answer.suggestions.length).toBeGreaterThan(0);
+      expect(answer.suggestions.length).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('suggests topics in the language of the question, nearest first', async () => {
+    const kb = await bundledKnowledge();
+    expect(kb.ask('How do I use docker compose?').suggestions[0]).toMatch(/^[A-Za-z]/);
+    expect(kb.ask('怎么做红烧肉').suggestions.every((s) => /\p{Script=Han}/u.test(s))).toBe(true);
+  });
+
+  it('declines an empty question', async () => {
+    expect((await bundledKnowledge()).ask('   ')).toMatchObject({ answered: false, confidence: 0 });
+  });
+});
+
+describe('explain and topics', () => {
+  it('explains a term from the section about it, in the term’s language or the one asked for', async () => {
+    const kb = await bundledKnowledge();
+    expect(kb.explain('image')).toMatchObject({ answered: true, source: { heading: 'Docker 基本概念 › 镜像' }, answer: expect.stringMatching(/^A Docker image is a special filesystem/) });
+    expect(kb.explain('image', { lang: 'zh' }).answer).toMatch(/^Docker 镜像是一个特殊的文件系统/);
+    expect(kb.explain('仓库').source?.heading).toBe('Docker 基本概念 › 仓库');
+    expect(kb.explain('Dockerfile').source?.heading).toBe('Demo › 构建镜像 › Docker file');
+    expect(kb.explain('commit').answer).toContain('black-box');
+    expect(kb.explain('sourdough')).toMatchObject({ answered: false, answer: null });
+  });
+
+  it('lists every notes section with its English title', async () => {
+    const topics = (await bundledKnowledge()).topics();
+    expect(topics).toHaveLength(14);
+    expect(topics).toContainEqual({
+      heading: 'Docker 基本概念 › 容器',
+      file: 'docker-notes.zh.md',
+      titles: { zh: 'Docker 基本概念 › 容器', en: 'Basic concepts › Container' },
+    });
+  });
+});
+
+describe('reload', () => {
+  let cleanup = (): void => undefined;
+  let kb: NotesKnowledgeBase | undefined;
+  afterEach(() => {
+    kb?.close();
+    cleanup();
+  });
+
+  const team = (): ReturnType<typeof notesDir> => {
+    const notes = notesDir({
+      'deploys.md': '# Deploys\nWe deploy the docker images on Friday afternoons.\n',
+      'volumes.md': '# Volumes\nDocker volumes keep container data across restarts.\n',
+    });
+    cleanup = notes.cleanup;
+    return notes;
+  };
+
+  it('picks up edits, and a broken file is reported while the rest keeps answering', async () => {
+    const notes = team();
+    kb = await NotesKnowledgeBase.open({ dirs: [notes.dir], log: silent });
+    expect(kb.ask('When do we deploy docker images?').answer).toContain('Friday');
+
+    notes.write('deploys.md', '# Deploys\nWe deploy the docker images on Monday mornings.\n');
+    notes.write('broken.md', '---\ntitle: [oops\n---\n# Broken\n');
+    const report = await kb.reload();
+    expect(report).toEqual({ files: 2, sections: 2, problems: [{ file: 'broken.md', message: expect.stringContaining('front matter is not valid YAML') }] });
+    expect(kb.ask('When do we deploy docker images?').answer).toContain('Monday');
+    expect(kb.ask('What do docker volumes keep?').answered).toBe(true);
+  });
+
+  it('reloads by itself when a notes file changes, if asked to watch', async () => {
+    const notes = team();
+    kb = await openKnowledgeBase({ dirs: [notes.dir], log: silent, watch: true });
+    notes.write('deploys.md', '# Deploys\nWe deploy the docker images on Tuesday evenings.\n');
+    await vi.waitFor(() => expect(kb?.ask('When do we deploy docker images?').answer).toContain('Tuesday'), { timeout: 5000, interval: 100 });
+  });
+
+  it('runs one reload at a time and still sees the latest files', async () => {
+    const notes = team();
+    kb = await NotesKnowledgeBase.open({ dirs: [notes.dir], log: silent });
+    const first = kb.reload();
+    notes.write('extra.md', '# Extra\nMore docker notes.\n');
+    const second = kb.reload();
+    await first;
+    expect((await second).files).toBe(3);
+  });
+});

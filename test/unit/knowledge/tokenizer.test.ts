@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { detectLanguage, englishTerms, hanTerms, indexTerms, normalize, stem } from '../../../src/knowledge/tokenizer.js';
+import { QueryAnalyzer, editDistance } from '../../../src/knowledge/query.js';
+
+describe('tokenizer', () => {
+  it('normalises width and case', () => {
+    expect(normalize('ＤＯＣＫＥＲ？')).toBe('docker?');
+  });
+
+  it('folds English plurals and verb forms to one stem', () => {
+    const same = (words: string[]) => expect(new Set(words.map(stem)).size).toBe(1);
+    same(['image', 'images']);
+    same(['container', 'containers']);
+    same(['registry', 'registries']);
+    same(['pull', 'pulls', 'pulled', 'pulling']);
+    same(['run', 'runs', 'running', 'ran']);
+    same(['build', 'builds', 'building', 'built']);
+    same(['use', 'uses', 'used', 'using']);
+    same(['delete', 'deleted', 'deleting']);
+    expect(stem('container')).not.toBe(stem('contain'));
+    expect(stem('constructor')).toBe('constructor');
+  });
+
+  it('indexes Chinese as words plus bigrams, so terms ICU splits are still found', () => {
+    // ICU segments 镜像 as 镜|像 and 构建 as 构|建; the bigrams restore them.
+    const terms = hanTerms('怎么构建镜像');
+    expect(terms).toEqual(expect.arrayContaining(['构建', '镜像']));
+    expect(terms).not.toContain('镜');
+  });
+
+  it('indexes the term map’s longer Chinese words whole', () => {
+    expect(hanTerms('属于操作系统层面的虚拟化技术')).toContain('虚拟化');
+    expect(hanTerms('代替虚拟机')).not.toContain('虚拟化');
+  });
+
+  it('drops stop words and keeps phrases and Docker commands as single terms', () => {
+    const { words, phrases } = englishTerms('How do I run a virtual machine with docker build?');
+    expect(words.map((w) => w.surface)).toEqual(['run', 'virtual', 'machine', 'docker', 'build']);
+    expect(phrases.map((p) => p.term)).toEqual(['virtual_machin', 'docker_build']);
+  });
+
+  it('tokenises mixed text and keeps versions and image references apart', () => {
+    const terms = indexTerms('Docker 镜像 demo:v1 from 1.11');
+    expect(terms).toEqual(expect.arrayContaining(['docker', '镜像', 'demo', 'v1', '1.11']));
+  });
+
+  it('answers in Chinese when the question has any Chinese', () => {
+    expect(detectLanguage('what is 镜像')).toBe('zh');
+    expect(detectLanguage('What is an image?')).toBe('en');
+  });
+});
+
+describe('query analysis', () => {
+  const analyzer = new QueryAnalyzer(new Set(['docker', 'container', 'imag', '镜像', '拉取', 'pull', 'registri', '仓库']), ['拉取']);
+
+  it('links English words to the notes’ Chinese terms and back', () => {
+    const [unit] = analyzer.analyze('image').units;
+    expect(unit?.related).toContain('镜像');
+    const [zh] = analyzer.analyze('仓库').units;
+    expect(zh?.related).toContain('registri');
+  });
+
+  it('splits Chinese questions on the notes’ and the term map’s words, dropping question words', () => {
+    expect(analyzer.analyze('怎么拉取镜像').units.map((u) => u.text)).toEqual(['拉取', '镜像']);
+  });
+
+  it('corrects misspellings to the notes’ words and drops misspelt question words', () => {
+    const units = analyzer.analyze('waht is a contianer').units;
+    expect(units.map((u) => u.terms)).toEqual([['container']]);
+  });
+
+  it('leaves unknown words unknown, which is what lowers confidence', () => {
+    const units = analyzer.analyze('capital of France').units;
+    expect(units.every((u) => !u.known)).toBe(true);
+  });
+
+  it('marks Docker vocabulary and how-to questions', () => {
+    expect(analyzer.analyze('what is a registry').units[0]?.domain).toBe(true);
+    expect(analyzer.analyze('who makes the go language').units.some((u) => u.domain)).toBe(false);
+    expect(analyzer.analyze('How do I pull an image?').howTo).toBe(true);
+    expect(analyzer.analyze('怎么拉取镜像').howTo).toBe(true);
+    expect(analyzer.analyze('What is an image?').howTo).toBe(false);
+  });
+
+  it('measures edit distance with transpositions', () => {
+    expect(editDistance('imgae', 'image', 2)).toBe(1);
+    expect(editDistance('cook', 'book', 1)).toBe(1);
+    expect(editDistance('kubernetes', 'container', 2)).toBe(3);
+  });
+});

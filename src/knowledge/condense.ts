@@ -59,6 +59,11 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
   } else {
     const ranked = scored.filter((s) => relevance(s) >= best * NEAR_BEST).sort((a, b) => relevance(b) - relevance(a) || order(a.passage, b.passage));
     for (const s of ranked) if (!take(...withIntroduced(s))) break;
+    if (query.listing) {
+      // "What are the benefits of ...": the whole list the matching item belongs to.
+      const lists = new Set([...chosen].filter((c) => c.passage.kind === 'item' || c.passage.kind === 'command').map((c) => c.passage.block));
+      for (const s of scored) if (lists.has(s.passage.block) && !take(s)) break;
+    }
     // A short opening sentence says what the section is about ("A Docker image is a special filesystem.").
     const lead = scored[0];
     if (lead && lead.passage.kind === 'sentence' && length(lead.passage) <= budget / 4 && [...chosen].every((c) => c.passage.kind === 'sentence')) take(lead);

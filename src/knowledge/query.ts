@@ -36,6 +36,8 @@ export interface Query {
   lang: Lang;
   /** "How do I ...", "怎么 ...": asks for a procedure, which the notes give as commands. */
   howTo: boolean;
+  /** "What are the ...", "有哪些": asks for a whole list, not one item of it. */
+  listing: boolean;
   units: QueryUnit[];
   /** Every term to look up, with its weight (translations count less than what was typed). */
   weights: Map<string, number>;
@@ -43,8 +45,11 @@ export interface Query {
 
 const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\bcommand (?:to|for)\b|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样)|如何|怎样|咋|命令|步骤|教程/;
 
+const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么/;
+
 /** Weight of a synonym or translation relative to the word typed. */
 const RELATED_WEIGHT = 0.6;
+const MAX_QUESTION_LENGTH = 500;
 /** Longest Chinese dictionary word tried when splitting a question. */
 const MAX_HAN_WORD = 6;
 
@@ -125,7 +130,8 @@ export class QueryAnalyzer {
   }
 
   analyze(question: string): Query {
-    const text = normalize(question);
+    // A question, not a document: what follows is not read (and cannot slow the bot down).
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH);
     const units = [...this.englishUnits(text), ...this.chineseUnits(text)];
     const weights = new Map<string, number>();
     const add = (term: string, weight: number): void => {
@@ -139,7 +145,7 @@ export class QueryAnalyzer {
       const typedIsKnown = u.terms.some((t) => this.vocabulary.has(t));
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
-    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text), units, weights };
   }
 
   private isDomain(key: string): boolean {

@@ -236,7 +236,9 @@ export class TopicIndex {
     const entry = this.indexed.get(topic.id);
     if (!entry) return [];
     const units = this.weighUnits(query.units);
-    const specific = units.filter(({ unit, terms }) => !(unit.command ? [unit.command] : terms).some((t) => entry.headingTerms.has(t)));
+    // Within a section, "docker build" is found where the command is, not wherever "build" is.
+    const exact = units.map((u) => (u.unit.command ? { ...u, terms: [u.unit.command] } : u));
+    const specific = exact.filter(({ terms }) => !terms.some((t) => entry.headingTerms.has(t)));
     const none = new Set<string>();
     return entry.passages
       .filter((p) => p.text === text)

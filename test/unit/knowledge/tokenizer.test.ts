@@ -3,8 +3,9 @@ import { detectLanguage, englishTerms, hanTerms, indexTerms, normalize, stem } f
 import { QueryAnalyzer, editDistance } from '../../../src/knowledge/query.js';
 
 describe('tokenizer', () => {
-  it('normalises width and case', () => {
+  it('normalises width, case and traditional characters', () => {
     expect(normalize('ＤＯＣＫＥＲ？')).toBe('docker?');
+    expect(normalize('鏡像是什麼')).toBe('镜像是什么');
   });
 
   it('folds English plurals and verb forms to one stem', () => {

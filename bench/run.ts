@@ -12,6 +12,9 @@ import { connectionOptions } from '../src/docker/host.js';
 import { createApp } from '../src/main.js';
 import { packageRoot } from '../src/paths.js';
 import { BUSYBOX_TAG, startPrivateEngine, type PrivateEngine } from '../test/support/private-engine.js';
+import { benchRunDetached } from './container.js';
+import { benchFaq } from './faq.js';
+import { benchPull } from './pull.js';
 import { interleaved, median, round } from './stats.js';
 
 const run = promisify(execFile);
@@ -71,10 +74,14 @@ async function main(): Promise<void> {
   let privateEngine: PrivateEngine | undefined;
   const named = process.env.DOCKBOT_TEST_DOCKER_HOST;
   const dockerHost = named ?? (privateEngine = await startPrivateEngine()).dockerHost;
+  const registry = privateEngine?.registry ?? process.env.DOCKBOT_TEST_REGISTRY ?? '';
   try {
     const results: Record<string, unknown> = {
       node: process.version,
+      faq: await benchFaq(),
       ps: await benchPs(dockerHost),
+      run: await benchRunDetached(dockerHost),
+      pull: registry ? await benchPull({ dockerHost, registry, busybox: BUSYBOX_TAG }) : 'skipped: no loopback registry (set DOCKBOT_TEST_REGISTRY)',
     };
     process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   } finally {

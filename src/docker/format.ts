@@ -47,14 +47,26 @@ export const ago = (unixSeconds: number, now = Date.now()): string => `${humanDu
 
 const pad = (n: number, width = 2): string => String(Math.trunc(Math.abs(n))).padStart(width, '0');
 
+// Built once and memoised per UTC offset: Intl formatting costs more than the rest of a row.
+const zoneFormat = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+const zoneByOffset = new Map<number, string>();
+
+function zoneAbbreviation(d: Date, offsetMin: number): string {
+  let abbreviation = zoneByOffset.get(offsetMin);
+  if (abbreviation === undefined) {
+    const zone = zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    abbreviation = zone === 'GMT' || zone === 'UTC' ? 'UTC' : zone;
+    zoneByOffset.set(offsetMin, abbreviation);
+  }
+  return abbreviation;
+}
+
 /** Go's time.Time.String() in the local zone without fractions: "2026-11-27 20:23:34 +0000 UTC". */
 export function goTime(unixSeconds: number): string {
   const d = new Date(unixSeconds * 1000);
   const offsetMin = -d.getTimezoneOffset();
   const sign = offsetMin >= 0 ? '+' : '-';
-  const zone =
-    new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
-  const abbreviation = zone === 'GMT' || zone === 'UTC' ? 'UTC' : zone;
+  const abbreviation = zoneAbbreviation(d, offsetMin);
   return (
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ` +
     `${sign}${pad(offsetMin / 60)}${pad(offsetMin % 60)} ${abbreviation}`
@@ -69,6 +81,10 @@ export function ellipsis(value: string, width: number): string {
 }
 
 export const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
+
+/** A container's own name from an engine list entry: not a name a legacy link gives it (`/web/db`), no leading `/`. */
+export const containerName = (c: { Id: string; Names: readonly string[] }): string =>
+  (c.Names.find((n) => n.lastIndexOf('/') === 0) ?? c.Names[0] ?? c.Id).replace(/^\//, '');
 
 export interface EnginePort {
   IP?: string;

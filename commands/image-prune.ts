@@ -1,12 +1,8 @@
 import { defineCommand, type CommandContext } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
-import { code, context, reply, table, text, type Block, type Reply } from '../src/core/reply.js';
-import { parseFilters, type EngineFilters } from '../src/docker/filters.js';
+import { code, context, plural, reply, table, text, type Block, type Reply } from '../src/core/reply.js';
+import { parsePruneFilters, pruneFilter, type EngineFilters } from '../src/docker/filters.js';
 import { ago, humanSize, shortId } from '../src/docker/format.js';
 import { containersByImage, LayerOwnership, realDigests, realTags } from '../src/docker/image-space.js';
-
-/** The filters `docker image prune` accepts. */
-const FILTERS = ['until', 'label', 'label!'];
 
 /** One image the prune removes. */
 export interface PrunedImage {
@@ -45,7 +41,7 @@ export const imagePrune = defineCommand({
     confirmFlag: 'force',
     async preview(ctx) {
       const plan = await planPrune(ctx);
-      return { reply: planReply(plan, `Remove ${count(plan.images.length, plan.all ? 'unused image' : 'dangling image')}?`), data: plan, empty: plan.images.length === 0 };
+      return { reply: planReply(plan, `Remove ${plural(plan.images.length, plan.all ? 'unused image' : 'dangling image')}?`), data: plan, empty: plan.images.length === 0 };
     },
   },
   async run(ctx) {
@@ -73,8 +69,6 @@ export const imagePrune = defineCommand({
   },
 });
 
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
-
 /**
  * Exactly the images the engine's prune takes, worked out the way it decides: without -a the
  * untagged images nothing is built on; with -a every image that is tagged or has no children.
@@ -82,9 +76,8 @@ const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' :
  */
 export async function planPrune(ctx: Pick<CommandContext, 'args' | 'services'>): Promise<PrunePlan> {
   const all = ctx.args.bool('all');
-  const filters = parseFilters(ctx.args.strings('filter'), FILTERS);
-  if ((filters.until?.length ?? 0) > 1) throw new UserError('usage', 'more than one until filter specified', { hint: 'give --filter until=... once' });
-  const until = filters.until?.[0] === undefined ? undefined : parseUntil(filters.until[0]);
+  const filters = parsePruneFilters(ctx.args.strings('filter'));
+  const passesFilters = pruneFilter(filters);
   const engine = ctx.services.docker.engine;
   const [images, usage] = await Promise.all([engine.listImages({ all: true }), containersByImage(engine)]);
 
@@ -98,8 +91,7 @@ export async function planPrune(ctx: Pick<CommandContext, 'args' | 'services'>):
     const tags = realTags(image);
     const referenced = tags.length > 0 || realDigests(image).length > 0;
     if (all ? referenced === false && hasChildren(image.Id) : tags.length > 0 || hasChildren(image.Id)) return false;
-    if (until !== undefined && image.Created > until) return false;
-    return matchesLabels(filters, image.Labels ?? {});
+    return passesFilters(image);
   });
   const removed = matching.filter((image) => !usage.has(image.Id));
   const removedIds = new Set(removed.map((i) => i.Id));
@@ -121,44 +113,6 @@ export async function planPrune(ctx: Pick<CommandContext, 'args' | 'services'>):
   return { all, filters, images: planned, reclaimableBytes, keptInUse: matching.length - removed.length };
 }
 
-/** The engine's label and label! filters (moby's matchLabels): every `label` must match, and not every `label!`. */
-export function matchesLabels(filters: EngineFilters, labels: Record<string, string>): boolean {
-  const matchAll = (conditions: string[]): boolean =>
-    conditions.every((condition) => {
-      const eq = condition.indexOf('=');
-      if (eq < 0) return Object.hasOwn(labels, condition);
-      return labels[condition.slice(0, eq)] === condition.slice(eq + 1);
-    });
-  if (filters.label?.length && !matchAll(filters.label)) return false;
-  if (filters['label!']?.length && matchAll(filters['label!'])) return false;
-  return true;
-}
-
-const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/**
- * `until=` as the engine reads it, in Unix seconds: a Go duration before now (`24h`, `1h30m`),
- * a Unix timestamp, or a date/time (RFC 3339; without a zone, local time).
- */
-export function parseUntil(value: string, now = Date.now()): number {
-  const trimmed = value.trim();
-  if (GO_DURATION.test(trimmed)) {
-    let ms = 0;
-    for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(amount) * (UNIT_MS[unit as string] ?? 0);
-    return (now - ms) / 1000;
-  }
-  if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  // A date alone is midnight local time, as for the engine (JavaScript would read it as UTC).
-  const parsed = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00` : trimmed);
-  if (Number.isNaN(parsed)) {
-    throw new UserError('usage', `bad until filter "${value}"`, {
-      hint: 'use a duration before now (24h, 90m), a Unix timestamp, or a date/time such as 2026-01-31T12:00:00Z',
-    });
-  }
-  return parsed / 1000;
-}
-
 function planReply(plan: PrunePlan, title: string): Reply {
   const blocks: Block[] = [];
   if (plan.images.length === 0) {
@@ -174,7 +128,7 @@ function planReply(plan: PrunePlan, title: string): Reply {
     blocks.push(table(['IMAGE', 'IMAGE ID', 'CREATED', 'SIZE', 'EFFECT'], rows));
   }
   const notes = [`reclaims ${humanSize(plan.reclaimableBytes)}`];
-  if (plan.keptInUse) notes.push(`${count(plan.keptInUse, 'matching image')} stay${plan.keptInUse === 1 ? 's' : ''}: containers use ${plan.keptInUse === 1 ? 'it' : 'them'}`);
+  if (plan.keptInUse) notes.push(`${plural(plan.keptInUse, 'matching image')} stay${plan.keptInUse === 1 ? 's' : ''}: containers use ${plan.keptInUse === 1 ? 'it' : 'them'}`);
   if (!plan.all) notes.push('dangling images only; -a removes every unused image (admin)');
   blocks.push(context(notes.join('\n')));
   return reply(blocks, { title, tone: plan.images.length ? 'warn' : 'info' });

@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { UserError, type SuggestedAction } from '../src/core/errors.js';
-import { code, context, reply, table, text, type Block, type Reply } from '../src/core/reply.js';
+import { code, context, plural, reply, table, text, type Block, type Reply } from '../src/core/reply.js';
 import { mapEngineError } from '../src/docker/errors.js';
 import { humanSize, shortId } from '../src/docker/format.js';
 import { containersByImage, inspectImageOrNull, isActive, LayerOwnership, realDigests, realTags, type ContainerUse } from '../src/docker/image-space.js';
@@ -45,7 +45,7 @@ export const imageRm = defineCommand({
   confirm: {
     async preview(ctx) {
       const plan = await planRemoval(ctx);
-      return { reply: planReply(plan, `Remove ${count(plan.images.length, 'image')}?`, ctx.args.bool('force')), data: plan };
+      return { reply: planReply(plan, `Remove ${plural(plan.images.length, 'image')}?`, ctx.args.bool('force')), data: plan };
     },
   },
   async run(ctx) {
@@ -76,12 +76,10 @@ export const imageRm = defineCommand({
     return {
       ok: true,
       data: { removed, deletedImages: deletedCount, reclaimableBytes: plan.reclaimableBytes },
-      reply: reply(blocks, { title: `Removed ${count(removed.length, 'image')} (${deletedCount} deleted, ${removed.length - deletedCount} untagged only)`, tone: 'ok' }),
+      reply: reply(blocks, { title: `Removed ${plural(removed.length, 'image')} (${deletedCount} deleted, ${removed.length - deletedCount} untagged only)`, tone: 'ok' }),
     };
   },
 });
-
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /**
  * Looks every argument up and works out, as the engine will, whether it untags or deletes.

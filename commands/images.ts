@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { defineCommand } from '../src/core/command.js';
-import { reply, table, text } from '../src/core/reply.js';
+import { plural, reply, table, text } from '../src/core/reply.js';
 import { parseFilters } from '../src/docker/filters.js';
 import { ago, goTime, humanSize, shortId } from '../src/docker/format.js';
 import { parseReference } from '../src/docker/reference.js';
@@ -146,7 +146,7 @@ export const images = defineCommand({
       ok: true,
       data: rows,
       reply: reply(rows.length === 0 ? [text(filtered ? 'No images match.' : 'No images.')] : [table(columns, cells)], {
-        title: `${count} image${count === 1 ? '' : 's'}`,
+        title: plural(count, 'image'),
       }),
     };
   },

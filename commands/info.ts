@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/core/command.js';
-import { context, fields, reply, type Block } from '../src/core/reply.js';
+import { context, fields, plural, reply, type Block } from '../src/core/reply.js';
 import { bytesSize } from '../src/docker/format.js';
 
 /** The part of GET /info that `info` shows (dockerode leaves the response untyped). */
@@ -102,7 +102,7 @@ export const info = defineCommand({
     if (data.warnings.length) {
       const extra = data.warnings.length - REPLY_MAX_WARNINGS;
       const shown = data.warnings.slice(0, REPLY_MAX_WARNINGS).map((w) => `WARNING: ${w}`);
-      blocks.push(context([...shown, ...(extra > 0 ? [`… and ${extra} more warning${extra === 1 ? '' : 's'}`] : [])].join('\n')));
+      blocks.push(context([...shown, ...(extra > 0 ? [`… and ${plural(extra, 'more warning')}`] : [])].join('\n')));
     }
     return { ok: true, data, reply: reply(blocks, { title: 'info' }) };
   },

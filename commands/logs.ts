@@ -3,7 +3,11 @@ import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import { defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { code, context, reply, text } from '../src/core/reply.js';
+import { code, context, plural, reply, text } from '../src/core/reply.js';
+import { engineTimestamp } from '../src/docker/timestamp.js';
+
+// --since/--until are read as Docker reads them, by the same parser as the prunes' until=.
+export { engineTimestamp };
 
 export type LogStream = 'stdout' | 'stderr';
 
@@ -23,48 +27,6 @@ export interface LogsData {
 const REPLY_MAX_LINES = 40;
 const REPLY_MAX_CHARS = 2800;
 const REPLY_MAX_LINE_CHARS = 300;
-
-// Go's time.ParseDuration: a sequence of decimal numbers with units, optionally signed.
-const GO_DURATION = /^[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
-const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
-const DURATION_UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-// The layouts Docker accepts for --since/--until: a date, optionally a time to the hour,
-// minute, second or fraction, optionally a zone (Z or ±hh:mm); without a zone the local one.
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?)?(Z|z|[+-]\d{2}:\d{2})?$/;
-const UNIX_TIMESTAMP = /^\d+(?:\.\d+)?$/;
-
-function goDurationMs(value: string): number {
-  const sign = value.startsWith('-') ? -1 : 1;
-  let total = 0;
-  for (const [, amount, unit] of value.matchAll(DURATION_PART)) total += Number(amount) * (DURATION_UNIT_MS[unit as string] ?? 0);
-  return sign * total;
-}
-
-/**
- * `--since`/`--until` as the Docker CLI reads them (api/types/time GetTimestamp): a Go duration
- * before `now` (10m, 1h30m), an RFC3339-like date or time, or a Unix timestamp; the result is
- * the Engine's `seconds[.nanoseconds]` form. Undefined when the value is none of these.
- */
-export function engineTimestamp(value: string, now = Date.now()): string | undefined {
-  if (value !== '0' && GO_DURATION.test(value)) return String(Math.trunc((now - goDurationMs(value)) / 1000));
-  const match = TIMESTAMP.exec(value);
-  if (match) {
-    const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone] = match;
-    const fields = [year, month, day, hour, minute, second].map(Number) as [number, number, number, number, number, number];
-    const [y, mo, d, h, mi, s] = fields;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
-    let ms: number;
-    if (zone === undefined) {
-      ms = new Date(y, mo - 1, d, h, mi, s).getTime();
-    } else {
-      const offsetMin = /^[zZ]$/.test(zone) ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
-      ms = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMin * 60_000;
-    }
-    if (Number.isNaN(ms)) return undefined;
-    return `${Math.floor(ms / 1000)}.${fraction.padEnd(9, '0')}`;
-  }
-  return UNIX_TIMESTAMP.test(value) ? value : undefined;
-}
 
 /** Collects demultiplexed output as lines, keeping the order the engine sent them in. */
 class LineCollector {
@@ -214,7 +176,7 @@ export const logs = defineCommand({
     }
     const { text: shown, omitted } = tailForReply(lines);
     const blocks = [code(shown)];
-    if (omitted > 0) blocks.unshift(context(`… ${omitted} more line${omitted === 1 ? '' : 's'} above (use --tail or --since to choose)`));
+    if (omitted > 0) blocks.unshift(context(`… ${plural(omitted, 'more line')} above (use --tail or --since to choose)`));
     return { ok: true, data, reply: reply(blocks, { title: `logs ${name}` }) };
   },
 });

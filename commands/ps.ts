@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { defineCommand } from '../src/core/command.js';
-import { reply, table, text } from '../src/core/reply.js';
+import { plural, reply, table, text } from '../src/core/reply.js';
 import { parseFilters } from '../src/docker/filters.js';
 import { ago, displayablePorts, ellipsis, goTime, humanSize, joinLabels, shortId } from '../src/docker/format.js';
 
@@ -100,7 +100,7 @@ export const ps = defineCommand({
     return {
       ok: true,
       data: rows,
-      reply: reply(summary ? [text(summary)] : [table(columns, cells)], { title: `${rows.length} container${rows.length === 1 ? '' : 's'}` }),
+      reply: reply(summary ? [text(summary)] : [table(columns, cells)], { title: plural(rows.length, 'container') }),
     };
   },
 });

@@ -1,5 +1,6 @@
 import { defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
+import { isRegistryAllowed } from '../src/core/run-policy.js';
 import { code, fields, reply } from '../src/core/reply.js';
 import { shortId } from '../src/docker/format.js';
 import { inspectImageOrNull } from '../src/docker/image-space.js';
@@ -58,12 +59,7 @@ export const pull = defineCommand({
 
 /** `policy.registries` names where images may come from; pulling is how they come. */
 function checkRegistryAllowed(reference: ImageReference, policy: RunPolicyConfig): void {
-  if (policy.registries.length === 0) return;
-  const canonical = (domain: string): string => {
-    const lower = domain.toLowerCase();
-    return lower === 'index.docker.io' || lower === 'registry-1.docker.io' ? 'docker.io' : lower;
-  };
-  if (policy.registries.map(canonical).includes(canonical(reference.domain))) return;
+  if (isRegistryAllowed(reference.domain, policy.registries)) return;
   throw new UserError('forbidden', `images must come from an allowed registry (${policy.registries.join(', ')}); ${reference.familiar} is from ${reference.domain}`, {
     hint: 'an admin can add the registry to policy.registries in dockbot.yaml',
     data: { rules: ['registries'] },

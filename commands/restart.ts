@@ -1,6 +1,6 @@
 import { defineCommand, type CommandContext } from '../src/core/command.js';
-import { context, reply } from '../src/core/reply.js';
-import { forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
+import { context, plural, reply } from '../src/core/reply.js';
+import { dryRunResult, forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
 import { graceText, stopTimeout, TIME_OPTION } from './stop.js';
 
 const effect = (t: ContainerTarget): string => (isRunning(t) ? 'stop, then start' : 'start');
@@ -10,7 +10,7 @@ async function plan(ctx: CommandContext) {
   const targets = await resolveContainers(ctx.services.docker, ctx.args.positionals);
   const data = { action: 'restart', ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), containers: targets.map((t) => ({ ...summarize(t), action: effect(t) })) };
   const shown = reply([targetTable(targets, effect), context(`running ones get SIGTERM, then SIGKILL ${graceText(seconds)}, and start again`)], {
-    title: `Restart ${targets.length} container${targets.length === 1 ? '' : 's'}?`,
+    title: `Restart ${plural(targets.length, 'container')}?`,
     tone: 'warn',
   });
   return { seconds, targets, data, reply: shown };
@@ -32,13 +32,11 @@ export const restart = defineCommand({
   },
   async run(ctx) {
     const p = await plan(ctx);
-    if (ctx.dryRun) {
-      return { ok: true, data: { dryRun: true, plan: p.data }, reply: { ...p.reply, title: `Dry run: would restart ${p.targets.length} container${p.targets.length === 1 ? '' : 's'}`, blocks: [...p.reply.blocks, context('dry run: nothing was restarted')] } };
-    }
+    if (ctx.dryRun) return dryRunResult(p, `Dry run: would restart ${plural(p.targets.length, 'container')}`, 'dry run: nothing was restarted');
     const results = await forEachTarget(ctx.services.docker, p.targets, 'restart', async (container) => {
       await container.restart(p.seconds === undefined ? {} : { t: p.seconds });
       return 'restarted';
     });
-    return { ok: true, data: { results }, reply: reply([outcomeTable(results)], { title: `Restarted ${results.length} container${results.length === 1 ? '' : 's'}`, tone: 'ok' }) };
+    return { ok: true, data: { results }, reply: reply([outcomeTable(results)], { title: `Restarted ${plural(results.length, 'container')}`, tone: 'ok' }) };
   },
 });

@@ -1,10 +1,8 @@
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { context, reply } from '../src/core/reply.js';
-import { forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
-import { humanSize } from '../src/docker/format.js';
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+import { context, plural, reply } from '../src/core/reply.js';
+import { dryRunResult, forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
+import { humanSize, shortId } from '../src/docker/format.js';
 
 /** Looks everything up and refuses running containers without -f before anything is removed. */
 async function plan(ctx: CommandContext) {
@@ -37,7 +35,7 @@ async function plan(ctx: CommandContext) {
   };
   const notes = [
     `reclaims ${humanSize(reclaimable)} of container data`,
-    ...(volumes.length ? [`also removes ${plural(volumes.length, 'anonymous volume')}: ${volumes.map((v) => v.slice(0, 12)).join(', ')}`] : []),
+    ...(volumes.length ? [`also removes ${plural(volumes.length, 'anonymous volume')}: ${volumes.map(shortId).join(', ')}`] : []),
   ];
   const shown = reply([targetTable(targets, effect, true), context(notes.join('; '))], { title: `Remove ${plural(targets.length, 'container')}?`, tone: 'warn' });
   return { force, withVolumes, targets, data, reply: shown };
@@ -63,13 +61,7 @@ export const rm = defineCommand({
   },
   async run(ctx) {
     const p = await plan(ctx);
-    if (ctx.dryRun) {
-      return {
-        ok: true,
-        data: { dryRun: true, plan: p.data },
-        reply: { ...p.reply, title: `Dry run: would remove ${plural(p.targets.length, 'container')}`, blocks: [...p.reply.blocks, context('dry run: nothing was removed')] },
-      };
-    }
+    if (ctx.dryRun) return dryRunResult(p, `Dry run: would remove ${plural(p.targets.length, 'container')}`, 'dry run: nothing was removed');
     const results = await forEachTarget(ctx.services.docker, p.targets, 'remove', async (container) => {
       await container.remove({ force: p.force, v: p.withVolumes });
       return 'removed';

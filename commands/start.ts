@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/core/command.js';
-import { context, reply } from '../src/core/reply.js';
+import { context, plural, reply } from '../src/core/reply.js';
 import { forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
 
 const isNotModified = (err: unknown): boolean => (err as { statusCode?: number }).statusCode === 304;
@@ -36,7 +36,7 @@ export const start = defineCommand({
     return {
       ok: true,
       data: { results },
-      reply: reply([outcomeTable(results)], { title: `Started ${started} container${started === 1 ? '' : 's'}`, tone: 'ok' }),
+      reply: reply([outcomeTable(results)], { title: `Started ${plural(started, 'container')}`, tone: 'ok' }),
     };
   },
 });

@@ -1,7 +1,7 @@
 import { defineCommand, type CommandContext, type OptionSpec } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { context, reply } from '../src/core/reply.js';
-import { forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
+import { context, plural, reply } from '../src/core/reply.js';
+import { dryRunResult, forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
 
 /** `-t` of stop and restart: seconds between SIGTERM and SIGKILL. */
 export const TIME_OPTION: OptionSpec = { name: 'time', short: 't', type: 'number', placeholder: 'int', description: 'Seconds to wait before killing the container' };
@@ -25,7 +25,7 @@ async function plan(ctx: CommandContext) {
   const running = targets.filter(isRunning).length;
   const data = { action: 'stop', ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), containers: targets.map((t) => ({ ...summarize(t), action: effect(t) })) };
   const shown = reply([targetTable(targets, effect), context(`each gets SIGTERM, then SIGKILL ${graceText(seconds)}`)], {
-    title: `Stop ${running} container${running === 1 ? '' : 's'}?`,
+    title: `Stop ${plural(running, 'container')}?`,
     tone: 'warn',
   });
   return { seconds, targets, running, data, reply: shown };
@@ -48,9 +48,7 @@ export const stop = defineCommand({
   },
   async run(ctx) {
     const p = await plan(ctx);
-    if (ctx.dryRun) {
-      return { ok: true, data: { dryRun: true, plan: p.data }, reply: { ...p.reply, title: `Dry run: would stop ${p.running} container${p.running === 1 ? '' : 's'}`, blocks: [...p.reply.blocks, context('dry run: nothing was stopped')] } };
-    }
+    if (ctx.dryRun) return dryRunResult(p, `Dry run: would stop ${plural(p.running, 'container')}`, 'dry run: nothing was stopped');
     if (!ctx.request.confirmed && p.running > 0) {
       // Unconfirmed means the preview found nothing running: what started since was never shown.
       const started = p.targets.filter(isRunning).map((t) => t.name);
@@ -69,6 +67,6 @@ export const stop = defineCommand({
       }
     });
     const stopped = results.filter((r) => r.result === 'stopped').length;
-    return { ok: true, data: { results }, reply: reply([outcomeTable(results)], { title: stopped === 0 ? 'Nothing was running' : `Stopped ${stopped} container${stopped === 1 ? '' : 's'}`, tone: 'ok' }) };
+    return { ok: true, data: { results }, reply: reply([outcomeTable(results)], { title: stopped === 0 ? 'Nothing was running' : `Stopped ${plural(stopped, 'container')}`, tone: 'ok' }) };
   },
 });

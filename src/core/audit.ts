@@ -1,5 +1,6 @@
 // Every command leaves an audit record: who, where, what (secrets redacted), outcome, duration.
 import type { Logger } from 'pino';
+import { redactEnvEntry } from '../docker/redact.js';
 
 export interface AuditEntry {
   time: string;
@@ -27,17 +28,15 @@ export function redactCommandLine(tokens: readonly string[]): string {
     const t = tokens[i] as string;
     const inline = /^(--env=|-e=?|--build-arg=)(.*)$/.exec(t);
     if ((t === '-e' || t === '--env' || t === '--build-arg') && i + 1 < tokens.length) {
-      out.push(t, redactAssignment(tokens[++i] as string));
+      out.push(t, redactEnvEntry(tokens[++i] as string));
     } else if (inline && inline[2]) {
-      out.push(inline[1] + redactAssignment(inline[2]));
+      out.push(inline[1] + redactEnvEntry(inline[2]));
     } else {
       out.push(/\s/.test(t) ? JSON.stringify(t) : t);
     }
   }
   return out.join(' ');
 }
-
-const redactAssignment = (kv: string): string => (kv.includes('=') ? `${kv.slice(0, kv.indexOf('='))}=[redacted]` : kv);
 
 export class LogAuditSink implements AuditSink {
   constructor(private readonly log: Logger) {}

@@ -48,6 +48,9 @@ export const fields = (entries: Array<[string, string]>): Block => ({
 export const table = (columns: string[], rows: string[][]): Block => ({ type: 'table', columns, rows });
 export const context = (value: string): Block => ({ type: 'context', text: value });
 
+/** `1 container`, `2 containers`. */
+export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The plain-text fallback of a reply (notifications, logs, platforms without rich blocks). */
 export function plainText(r: Reply): string {
   const parts: string[] = [];

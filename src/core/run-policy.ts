@@ -3,6 +3,7 @@
 // sent, so no flag spelling can slip past them, and also under --dry-run.
 import { posix } from 'node:path';
 import type { RunPolicyConfig } from '../config.js';
+import { canonicalRegistryDomain } from '../docker/reference.js';
 import type { RunCreateBody, RunSpec } from '../docker/run-spec.js';
 import { cpusToNano, parseMemorySize } from '../docker/run-spec.js';
 import { UserError } from './errors.js';
@@ -69,11 +70,10 @@ export function findViolations(spec: RunSpec, policy: RunPolicyConfig): PolicyVi
   }
 
   if (policy.registries.length) {
-    const allowed = policy.registries.map(canonicalRegistry);
     const reference = spec.image.kind === 'id' ? undefined : spec.image.reference;
     if (!reference) {
       add('registries', spec.body.Image, 'an image ID cannot be checked against the registry allowlist: name the image by repository');
-    } else if (!allowed.includes(canonicalRegistry(reference.domain))) {
+    } else if (!isRegistryAllowed(reference.domain, policy.registries)) {
       add('registries', reference.familiar, `images must come from an allowed registry (${policy.registries.join(', ')}); this one is from ${reference.domain}`);
     }
   }
@@ -153,8 +153,10 @@ export function isUnderAllowedPath(hostPath: string, allowed: readonly string[])
   });
 }
 
-/** Docker Hub has several spellings; the parsed reference uses `docker.io`. */
-function canonicalRegistry(domain: string): string {
-  const lower = domain.toLowerCase();
-  return lower === 'index.docker.io' || lower === 'registry-1.docker.io' ? 'docker.io' : lower;
+/**
+ * `policy.registries`, for `run` and `pull` alike: true when no allowlist is set or the registry
+ * is on it (Docker Hub under any of its spellings).
+ */
+export function isRegistryAllowed(domain: string, registries: readonly string[]): boolean {
+  return registries.length === 0 || registries.map(canonicalRegistryDomain).includes(canonicalRegistryDomain(domain));
 }

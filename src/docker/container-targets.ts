@@ -2,7 +2,8 @@
 // preview shows exactly what will be touched and a typo fails before the rest is done.
 import type Dockerode from 'dockerode';
 import { UserError } from '../core/errors.js';
-import { table, type Block } from '../core/reply.js';
+import type { Result } from '../core/command.js';
+import { context, table, type Block, type Reply } from '../core/reply.js';
 import { humanSize, shortId } from './format.js';
 import { explainEngineError, noSuchContainer } from './hints.js';
 import type { DockerHost } from './host.js';
@@ -91,6 +92,11 @@ export function targetTable(targets: readonly ContainerTarget[], effect: (t: Con
   const columns = ['NAME', 'CONTAINER ID', 'IMAGE', 'STATE', ...(withSize ? ['SIZE'] : []), 'ACTION'];
   const rows = targets.map((t) => [t.name, shortId(t.id), t.image, describeState(t), ...(withSize ? [humanSize(t.sizeRw ?? 0)] : []), effect(t)]);
   return table(columns, rows);
+}
+
+/** `--dry-run` of a container command: the preview it would confirm, retitled, with a note that nothing changed. */
+export function dryRunResult<D>(preview: { data: D; reply: Reply }, title: string, note: string): Result<{ dryRun: true; plan: D }> {
+  return { ok: true, data: { dryRun: true, plan: preview.data }, reply: { ...preview.reply, title, blocks: [...preview.reply.blocks, context(note)] } };
 }
 
 /** What was done to each container. */

@@ -4,7 +4,7 @@
 import type Dockerode from 'dockerode';
 import { UserError, type SuggestedAction } from '../core/errors.js';
 import { engineMessage, mapEngineError } from './errors.js';
-import { shortId } from './format.js';
+import { containerName, shortId } from './format.js';
 
 /** The one engine call the hints need (a fake in unit tests). */
 export type ContainerLookup = Pick<Dockerode, 'listContainers' | 'getContainer'>;
@@ -201,6 +201,6 @@ export async function findContainer(engine: ContainerLookup, id: string): Promis
 
 const holderOf = (c: Dockerode.ContainerInfo): Holder => ({
   id: c.Id,
-  name: (c.Names.find((n) => n.lastIndexOf('/') === 0) ?? c.Names[0] ?? c.Id).replace(/^\//, ''),
+  name: containerName(c),
   state: c.State,
 });

@@ -2,6 +2,7 @@
 // deleting them frees. Shared by `image rm` and `image prune` for their previews.
 import { createHash } from 'node:crypto';
 import type Dockerode from 'dockerode';
+import { containerName } from './format.js';
 
 export interface ContainerUse {
   id: string;
@@ -19,7 +20,7 @@ export async function containersByImage(engine: Dockerode): Promise<Map<string, 
   for (const c of await engine.listContainers({ all: true })) {
     const use: ContainerUse = {
       id: c.Id,
-      name: (c.Names.find((n) => n.lastIndexOf('/') === 0) ?? c.Names[0] ?? c.Id).replace(/^\//, ''),
+      name: containerName(c),
       state: c.State,
     };
     const list = byImage.get(c.ImageID) ?? [];

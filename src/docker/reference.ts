@@ -162,6 +162,15 @@ export function parseRepositoryName(input: string): ImageReference {
   return buildReference(domain, path, undefined, undefined);
 }
 
+/**
+ * A registry domain for comparing registries: lowercase, and Docker Hub's other spellings
+ * (`index.docker.io`, `registry-1.docker.io`) as `docker.io`, the domain parsed references use.
+ */
+export function canonicalRegistryDomain(domain: string): string {
+  const lower = domain.toLowerCase();
+  return lower === LEGACY_DEFAULT_DOMAIN || lower === 'registry-1.docker.io' ? DEFAULT_DOMAIN : lower;
+}
+
 /** True when the text is a registry host with optional port, as the grammar allows it. */
 export function isRegistryDomain(text: string): boolean {
   return DOMAIN_RE.test(text);

@@ -3,7 +3,7 @@
 // holds no registry credentials, so a registry that wants them is reported as such.
 import { distance } from 'fastest-levenshtein';
 import { isIP } from 'node:net';
-import { DEFAULT_DOMAIN } from './reference.js';
+import { canonicalRegistryDomain, DEFAULT_DOMAIN } from './reference.js';
 
 /** What the registry said about a repository's tags. */
 export type TagListing =
@@ -29,7 +29,7 @@ const DOCKER_HUB_API = 'https://registry-1.docker.io';
 
 /** Registries on loopback are spoken to in plain HTTP, as the engine does; every other one in HTTPS. */
 export function registryBaseUrl(domain: string): string {
-  if (domain === DEFAULT_DOMAIN || domain === 'index.docker.io') return DOCKER_HUB_API;
+  if (canonicalRegistryDomain(domain) === DEFAULT_DOMAIN) return DOCKER_HUB_API;
   return `${isLoopback(domain) ? 'http' : 'https'}://${domain}`;
 }
 

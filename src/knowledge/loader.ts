@@ -46,8 +46,8 @@ interface NotesFile {
 
 const headingKey = (path: readonly string[]): string => path.map((p) => p.trim().replace(/\s+/g, ' ').toLowerCase()).join('\u0000');
 
-/** "A › B", "A > B" and "A / B" all name the same heading path. */
-const parseHeadingPath = (value: string): string[] => value.split(/\s*(?:›|>|\/)\s*/).filter(Boolean);
+/** "A › B" and "A > B" name the same heading path. */
+const parseHeadingPath = (value: string): string[] => value.split(/\s*[›>]\s*/).filter(Boolean);
 
 const hasContent = (s: Section): boolean => s.blocks.length > 0;
 

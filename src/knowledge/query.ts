@@ -225,8 +225,10 @@ export class QueryAnalyzer {
         }
       }
     };
-    if (surface.length >= 4) consider(QUESTION_WORDS, 1, () => '');
-    if (surface.length >= 3) consider(this.termMapWords, 1, (c) => c);
+    if (surface.length >= 3) {
+      consider(QUESTION_WORDS, 1, () => '');
+      consider(this.termMapWords, 1, (c) => c);
+    }
     if (surface.length >= 5) consider(this.latinVocabulary, surface.length >= 8 ? 2 : 1, (c) => c);
     this.corrections.set(surface, best);
     return best;

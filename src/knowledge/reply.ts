@@ -4,20 +4,22 @@ import { code, context, reply, text, type Block, type Reply } from '../core/repl
 import type { Answer } from './base.js';
 import type { Lang } from './tokenizer.js';
 
-const WORDS: Record<Lang, { from: string; confidence: string; unknown: string; tryThese: string; separator: string }> = {
+interface Wording {
+  citation(heading: string, file: string, confidence: string): string;
+  unknown: string;
+  tryThese(topics: string[]): string;
+}
+
+const WORDING: Record<Lang, Wording> = {
   en: {
-    from: 'from:',
-    confidence: 'confidence',
+    citation: (heading, file, confidence) => `from: ${heading} (${file}) · confidence ${confidence}`,
     unknown: "I don't know that from the notes.",
-    tryThese: 'Topics I can answer:',
-    separator: ' · ',
+    tryThese: (topics) => `Topics I can answer: ${topics.join(' · ')}`,
   },
   zh: {
-    from: '出处：',
-    confidence: '置信度',
+    citation: (heading, file, confidence) => `出处：${heading}（${file}）· 置信度 ${confidence}`,
     unknown: '笔记里没有找到可靠的答案。',
-    tryThese: '可以问这些主题：',
-    separator: '；',
+    tryThese: (topics) => `可以问这些主题：${topics.join('；')}`,
   },
 };
 
@@ -38,13 +40,12 @@ export function answerBlocks(answer: string): Block[] {
 }
 
 export function answerReply(answer: Answer, lang: Lang): Reply {
-  const w = WORDS[lang];
+  const words = WORDING[lang];
   if (!answer.answered || answer.answer === null || answer.source === null) {
-    const blocks: Block[] = [text(w.unknown)];
-    if (answer.suggestions.length) blocks.push(context(`${w.tryThese} ${answer.suggestions.join(w.separator)}`));
+    const blocks: Block[] = [text(words.unknown)];
+    if (answer.suggestions.length) blocks.push(context(words.tryThese(answer.suggestions)));
     return reply(blocks, { tone: 'info' });
   }
   const { file, heading } = answer.source;
-  const citation = `${w.from} ${heading} (${file}) ${w.separator.trim() || '·'} ${w.confidence} ${answer.confidence.toFixed(2)}`;
-  return reply([...answerBlocks(answer.answer), context(citation)]);
+  return reply([...answerBlocks(answer.answer), context(words.citation(heading, file, answer.confidence.toFixed(2)))]);
 }

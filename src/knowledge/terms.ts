@@ -55,12 +55,12 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '组成'] },
   { terms: ['develop', 'development', 'implement', 'implementation', 'write', 'written', 'program', '开发', '实现', '编写'] },
   { terms: ['find', 'search', 'look for', 'browse', 'discover', '寻找', '查找', '搜索', '找'] },
-  { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'drawback', 'downside', 'disadvantage', 'wrong', 'bad', '缺点', '坏处', '推荐', '建议'] },
+  { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'worth', '值得', '好不好', '好吗', 'drawback', 'downside', 'disadvantage', 'wrong', 'bad', '缺点', '坏处', '推荐', '建议'] },
   { terms: ['provide', 'offer', 'give', 'supply', '提供'] },
   { terms: ['prepare', 'ready', '准备'] },
 
   // Properties, benefits, uses
-  { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', '优势', '优点', '好处', '长处', '优越', '好'] },
+  { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', '优势', '优点', '好处', '长处', '优越', '好', '选择'] },
   { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', '用途', '用处', '作用', '用', '用来', '用于', '适合'] },
   { terms: ['personal', 'personally', 'individual', 'private', 'hobby', 'side project', '个人'] },
   { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率'] },
@@ -108,53 +108,53 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['server', 'machine', 'another machine', 'other server', '服务器', '机器', '其它服务器'] },
   { terms: ['host', 'host machine', '宿主', '宿主机', '主机'] },
   { terms: ['local', 'locally', 'on my machine', '本地'] },
-  { terms: ['command', 'commands', 'cmd', 'cli', 'command line', '命令', '指令', '命令行'] },
+  { terms: ['command', 'commands', 'cli', 'command line', '命令', '指令', '命令行'] },
   { terms: ['common', 'frequent', 'frequently', 'often', 'everyday', 'daily', 'usual', 'typical', 'most used', '常用', '常见', '日常'] },
-  { terms: ['basic', 'basics', 'fundamental', 'core', 'key', 'essential', '基本', '基础', '核心'] },
+  { terms: ['basic', 'basics', 'fundamental', 'core', 'essential', '基本', '基础', '核心'] },
   { terms: ['concept', 'notion', 'idea', 'term', 'terminology', '概念', '术语'] },
   { terms: ['original', 'originally', 'initial', 'initially', 'first', 'at first', 'early', 'based', 'built on', '最初', '起初', '一开始', '早期', '基于'] },
   { terms: ['version', 'release', '版本'] },
   { terms: ['language', 'programming language', '语言', '编程语言'] },
-  { terms: ['golang', 'go'] },
   { terms: ['company', 'vendor', 'corporation', '公司'] },
   { terms: ['example', 'demo', 'sample', 'tutorial', 'walkthrough', 'hands on', 'hands-on', '示例', '例子', '演示', '实例演示'] },
   { terms: ['black box', 'blackbox', 'opaque', '黑箱', '黑盒'] },
   { terms: ['rarely', 'seldom', 'uncommon', 'unusual', '不常用', '很少'] },
-  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程'] },
+  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料'] },
   { terms: ['mac', 'macos', 'osx', 'os x', 'macbook', '苹果'] },
   { terms: ['port', 'ports', 'listen', '端口', '监听'], domain: true },
   { terms: ['map', 'mapping', 'publish', 'publish port', 'expose', 'forward', 'bind', '映射', '暴露', '转发', '绑定'] },
   { terms: ['tag', 'tagged', 'label', '标签', '打标签'] },
   { terms: ['output', 'print', 'result', 'log', 'logs', '输出', '结果', '打印'] },
   { terms: ['app', 'application', 'web app', 'webapp', '应用', '应用程序'] },
-  { terms: ['python', 'flask'] },
 ];
 
 /** Question frames and function words: they say how something is asked, not what about. */
 export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
   (
-    "a an the is are was were be been being am do does did doing done have has had having i me my mine we our ours you your yours " +
-    "he him his she her it its they them their this that these those what whats what's which who whom whose where when why how " +
-    "can could should would will shall may might must of in on at to from for with by about into onto over under as and or but " +
-    "if then so than there here any some each every all both either neither not no nor only just also very really actually exactly " +
-    "please tell explain describe define meant mean means meaning tell me know let like want wanted need needed way ways thing things " +
-    "something anything kind sort type does doesnt don't dont isn't isnt aren't arent hi hello hey thanks thank okay ok yes us one " +
-    "s t d ll re ve m much many more most lot lots such other another again still even ever whether via per up out off down " +
-    "now currently today already yet step steps procedure longer go goes going gone went " +
-    "sentence sentences word words briefly brief short summary summarize summarise overview help helps " +
-    "good great nice best look looks basically simply anyway kindly quite pretty certain specifically particular particularly"
+    "a an the is are was were be been being am do does did doing done have has had having i me my mine we our ours " +
+    "you your yours he him his she her it its they them their this that these those what whats what's which who " +
+    "whom whose where when why how can could should would will shall may might must of in on at to from for with " +
+    "by about into onto over under as and or but if then so than there here any some each every all both either " +
+    "neither not no nor only just also very really actually exactly please tell explain describe define meant mean " +
+    "means meaning know let like want wanted need needed way ways thing things something anything kind sort type " +
+    "doesnt don't dont isn't isnt aren't arent hi hello hey thanks thank okay ok yes us one s t d ll re ve m much " +
+    "many more most lot lots such other another again still even ever whether via per up out off down now " +
+    "currently today already yet step steps procedure longer go goes going gone went sentence sentences word words " +
+    "briefly brief short summary summarize summarise overview help helps good great nice best look looks basically " +
+    "simply anyway kindly quite pretty certain specifically particular particularly"
   ).split(/\s+/),
 );
 
 /** Chinese function words and question frames, matched as whole words. */
 export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
-  '的', '了', '吗', '呢', '吧', '啊', '呀', '嘛', '么', '是', '有', '在', '和', '与', '跟', '及', '或', '或者',
-  '我', '你', '您', '他', '她', '它', '我们', '你们', '他们', '它们', '这', '那', '这个', '那个', '这些', '那些',
-  '什么', '甚么', '怎么', '怎样', '怎么样', '如何', '哪', '哪些', '哪个', '哪种', '哪里', '为什么', '为何', '是否', '是不是',
-  '谁', '请', '请问', '一下', '能', '能不能', '会', '可以', '可', '要', '需要', '该', '应该', '都', '也', '就', '还',
-  '很', '被', '把', '给', '对', '从', '到', '里', '中', '之', '于', '而', '又', '并', '让', '样', '种', '几', '多少',
-  '一个', '一些', '个', '些', '呃', '嗯', '哦', '吧', '干', '干什么', '做', '做什么', '啥', '咋', '么样', '有没有',
-  '多', '所', '其', '一', '得', '地', '着', '过', '下', '上', '时候', '意思', '含义', '指', '叫', '叫做', '讲讲', '说说',
-  '介绍', '解释', '告诉', '知道', '一般', '通常', '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然',
-  '依然', '还是', '比', '比较', '去', '步骤', '流程', '别', '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后', '到底', '究竟', '其实', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来',
+  '的', '了', '吗', '呢', '吧', '啊', '呀', '嘛', '么', '是', '有', '在', '和', '与', '跟', '及', '或', '或者', '我',
+  '你', '您', '他', '她', '它', '我们', '你们', '他们', '它们', '这', '那', '这个', '那个', '这些', '那些', '什么', '甚么',
+  '怎么', '怎样', '怎么样', '如何', '哪', '哪些', '哪个', '哪种', '哪里', '为什么', '为何', '是否', '是不是', '谁', '请', '请问',
+  '一下', '能', '能不能', '会', '可以', '可', '要', '需要', '该', '应该', '都', '也', '就', '还', '很', '被', '把', '给',
+  '对', '从', '到', '里', '中', '之', '于', '而', '又', '并', '让', '样', '种', '几', '多少', '一个', '一些', '个', '些',
+  '呃', '嗯', '哦', '干', '干什么', '做', '做什么', '啥', '咋', '么样', '有没有', '多', '所', '其', '一', '得', '地', '着',
+  '过', '下', '上', '时候', '意思', '含义', '指', '叫', '叫做', '讲讲', '说说', '介绍', '解释', '告诉', '知道', '一般', '通常',
+  '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然', '依然', '还是', '比', '比较', '去', '步骤', '流程', '别',
+  '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
+  '到底', '究竟', '其实', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来',
 ]);

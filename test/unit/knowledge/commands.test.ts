@@ -50,7 +50,7 @@ describe('FAQ commands', () => {
   it('ask: commands in an answer become code blocks; Chinese questions get Chinese chrome', async () => {
     const out = await send('ask 怎么拉取镜像');
     expect(out.reply.blocks.some((b) => b.type === 'code' && b.text.includes('docker pull'))).toBe(true);
-    expect(plainText(out.reply)).toContain('出处：');
+    expect(plainText(out.reply)).toContain('出处：Demo › 拉取ubuntu镜像（docker-notes.zh.md）');
   });
 
   it('ask: says it does not know, with topics to try', async () => {

@@ -84,7 +84,7 @@ export async function benchFaq(): Promise<Record<string, number>> {
 
   return {
     faq_questions: asked.length,
-    faq_load_and_index_median_ms: round(median(loads)),
+    faq_read_and_parse_median_ms: round(median(loads)),
     faq_index_build_median_ms: round(median(builds)),
     faq_query_p50_ms: round(percentile(latency, 50)),
     faq_query_p99_ms: round(percentile(latency, 99)),

@@ -1,7 +1,6 @@
 import { defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { answerReply } from '../src/knowledge/reply.js';
-import { detectLanguage } from '../src/knowledge/tokenizer.js';
 
 export const ask = defineCommand({
   name: 'ask',
@@ -16,6 +15,6 @@ export const ask = defineCommand({
     if (!question) throw new UserError('usage', '`ask` needs a question', { hint: 'e.g. `ask what is an image?`; `topics` lists what the notes cover' });
     const knowledge = await ctx.services.knowledge();
     const answer = knowledge.ask(question);
-    return { ok: true, data: answer, reply: answerReply(answer, detectLanguage(question)) };
+    return { ok: true, data: answer, reply: answerReply(answer, knowledge.languageOf(question)) };
   },
 });

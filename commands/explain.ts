@@ -1,7 +1,6 @@
 import { defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { answerReply } from '../src/knowledge/reply.js';
-import { detectLanguage } from '../src/knowledge/tokenizer.js';
 
 const LANGS = ['en', 'zh'] as const;
 
@@ -19,7 +18,7 @@ export const explain = defineCommand({
     }
     const knowledge = await ctx.services.knowledge();
     const answer = knowledge.explain(term, lang ? { lang } : {});
-    const shownIn = lang === 'zh' || lang === 'en' ? lang : detectLanguage(term);
+    const shownIn = lang === 'zh' || lang === 'en' ? lang : knowledge.languageOf(term);
     return { ok: true, data: answer, reply: { ...answerReply(answer, shownIn), title: term } };
   },
 });

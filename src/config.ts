@@ -2,9 +2,8 @@
 // An invalid value stops start-up with the key and what is allowed; secrets are never echoed.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
-import { DEFAULT_DOCKER_HOST } from './docker/host.js';
 
 const identity = z
   .string()
@@ -48,6 +47,9 @@ const fileSchema = z
   })
   .strict();
 
+/** The engine when DOCKER_HOST is not set: the local daemon's socket. */
+export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const url = z.string().url('a URL such as http://127.0.0.1:8080/api/');
 
@@ -65,6 +67,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DOCKBOT_DATA_DIR: z.string().optional(),
 });
+
+// The YAML parser loads only when there is a file to read (most one-shot runs have none).
+const parseYaml = (source: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(source);
 
 export type FileConfig = z.infer<typeof fileSchema>;
 

@@ -1,19 +1,31 @@
 // One engine connection. DOCKER_HOST is parsed here, once, so errors can name the address tried.
-import Dockerode from 'dockerode';
+import { createRequire } from 'node:module';
+import type Dockerode from 'dockerode';
+
+const requireCommonJs = createRequire(import.meta.url);
 
 export class DockerHost {
-  readonly engine: Dockerode;
+  private readonly options: Dockerode.DockerOptions;
+  private client: Dockerode | undefined;
 
   constructor(
     /** The address as the user would write it (unix:///var/run/docker.sock, tcp://10.0.0.5:2375). */
     readonly address: string,
     engine?: Dockerode,
   ) {
-    this.engine = engine ?? new Dockerode(connectionOptions(address));
+    this.options = connectionOptions(address); // a bad DOCKER_HOST fails at start-up, not on first use
+    this.client = engine;
+  }
+
+  /** dockerode (with gRPC and ssh2) takes ~0.3 s to load: only commands that talk to the engine pay for it. */
+  get engine(): Dockerode {
+    if (!this.client) {
+      const DockerodeClass = requireCommonJs('dockerode') as typeof Dockerode;
+      this.client = new DockerodeClass(this.options);
+    }
+    return this.client;
   }
 }
-
-export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
 export function connectionOptions(address: string): Dockerode.DockerOptions {
   let url: URL;

@@ -40,6 +40,8 @@ export interface KnowledgeBase {
   ask(question: string): Answer;
   explain(term: string, options?: ExplainOptions): Answer;
   topics(): Topic[];
+  /** The language a reply to this text should use ('zh' when it is mostly Chinese). */
+  languageOf(text: string): 'zh' | 'en';
   reload(): Promise<ReloadReport>;
   /** Stops watching the notes; the loaded knowledge keeps answering. */
   close(): void;

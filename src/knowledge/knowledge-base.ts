@@ -54,6 +54,10 @@ export class NotesKnowledgeBase implements KnowledgeBase {
     return kb;
   }
 
+  languageOf(text: string): Lang {
+    return detectLanguage(text);
+  }
+
   ask(question: string): Answer {
     const ranking = this.state.index.rank(question);
     return this.answer(ranking, ranking.query.lang);

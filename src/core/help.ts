@@ -1,6 +1,7 @@
 // Help text generated from the command specs: the spec is the only place a flag is described.
 import { flagLabel, usageLine, DRY_RUN } from './args.js';
 import type { Command } from './command.js';
+import { roleNeeded } from './policy.js';
 import { reply, table, text, context, type Reply } from './reply.js';
 
 export function commandHelp(c: Command): Reply {
@@ -24,8 +25,8 @@ export function commandHelp(c: Command): Reply {
 export function overviewHelp(commands: readonly Command[]): Reply {
   const rows = [...commands]
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((c) => [c.name + (c.aliases?.length ? ` (${c.aliases.join(', ')})` : ''), c.summary, c.access]);
-  return reply([table(['COMMAND', 'DESCRIPTION', 'ACCESS'], rows), context('`help COMMAND` or `COMMAND --help` for details')], {
+    .map((c) => [c.name + (c.aliases?.length ? ` (${c.aliases.join(', ')})` : ''), c.summary, roleNeeded(c.access)]);
+  return reply([table(['COMMAND', 'DESCRIPTION', 'ROLE'], rows), context('`help COMMAND` or `COMMAND --help` for details')], {
     title: 'dockbot commands',
     tone: 'info',
   });

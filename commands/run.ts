@@ -213,7 +213,7 @@ export const run = defineCommand({
     { name: 'rm', type: 'boolean', description: 'Automatically remove the container when it exits' },
     { name: 'name', type: 'string', placeholder: 'string', description: 'Assign a name to the container' },
     { name: 'publish', short: 'p', type: 'string', multiple: true, placeholder: 'list', description: "Publish a container's port(s) to the host" },
-    { name: 'env', short: 'e', type: 'string', multiple: true, placeholder: 'list', description: 'Set environment variables (KEY=value)' },
+    { name: 'env', short: 'e', type: 'string', multiple: true, sensitive: true, placeholder: 'list', description: 'Set environment variables (KEY=value)' },
     { name: 'label', short: 'l', type: 'string', multiple: true, placeholder: 'list', description: 'Set meta data on a container' },
     { name: 'workdir', short: 'w', type: 'string', placeholder: 'string', description: 'Working directory inside the container' },
     { name: 'entrypoint', type: 'string', placeholder: 'string', description: 'Overwrite the default ENTRYPOINT of the image' },

@@ -51,6 +51,7 @@ async function exec(argv: string[]): Promise<number> {
     text,
     requester: shellRequester(),
     confirmed: values.yes,
+    flagsConfirm: true,
   });
   if (values.json) {
     const body: Record<string, unknown> = { ok: outcome.ok, command: outcome.command, data: outcome.data };

@@ -21,21 +21,26 @@ export interface AuditSink {
   record(entry: AuditEntry): void | Promise<void>;
 }
 
-/** Environment values (`-e KEY=value`, `--env=KEY=value`) and token-looking flags never reach a log. */
-export function redactCommandLine(tokens: readonly string[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as string;
-    const inline = /^(--env=|-e=?|--build-arg=)(.*)$/.exec(t);
-    if ((t === '-e' || t === '--env' || t === '--build-arg') && i + 1 < tokens.length) {
-      out.push(t, redactEnvEntry(tokens[++i] as string));
-    } else if (inline && inline[2]) {
-      out.push(inline[1] + redactEnvEntry(inline[2]));
-    } else {
-      out.push(/\s/.test(t) ? JSON.stringify(t) : t);
-    }
-  }
-  return out.join(' ');
+/**
+ * The command line for the audit trail, with secret values replaced. `secrets` are the values
+ * the parser read for sensitive options (`run -e`, in any spelling: `-e K=v`, `-deK=v`,
+ * `--env=K=v`); when parsing failed they are unknown (null) and every `KEY=value` is redacted.
+ */
+export function redactCommandLine(tokens: readonly string[], secrets: readonly string[] | null): string {
+  return tokens
+    .map((t) => {
+      if (secrets === null) return /^[^-=][^=]*=/.test(t) || /^--?[\w-]+=[^=]+=/.test(t) ? redactAssignments(t) : t;
+      const secret = secrets.find((value) => value && t.endsWith(value));
+      return secret ? t.slice(0, t.length - secret.length) + redactEnvEntry(secret) : t;
+    })
+    .map((t) => (/\s/.test(t) ? JSON.stringify(t) : t))
+    .join(' ');
+}
+
+/** `K=v` -> `K=[redacted]`; `--env=K=v` -> `--env=K=[redacted]`. */
+function redactAssignments(token: string): string {
+  const flag = /^--?[\w-]+=/.exec(token)?.[0] ?? '';
+  return flag + redactEnvEntry(token.slice(flag.length));
 }
 
 export class LogAuditSink implements AuditSink {

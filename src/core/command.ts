@@ -22,6 +22,8 @@ export interface OptionSpec {
   placeholder?: string;
   /** Hidden from help and slash schemas (kept for CLI compatibility). */
   hidden?: boolean;
+  /** Its values are secrets (environment values): redacted from the audit trail and logs. */
+  sensitive?: boolean;
 }
 
 export interface PositionalSpec {
@@ -50,6 +52,11 @@ export interface ChatRequest {
   requester: Requester;
   /** The requester already confirmed (`dockbot exec --yes`, or a pressed Confirm button). */
   confirmed?: boolean;
+  /**
+   * Docker's own "do not prompt" flags (`prune -f`) count as confirmation, as they do in a
+   * terminal. Set by the terminal adapter; chat requests always see the preview first.
+   */
+  flagsConfirm?: boolean;
 }
 
 export interface Result<D = unknown> {
@@ -65,6 +72,13 @@ export interface CommandContext {
   role: Role;
   /** The command was given `--dry-run`: validate and describe, change nothing. */
   dryRun: boolean;
+  /** The requester confirmed (button, `--yes`, or a confirming flag in a terminal). */
+  confirmed: boolean;
+  /**
+   * The preview data the requester saw before pressing Confirm. Commands act only on what it
+   * lists (and still qualifies), never on what appeared since.
+   */
+  confirmedPreview: unknown;
   services: Services;
   log: Logger;
   /** Live update of the reply being built (serialised and throttled by the dispatcher). */

@@ -8,6 +8,8 @@ export interface PendingConfirmation {
   token: string;
   request: ChatRequest;
   commandName: string;
+  /** The preview data shown; a confirmed run acts on this and nothing else. */
+  preview: unknown;
   expiresAt: number;
   state: 'pending' | 'confirmed' | 'cancelled';
 }
@@ -24,12 +26,13 @@ export class ConfirmationStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(request: ChatRequest, commandName: string): PendingConfirmation {
+  create(request: ChatRequest, commandName: string, preview: unknown): PendingConfirmation {
     this.sweep();
     const entry: PendingConfirmation = {
       token: randomBytes(12).toString('base64url'),
       request,
       commandName,
+      preview,
       expiresAt: this.now() + this.ttlMs,
       state: 'pending',
     };

@@ -41,6 +41,11 @@ export interface HandleOptions {
   onProgress?: ProgressSink;
 }
 
+interface ExecuteOptions extends HandleOptions {
+  /** What the requester saw and confirmed (set only when a Confirm button was pressed). */
+  confirmedPreview?: unknown;
+}
+
 /** `/docker ps`, `docker ps` and `ps` are the same request. */
 const PREFIX = /^\/?docker(\s+|$)/i;
 
@@ -72,10 +77,16 @@ export class Dispatcher {
   }
 
   async handle(request: ChatRequest, options: HandleOptions = {}): Promise<Outcome> {
+    return this.run(request, options);
+  }
+
+  private async run(request: ChatRequest, options: ExecuteOptions): Promise<Outcome> {
     const started = performance.now();
     const log = this.deps.log.child({ requestId: request.id, platform: request.requester.platform, user: request.requester.userId });
     let command: Command | undefined;
     let tokens: string[] = [];
+    // Values of sensitive options, once parsed; null until then (the audit then redacts every KEY=value).
+    const secrets: { values: string[] | null } = { values: null };
     let outcome: Outcome;
     try {
       const line = request.text.trim().replace(PREFIX, '').trim() || 'help';
@@ -83,14 +94,14 @@ export class Dispatcher {
       if (!found) throw this.unknownCommand(line.split(/\s+/));
       command = found.command;
       tokens = command.freeText ? (found.rest ? [found.rest] : []) : tokenize(found.rest);
-      const result = await this.execute(command, tokens, request, log, options);
+      const result = await this.execute(command, tokens, request, log, options, secrets);
       outcome = { requestId: request.id, command: command.name, ok: result.ok, data: result.data, reply: result.reply };
     } catch (err) {
       outcome = this.failure(err, request, command, log);
     }
     const durationMs = performance.now() - started;
     log.debug({ command: outcome.command, ok: outcome.ok, durationMs }, 'handled');
-    await this.audit(request, [...(command ? command.name.split(' ') : []), ...tokens], outcome, durationMs, log);
+    await this.audit(request, [...(command ? command.name.split(' ') : []), ...tokens], secrets.values, outcome, durationMs, log);
     return outcome;
   }
 
@@ -116,22 +127,30 @@ export class Dispatcher {
           data: { cancelled: true },
           reply: reply([text(`Cancelled \`${entry.request.text}\`; nothing was changed.`)], { tone: 'info' }),
         };
-        await this.audit({ ...entry.request, id: requestId, requester: by }, tokenize(entry.request.text), { ...done, error: { code: 'confirmation_invalid', message: 'cancelled' } }, 0, log);
+        await this.audit({ ...entry.request, id: requestId, requester: by }, tokenize(entry.request.text), null, done, 0, log, 'cancelled');
         return done;
       }
-      return await this.handle({ ...entry.request, id: `${entry.request.id}-c`, confirmed: true }, options);
+      return await this.run({ ...entry.request, id: `${entry.request.id}-c`, confirmed: true }, { ...options, confirmedPreview: entry.preview });
     } catch (err) {
       return this.failure(err, { id: requestId, text: actionId, requester: by }, undefined, log);
     }
   }
 
-  private async execute(command: Command, rest: string[], request: ChatRequest, log: Logger, options: HandleOptions): Promise<Result> {
+  private async execute(
+    command: Command,
+    rest: string[],
+    request: ChatRequest,
+    log: Logger,
+    options: ExecuteOptions,
+    secrets: { values: string[] | null },
+  ): Promise<Result> {
     const flags = [...command.options, ...(command.mutating ? [DRY_RUN] : []), HELP];
     const spec = { ...command, options: flags };
     if (!command.freeText && helpRequested(rest, spec)) {
       return { ok: true, data: { help: command.name }, reply: commandHelp(command) };
     }
     const args = command.freeText ? new ParsedArgs({}, rest) : parseCommandArgs(rest, spec);
+    secrets.values = command.options.filter((o) => o.sensitive).flatMap((o) => args.strings(o.name));
 
     const role = this.deps.roles.roleOf(request.requester);
     const access = command.accessFor?.(args) ?? command.access;
@@ -147,11 +166,15 @@ export class Dispatcher {
       this.deps.progressIntervalMs ?? 1000,
       (err) => log.warn({ err }, 'progress update failed'),
     );
+    const confirm = command.confirm;
+    const flagConfirms = request.flagsConfirm === true && confirm?.confirmFlag !== undefined && args.bool(confirm.confirmFlag);
     const ctx: CommandContext = {
       args,
       request,
       role,
       dryRun: args.bool('dry-run'),
+      confirmed: request.confirmed === true || flagConfirms,
+      confirmedPreview: options.confirmedPreview,
       services: this.deps.services,
       log: log.child({ command: command.name }),
       progress: (update) => progress.push(update),
@@ -159,9 +182,7 @@ export class Dispatcher {
     };
 
     try {
-      const confirm = command.confirm;
-      const preconfirmed = request.confirmed || (confirm?.confirmFlag !== undefined && args.bool(confirm.confirmFlag));
-      if (confirm && !ctx.dryRun && !preconfirmed) {
+      if (confirm && !ctx.dryRun && !ctx.confirmed) {
         const preview = await confirm.preview(ctx);
         if (!preview.empty) throw this.confirmationRequired(command, request, preview.reply, preview.data);
       }
@@ -172,7 +193,7 @@ export class Dispatcher {
   }
 
   private confirmationRequired(command: Command, request: ChatRequest, preview: Reply, data: unknown): UserError {
-    const pending = this.deps.confirmations.create(request, command.name);
+    const pending = this.deps.confirmations.create(request, command.name, data);
     const minutes = Math.round(this.deps.confirmations.ttlMs / 60000);
     return new UserError('confirmation_required', `\`${command.name}\` changes things: confirm to go ahead`, {
       hint: `only the requester or an admin can confirm; expires in ${minutes} min (in a terminal: add --yes)`,
@@ -234,7 +255,16 @@ export class Dispatcher {
     return { requestId: request.id, command: command?.name ?? null, ok: false, data: null, reply: errorReply(info), error: info };
   }
 
-  private async audit(request: ChatRequest, tokens: readonly string[], outcome: Outcome, durationMs: number, log: Logger): Promise<void> {
+  private async audit(
+    request: ChatRequest,
+    tokens: readonly string[],
+    secrets: readonly string[] | null,
+    outcome: Outcome,
+    durationMs: number,
+    log: Logger,
+    /** Overrides the outcome shown (a cancelled confirmation is not an error, nor an "ok"). */
+    outcomeLabel?: string,
+  ): Promise<void> {
     try {
       await this.deps.audit.record({
         time: new Date().toISOString(),
@@ -244,8 +274,8 @@ export class Dispatcher {
         channel: request.requester.channelId ?? null,
         engine: this.deps.services.docker.address,
         command: outcome.command,
-        line: redactCommandLine(tokens),
-        outcome: outcome.ok ? 'ok' : (outcome.error?.code ?? 'error'),
+        line: redactCommandLine(tokens, secrets),
+        outcome: outcomeLabel ?? (outcome.ok ? 'ok' : (outcome.error?.code ?? 'error')),
         durationMs: Math.round(durationMs * 10) / 10,
       });
     } catch (err) {

@@ -60,7 +60,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     if (!command) continue;
     if (command === 'exit' || command === 'quit') break;
     await appendFile(options.historyFile, command + '\n').catch((err: Error) => print(`(history not saved: ${err.message})`));
-    const outcome = await options.dispatcher.handle({ id: `sh-${++seq}`, text: command, requester }, { onProgress: show });
+    const outcome = await options.dispatcher.handle({ id: `sh-${++seq}`, text: command, requester, flagsConfirm: true }, { onProgress: show });
     show(outcome.reply);
     const confirmAction = confirmActionOf(outcome);
     if (confirmAction) {

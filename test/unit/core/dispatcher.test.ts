@@ -13,6 +13,7 @@ import { mapEngineError } from '../../../src/docker/errors.js';
 import type { Services } from '../../../src/services.js';
 
 const removed: string[] = [];
+const seenPreviews: unknown[] = [];
 const commands: Command[] = [
   defineCommand({
     name: 'ps',
@@ -37,6 +38,7 @@ const commands: Command[] = [
       },
     },
     async run(ctx) {
+      seenPreviews.push(ctx.confirmedPreview);
       if (!ctx.dryRun) removed.push('old-1');
       return { ok: true, data: { removed: ctx.dryRun ? [] : ['old-1'] }, reply: reply([text('done')]) };
     },
@@ -54,6 +56,20 @@ const commands: Command[] = [
         statusCode: 404,
         json: { message: `No such container: ${name}` },
       });
+    },
+  }),
+  defineCommand({
+    name: 'run',
+    summary: 'Run',
+    options: [
+      { name: 'detach', short: 'd', type: 'boolean', description: 'Detach' },
+      { name: 'env', short: 'e', type: 'string', multiple: true, sensitive: true, description: 'Env' },
+    ],
+    positionals: [{ name: 'image', description: 'x', required: true }, { name: 'command', description: 'x', variadic: true }],
+    stopAtFirstPositional: true,
+    access: 'operate',
+    async run() {
+      return { ok: true, data: null, reply: reply([text('ran')]) };
     },
   }),
   defineCommand({
@@ -89,8 +105,8 @@ const viewer: Requester = { platform: 'slack', userId: 'UVIEW', channelId: 'C1' 
 const operator: Requester = { platform: 'slack', userId: 'UOPS', channelId: 'C1' };
 const admin: Requester = { platform: 'slack', userId: 'UADMIN', channelId: 'C1' };
 let seq = 0;
-const ask = (d: Dispatcher, textLine: string, requester: Requester = viewer, confirmed = false) =>
-  d.handle({ id: `t${++seq}`, text: textLine, requester, confirmed });
+const ask = (d: Dispatcher, textLine: string, requester: Requester = viewer, confirmed = false, flagsConfirm = false) =>
+  d.handle({ id: `t${++seq}`, text: textLine, requester, confirmed, flagsConfirm });
 
 describe('Dispatcher', () => {
   it('accepts /docker, docker and bare command names, and aliases', async () => {
@@ -139,18 +155,24 @@ describe('Dispatcher', () => {
 
     const stranger = await dispatcher.act(confirmId, { platform: 'slack', userId: 'UOTHER' });
     expect(stranger.error?.code).toBe('forbidden');
+    seenPreviews.length = 0;
     const done = await dispatcher.act(confirmId, operator);
     expect(done).toMatchObject({ ok: true, data: { removed: ['old-1'] } });
+    // The command is told exactly what the requester saw.
+    expect(seenPreviews).toEqual([{ containers: ['old-1'] }]);
     const again = await dispatcher.act(confirmId, admin);
     expect(again.error?.code).toBe('confirmation_invalid');
     expect(removed).toEqual(['old-1']);
   });
-  it('-f confirms a prune, --dry-run changes nothing and needs no confirmation', async () => {
+  it('-f confirms a prune in a terminal only; --dry-run changes nothing and needs no confirmation', async () => {
     const { dispatcher } = setup();
     removed.length = 0;
     expect((await ask(dispatcher, 'container prune --dry-run', operator)).data).toEqual({ removed: [] });
     expect(removed).toEqual([]);
-    expect((await ask(dispatcher, 'container prune -f', operator)).ok).toBe(true);
+    // In chat, Docker's -f does not skip the preview.
+    expect((await ask(dispatcher, 'container prune -f', operator)).error?.code).toBe('confirmation_required');
+    expect(removed).toEqual([]);
+    expect((await ask(dispatcher, 'container prune -f', operator, false, true)).ok).toBe(true);
     expect(removed).toEqual(['old-1']);
   });
   it('maps engine errors to user errors', async () => {
@@ -166,10 +188,27 @@ describe('Dispatcher', () => {
     expect(JSON.stringify(out.reply)).not.toContain('undefined is not a function');
     expect(JSON.stringify(logs)).toContain('undefined is not a function');
   });
-  it('redacts environment values in the audit line', async () => {
+  it('redacts environment values in the audit line, however the flag is spelled', async () => {
     const { dispatcher, audit } = setup();
-    await ask(dispatcher, 'ps -a -e PASSWORD=hunter2');
-    expect(audit.at(-1)?.line).toBe('ps -a -e PASSWORD=[redacted]');
+    for (const [typed, logged] of [
+      ['run -e PASSWORD=hunter2 img', 'run -e PASSWORD=[redacted] img'],
+      ['run -deTOKEN=hunter2 img', 'run -deTOKEN=[redacted] img'],
+      ['run -de TOKEN=hunter2 img sh', 'run -de TOKEN=[redacted] img sh'],
+      ['run --env=TOKEN=hunter2 img', 'run --env=TOKEN=[redacted] img'],
+      // Unparseable: every KEY=value is redacted, whatever flag it follows.
+      ['run --bogus -de TOKEN=hunter2 img', 'run --bogus -de TOKEN=[redacted] img'],
+    ]) {
+      await ask(dispatcher, typed as string, operator);
+      expect(audit.at(-1)?.line).toBe(logged);
+    }
+    expect(JSON.stringify(audit)).not.toContain('hunter2');
+  });
+  it('audits a cancelled confirmation as cancelled', async () => {
+    const { dispatcher, audit } = setup();
+    const first = await ask(dispatcher, 'container prune', operator);
+    const actions = first.reply.blocks.find((b) => b.type === 'actions') as { actions: Array<{ id: string }> };
+    await dispatcher.act(actions.actions[1]!.id, operator);
+    expect(audit.at(-1)).toMatchObject({ command: 'container prune', outcome: 'cancelled' });
   });
   it('turns engine_unreachable into a clear message naming the address', () => {
     const err = mapEngineError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'tcp://10.0.0.5:2375');

@@ -20,6 +20,13 @@ const UNREACHABLE: Record<string, string> = {
   EPIPE: 'connection closed',
 };
 
+/** The HTTP status of an Engine error (dockerode sets `statusCode`); undefined for anything else. */
+export function statusCode(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const status = (err as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
 export function engineMessage(err: EngineError): string {
   if (err.json && typeof err.json === 'object' && err.json.message) return err.json.message;
   if (typeof err.json === 'string' && err.json.trim()) return err.json.trim();
@@ -38,14 +45,15 @@ export function mapEngineError(err: unknown, address: string): UserError | undef
           : 'is dockerd running there? Set DOCKER_HOST to the engine to use',
     });
   }
-  if (typeof e.statusCode !== 'number') return undefined;
+  const status = statusCode(e);
+  if (status === undefined) return undefined;
   const message = engineMessage(e);
   if (/no space left on device/i.test(message)) {
     return new UserError('no_space', 'the engine ran out of disk space', {
       hint: 'see `system df`, then `container prune` and `image prune` to reclaim space',
     });
   }
-  switch (e.statusCode) {
+  switch (status) {
     case 404:
       return new UserError('not_found', lowerFirst(message), { hint: 'check the name or id with `ps -a` or `images`' });
     case 409:

@@ -3,14 +3,13 @@
 // mapEngineError, so no raw Engine JSON reaches a reply either way.
 import type Dockerode from 'dockerode';
 import { UserError, type SuggestedAction } from '../core/errors.js';
-import { engineMessage, mapEngineError } from './errors.js';
+import { engineMessage, mapEngineError, statusCode } from './errors.js';
 import { containerName, shortId } from './format.js';
 
-/** The one engine call the hints need (a fake in unit tests). */
+/** The engine calls the hints need: listing containers and inspecting one (a fake in unit tests). */
 export type ContainerLookup = Pick<Dockerode, 'listContainers' | 'getContainer'>;
 
 interface EngineFailure {
-  statusCode?: number;
   json?: { message?: string } | string | null;
   message?: string;
 }
@@ -40,7 +39,7 @@ export async function explainEngineError(err: unknown, engine: ContainerLookup, 
 }
 
 async function specificHint(err: unknown, engine: ContainerLookup): Promise<UserError | undefined> {
-  if (!err || typeof err !== 'object' || typeof (err as EngineFailure).statusCode !== 'number') return undefined;
+  if (statusCode(err) === undefined) return undefined;
   const message = engineMessage(err as EngineFailure);
 
   const nameTaken = NAME_IN_USE.exec(message);
@@ -82,7 +81,7 @@ async function specificHint(err: unknown, engine: ContainerLookup): Promise<User
   }
 
   const noContainer = NO_SUCH_CONTAINER.exec(message);
-  if (noContainer && (err as EngineFailure).statusCode === 404) return noSuchContainer(noContainer[1] ?? '', err);
+  if (noContainer && statusCode(err) === 404) return noSuchContainer(noContainer[1] ?? '', err);
   return undefined;
 }
 

@@ -1,8 +1,11 @@
+import type Dockerode from 'dockerode';
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { code, context, plural, reply, table, text, type Block, type Reply } from '../src/core/reply.js';
+import { statusCode } from '../src/docker/errors.js';
 import { parsePruneFilters, pruneFilter, type EngineFilters } from '../src/docker/filters.js';
 import { ago, humanSize, shortId } from '../src/docker/format.js';
-import { containersByImage, LayerOwnership, realDigests, realTags } from '../src/docker/image-space.js';
+import { explainEngineError } from '../src/docker/hints.js';
+import { containersByImage, LayerOwnership, realDigests, realTags, type ContainerUse } from '../src/docker/image-space.js';
 
 /** One image the prune removes. */
 export interface PrunedImage {
@@ -25,6 +28,12 @@ export interface PrunePlan {
   keptInUse: number;
 }
 
+/** A previewed image a confirmed prune left alone, and why. */
+export interface SkippedImage {
+  id: string;
+  reason: string;
+}
+
 export const imagePrune = defineCommand({
   name: 'image prune',
   summary: 'Remove unused images',
@@ -40,45 +49,175 @@ export const imagePrune = defineCommand({
   confirm: {
     confirmFlag: 'force',
     async preview(ctx) {
-      const plan = await planPrune(ctx);
+      const plan = await engineCall(ctx, () => planPrune(ctx));
       return { reply: planReply(plan, `Remove ${plural(plan.images.length, plan.all ? 'unused image' : 'dangling image')}?`), data: plan, empty: plan.images.length === 0 };
     },
   },
   async run(ctx) {
-    const plan = await planPrune(ctx);
-    if (ctx.dryRun) return { ok: true, data: { plan }, reply: planReply(plan, 'Dry run: nothing was removed') };
-    const confirmed = ctx.request.confirmed || ctx.args.bool('force');
-    if (plan.images.length === 0 && !confirmed) {
-      // The dispatcher skipped the confirmation because there was nothing to show; keep it that way.
-      return { ok: true, data: { deleted: [], untagged: [], reclaimedBytes: 0 }, reply: planReply(plan, 'Nothing to prune') };
+    if (ctx.dryRun) {
+      const plan = await engineCall(ctx, () => planPrune(ctx));
+      return { ok: true, data: { plan }, reply: planReply(plan, 'Dry run: nothing was removed') };
     }
-
-    const answer = await ctx.services.docker.engine.pruneImages({ filters: JSON.stringify({ ...plan.filters, dangling: [String(!plan.all)] }) });
-    const items = answer.ImagesDeleted ?? [];
-    const untagged = items.filter((i) => i.Untagged).map((i) => i.Untagged);
-    const deleted = items.filter((i) => i.Deleted).map((i) => i.Deleted);
-    const reclaimed = answer.SpaceReclaimed ?? 0;
-    const lines = [...untagged.map((u) => `untagged: ${u}`), ...deleted.map((d) => `deleted: ${d}`)];
-    const blocks: Block[] = lines.length ? [text('Deleted Images:'), code(lines.join('\n'))] : [text('No images were removed.')];
-    blocks.push(context(`Total reclaimed space: ${humanSize(reclaimed)}`));
-    return {
-      ok: true,
-      data: { deleted, untagged, reclaimedBytes: reclaimed },
-      reply: reply(blocks, { title: `Pruned images: ${deleted.length} deleted, ${untagged.length} untagged`, tone: 'ok' }),
-    };
+    // Unconfirmed means the preview was empty, so the dispatcher skipped the confirmation:
+    // whatever became prunable since was never shown, and it stays.
+    if (!ctx.confirmed) return nothingToPrune(ctx);
+    // Confirm pressed: exactly the images that were shown, those that still qualify.
+    if (ctx.confirmedPreview !== undefined) return prunePreviewed(ctx, previewedPlan(ctx.confirmedPreview));
+    // `--yes`, or `-f` in a terminal: Docker's own semantics, the engine's prune.
+    return pruneByEngine(ctx);
   },
 });
+
+async function nothingToPrune(ctx: CommandContext) {
+  const all = ctx.args.bool('all');
+  const filters = parsePruneFilters(ctx.args.strings('filter'));
+  const selection = await engineCall(ctx, () => selectPrunable(ctx.services.docker.engine, all, filters));
+  const plan: PrunePlan = { all, filters, images: [], reclaimableBytes: 0, keptInUse: selection.keptInUse };
+  const shown = planReply(plan, 'Nothing to prune');
+  if (selection.planned.length) {
+    shown.blocks.push(context(`${plural(selection.planned.length, 'image')} became prunable after the check and stay${selection.planned.length === 1 ? 's' : ''}; run the prune again to see ${selection.planned.length === 1 ? 'it' : 'them'}`));
+  }
+  return { ok: true, data: { deleted: [] as string[], untagged: [] as string[], reclaimedBytes: 0 }, reply: shown };
+}
+
+async function pruneByEngine(ctx: CommandContext) {
+  const all = ctx.args.bool('all');
+  const filters = parsePruneFilters(ctx.args.strings('filter'));
+  const answer = await engineCall(ctx, () => ctx.services.docker.engine.pruneImages({ filters: JSON.stringify({ ...filters, dangling: [String(!all)] }) }));
+  const items = answer.ImagesDeleted ?? [];
+  return pruneResult(
+    items.filter((i) => i.Untagged).map((i) => i.Untagged),
+    items.filter((i) => i.Deleted).map((i) => i.Deleted),
+    answer.SpaceReclaimed ?? 0,
+    [],
+  );
+}
+
+/**
+ * Removes the previewed images that still qualify, one by one as the engine's prune does
+ * (each previewed reference, or the ID of an image that has none), and nothing else: an image
+ * that became prunable since the preview stays, and so does a previewed one that changed.
+ */
+async function prunePreviewed(ctx: CommandContext, preview: PrunePlan) {
+  const host = ctx.services.docker;
+  const selection = await engineCall(ctx, () => selectPrunable(host.engine, preview.all, preview.filters));
+  const now = new Map(selection.planned.map((i) => [i.id, i]));
+  const skipped: SkippedImage[] = [];
+  const work: Array<{ image: PrunedImage; targets: string[] }> = [];
+  for (const shown of preview.images) {
+    const current = now.get(shown.id);
+    if (!current) {
+      skipped.push({ id: shown.id, reason: `it is no longer ${preview.all ? 'unused' : 'dangling'} (tagged, used by a container, or gone) or no longer matches the filters` });
+      continue;
+    }
+    const references = [...current.tags, ...current.digests];
+    const previewed = new Set([...shown.tags, ...shown.digests]);
+    // Only references that were shown go; an image with none left goes by its ID.
+    const targets = references.length === 0 ? [current.id] : references.filter((r) => previewed.has(r));
+    if (targets.length === 0) {
+      skipped.push({ id: shown.id, reason: `it has names the preview did not show (${references.join(', ')})` });
+      continue;
+    }
+    work.push({ image: current, targets });
+  }
+
+  // The preview's figure holds when exactly the images it planned to delete still go; otherwise
+  // work it out again for what is left (this reads image histories, so only when needed).
+  const planned = (list: Iterable<PrunedImage>): string => [...list].filter((i) => i.effect === 'delete').map((i) => i.id).sort().join(' ');
+  const keep = new Set(selection.usage.keys());
+  const ownership = planned(work.map((w) => w.image)) === planned(preview.images) ? undefined : await engineCall(ctx, () => LayerOwnership.of(host.engine, selection.images));
+
+  const untagged: string[] = [];
+  const deleted: string[] = [];
+  const removedIds = new Set<string>();
+  let interrupted = false;
+  for (const { image, targets } of work) {
+    for (const target of targets) {
+      let answer: Dockerode.ImageRemoveInfo[];
+      try {
+        answer = (await host.engine.getImage(target).remove({})) as Dockerode.ImageRemoveInfo[];
+      } catch (err) {
+        const status = statusCode(err);
+        if (status === 404 || status === 409) {
+          // As the engine's prune does: an image that went or got used meanwhile is left alone.
+          const explained = await explainEngineError(err, host.engine, host.address);
+          skipped.push({ id: image.id, reason: status === 404 ? 'it was removed meanwhile' : (explained?.message ?? 'the engine refused to remove it') });
+          interrupted = true;
+          break;
+        }
+        throw (await explainEngineError(err, host.engine, host.address)) ?? err;
+      }
+      for (const item of answer) {
+        if (item.Untagged) untagged.push(item.Untagged);
+        if (item.Deleted) deleted.push(item.Deleted);
+      }
+    }
+    if (deleted.includes(image.id)) removedIds.add(image.id);
+  }
+
+  let reclaimed: number | null;
+  if (!interrupted && ownership === undefined) reclaimed = preview.reclaimableBytes;
+  else if (ownership) reclaimed = ownership.freedBy(removedIds, keep);
+  else reclaimed = null; // a removal failed after the histories were read: not worth reading them again
+  return pruneResult(untagged, deleted, reclaimed, skipped);
+}
+
+function pruneResult(untagged: string[], deleted: string[], reclaimedBytes: number | null, skipped: SkippedImage[]) {
+  const lines = [...untagged.map((u) => `untagged: ${u}`), ...deleted.map((d) => `deleted: ${d}`)];
+  const blocks: Block[] = lines.length ? [text('Deleted Images:'), code(lines.join('\n'))] : [text('No images were removed.')];
+  if (skipped.length) {
+    blocks.push(text(`Kept ${plural(skipped.length, 'previewed image')}:`), code(skipped.map((s) => `${shortId(s.id)}: ${s.reason}`).join('\n')));
+  }
+  blocks.push(context(reclaimedBytes === null ? 'Total reclaimed space: not known (a removal was refused part-way)' : `Total reclaimed space: ${humanSize(reclaimedBytes)}`));
+  return {
+    ok: true,
+    data: { deleted, untagged, reclaimedBytes, ...(skipped.length ? { skipped } : {}) },
+    reply: reply(blocks, { title: `Pruned images: ${deleted.length} deleted, ${untagged.length} untagged`, tone: 'ok' as const }),
+  };
+}
+
+/** The preview kept by the confirmation: what this command returned as `data`, checked. */
+function previewedPlan(value: unknown): PrunePlan {
+  const plan = value as Partial<PrunePlan> | null;
+  const valid =
+    plan !== null &&
+    typeof plan === 'object' &&
+    typeof plan.all === 'boolean' &&
+    typeof plan.filters === 'object' &&
+    plan.filters !== null &&
+    typeof plan.reclaimableBytes === 'number' &&
+    Array.isArray(plan.images) &&
+    plan.images.every((i) => typeof i?.id === 'string' && Array.isArray(i.tags) && Array.isArray(i.digests));
+  if (!valid) throw new Error('image prune: the confirmed preview is not a prune plan');
+  return plan as PrunePlan;
+}
+
+/** Engine failures told the way container prune tells them. */
+async function engineCall<T>(ctx: Pick<CommandContext, 'services'>, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const host = ctx.services.docker;
+    throw (await explainEngineError(err, host.engine, host.address)) ?? err;
+  }
+}
+
+interface Selection {
+  /** Every image of the engine (`images -a`). */
+  images: Dockerode.ImageInfo[];
+  usage: Map<string, ContainerUse[]>;
+  /** What the prune takes, newest first; without the space (no histories are read). */
+  planned: PrunedImage[];
+  keptInUse: number;
+}
 
 /**
  * Exactly the images the engine's prune takes, worked out the way it decides: without -a the
  * untagged images nothing is built on; with -a every image that is tagged or has no children.
  * Either way images that a container (in any state) uses stay, and the filters apply.
  */
-export async function planPrune(ctx: Pick<CommandContext, 'args' | 'services'>): Promise<PrunePlan> {
-  const all = ctx.args.bool('all');
-  const filters = parsePruneFilters(ctx.args.strings('filter'));
+async function selectPrunable(engine: Dockerode, all: boolean, filters: EngineFilters): Promise<Selection> {
   const passesFilters = pruneFilter(filters);
-  const engine = ctx.services.docker.engine;
   const [images, usage] = await Promise.all([engine.listImages({ all: true }), containersByImage(engine)]);
 
   const children = new Map<string, string[]>();
@@ -108,9 +247,18 @@ export async function planPrune(ctx: Pick<CommandContext, 'args' | 'services'>):
       effect: hasChildren(image.Id) && !allDescendantsGo(image.Id) ? ('untag' as const) : ('delete' as const),
     }))
     .sort((a, b) => b.created - a.created || a.id.localeCompare(b.id));
+  return { images, usage, planned, keptInUse: matching.length - removed.length };
+}
+
+/** The prune's plan: what it takes (selectPrunable) and the space that frees. */
+export async function planPrune(ctx: Pick<CommandContext, 'args' | 'services'>): Promise<PrunePlan> {
+  const all = ctx.args.bool('all');
+  const filters = parsePruneFilters(ctx.args.strings('filter'));
+  const engine = ctx.services.docker.engine;
+  const { images, usage, planned, keptInUse } = await selectPrunable(engine, all, filters);
   const deleting = new Set(planned.filter((i) => i.effect === 'delete').map((i) => i.id));
   const reclaimableBytes = deleting.size ? (await LayerOwnership.of(engine, images)).freedBy(deleting, new Set(usage.keys())) : 0;
-  return { all, filters, images: planned, reclaimableBytes, keptInUse: matching.length - removed.length };
+  return { all, filters, images: planned, reclaimableBytes, keptInUse };
 }
 
 function planReply(plan: PrunePlan, title: string): Reply {

@@ -12,6 +12,12 @@ export interface ImageRemoval {
   /** The image as typed. */
   image: string;
   id: string;
+  /**
+   * What the removal names, pinned when the plan is made: the reference the argument matched
+   * (as the engine lists it), or the full image ID. A confirmed removal acts on this, never on
+   * the typed name looked up again.
+   */
+  target: string;
   tags: string[];
   sizeBytes: number;
   /** `untag`: the image stays (other tags, child images or running containers keep it). */
@@ -49,16 +55,18 @@ export const imageRm = defineCommand({
     },
   },
   async run(ctx) {
-    const plan = await planRemoval(ctx);
     if (ctx.dryRun) {
+      const plan = await planRemoval(ctx);
       return { ok: true, data: { plan }, reply: planReply(plan, 'Dry run: nothing was removed', ctx.args.bool('force')) };
     }
+    // Confirm pressed: the images previewed, by their ID or the reference that was matched.
+    const plan = ctx.confirmedPreview === undefined ? await planRemoval(ctx) : await stillAsPreviewed(ctx, previewedRemoval(ctx.confirmedPreview));
     const engine = ctx.services.docker.engine;
     const removed: Array<{ image: string; id: string; untagged: string[]; deleted: string[] }> = [];
     for (const item of plan.images) {
       let answer: Dockerode.ImageRemoveInfo[];
       try {
-        answer = (await engine.getImage(item.image).remove({ force: ctx.args.bool('force'), noprune: ctx.args.bool('no-prune') })) as Dockerode.ImageRemoveInfo[];
+        answer = (await engine.getImage(item.target).remove({ force: ctx.args.bool('force'), noprune: ctx.args.bool('no-prune') })) as Dockerode.ImageRemoveInfo[];
       } catch (err) {
         throw await partialFailure(err, item, removed, ctx);
       }
@@ -86,10 +94,18 @@ export const imageRm = defineCommand({
  * Throws before anything changes: `not_found` for images that do not exist, `conflict` for
  * images that containers or child images keep (naming them, with the next step).
  */
-export async function planRemoval(ctx: Pick<CommandContext, 'args' | 'services'>): Promise<RemovalPlan> {
+export async function planRemoval(
+  ctx: Pick<CommandContext, 'args' | 'services'>,
+  options: {
+    /** Look these up instead of the arguments (the pinned targets of a preview). */
+    names?: readonly string[];
+    /** Work out the space freed (reads every image's history); default true. */
+    space?: boolean;
+  } = {},
+): Promise<RemovalPlan> {
   const engine = ctx.services.docker.engine;
   const force = ctx.args.bool('force');
-  const names = [...new Set(ctx.args.positionals)];
+  const names = [...new Set(options.names ?? ctx.args.positionals)];
   // Invalid references fail first, without asking the engine anything.
   const classified = names.map((name) => ({ name, argument: classifyImageArgument(name) }));
 
@@ -114,8 +130,8 @@ export async function planRemoval(ctx: Pick<CommandContext, 'args' | 'services'>
     const digests = realDigests(image);
     const containers = usage.get(image.Id) ?? [];
     const active = containers.filter(isActive);
-    const base = { image: name, id: image.Id, tags, sizeBytes: image.Size, containers };
     const byReference = matchedReference(argument, name, tags, digests);
+    const base = { image: name, id: image.Id, target: byReference ?? image.Id, tags, sizeBytes: image.Size, containers };
 
     if (byReference) {
       const remaining = remainingReferences(byReference, tags, digests);
@@ -159,7 +175,7 @@ export async function planRemoval(ctx: Pick<CommandContext, 'args' | 'services'>
   if (conflicts.length) throw inUseError(conflicts);
 
   const deleting = new Set(images.filter((i) => i.effect === 'delete').map((i) => i.id));
-  if (deleting.size === 0) return { images, reclaimableBytes: 0 };
+  if (deleting.size === 0 || options.space === false) return { images, reclaimableBytes: 0 };
   // Containers keep the layers of their image even when -f deletes the image record.
   const ownership = await LayerOwnership.of(engine, all);
   const inUse = new Set(usage.keys());
@@ -167,6 +183,45 @@ export async function planRemoval(ctx: Pick<CommandContext, 'args' | 'services'>
   return { images, reclaimableBytes: ownership.freedBy(deleting, inUse) };
 }
 
+/** The preview kept by the confirmation: what this command returned as `data`, checked. */
+function previewedRemoval(value: unknown): RemovalPlan {
+  const plan = value as Partial<RemovalPlan> | null;
+  const valid =
+    plan !== null &&
+    typeof plan === 'object' &&
+    typeof plan.reclaimableBytes === 'number' &&
+    Array.isArray(plan.images) &&
+    plan.images.every((i) => typeof i?.target === 'string' && typeof i.id === 'string' && typeof i.image === 'string' && Array.isArray(i.untags));
+  if (!valid) throw new Error('image rm: the confirmed preview is not a removal plan');
+  return plan as RemovalPlan;
+}
+
+/**
+ * The previewed removal, checked against the engine now: each previewed ID or reference must
+ * still be the same image, with the same effect and the same references going. Anything that
+ * changed (a tag moved to another image, a new tag, a container using it) stops the whole
+ * removal before anything changes; the preview's space figure stands (no histories read again).
+ */
+async function stillAsPreviewed(ctx: CommandContext, preview: RemovalPlan): Promise<RemovalPlan> {
+  const current = await planRemoval(ctx, { names: preview.images.map((i) => i.target), space: false });
+  const byTarget = new Map(current.images.map((i) => [i.image, i]));
+  const changes: string[] = [];
+  for (const shown of preview.images) {
+    const now = byTarget.get(shown.target);
+    if (!now) changes.push(`${shown.image}: no longer found as ${shown.target}`);
+    else if (now.id !== shown.id) changes.push(`${shown.image}: ${shown.target} now names image ${shortId(now.id)}, not ${shortId(shown.id)}`);
+    else if (now.effect !== shown.effect) changes.push(`${shown.image}: it would now ${now.effect === 'delete' ? 'be deleted' : `only be untagged (${now.keptBecause})`}, not ${shown.effect === 'delete' ? 'deleted' : 'untagged'}`);
+    else if ([...now.untags].sort().join(' ') !== [...shown.untags].sort().join(' ')) changes.push(`${shown.image}: its references are now ${now.untags.join(', ') || 'none'}, not ${shown.untags.join(', ')}`);
+  }
+  if (changes.length) {
+    throw new UserError('conflict', `the images changed since the preview; nothing was removed: ${changes.join('; ')}`, {
+      hint: 'run the command again to see what it would remove now',
+      data: { changes },
+    });
+  }
+  const once = preview.images.filter((shown, index, all) => all.findIndex((other) => other.target === shown.target) === index);
+  return { images: once.map((shown) => ({ ...shown, ...(byTarget.get(shown.target) as ImageRemoval), image: shown.image, freesBytes: shown.freesBytes })), reclaimableBytes: preview.reclaimableBytes };
+}
 
 const normalizedOrNull = (text: string): string | null => {
   try {

@@ -1,9 +1,11 @@
+import type Dockerode from 'dockerode';
 import { defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { context, fields, reply } from '../src/core/reply.js';
+import { isRegistryAllowed } from '../src/core/run-policy.js';
 import { shortId } from '../src/docker/format.js';
-import { inspectImageOrNull } from '../src/docker/image-space.js';
-import { classifyImageArgument, parseReference, withDefaultTag } from '../src/docker/reference.js';
+import { inspectImageOrNull, realTags } from '../src/docker/image-space.js';
+import { classifyImageArgument, parseReference, withDefaultTag, type ImageArgument, type ImageReference } from '../src/docker/reference.js';
 
 export const tag = defineCommand({
   name: 'tag',
@@ -19,7 +21,10 @@ export const tag = defineCommand({
   async run(ctx) {
     const source = ctx.args.positional(0) ?? '';
     const targetText = ctx.args.positional(1) ?? '';
-    classifyImageArgument(source);
+    const argument = classifyImageArgument(source);
+    const registries = ctx.services.config.policy.registries;
+    // A name is checked before the engine is asked anything.
+    if (argument.kind === 'reference') checkSourceRegistry(argument.reference, registries);
     const parsed = parseReference(targetText);
     if (parsed.digest !== undefined) {
       throw new UserError('invalid_reference', `refusing to create a tag with a digest reference ("${targetText}")`, {
@@ -36,6 +41,7 @@ export const tag = defineCommand({
         actions: [{ label: 'List images', command: 'images' }],
       });
     }
+    if (argument.kind !== 'reference' && registries.length) checkSourceById(argument, sourceImage, registries);
     const previous = await inspectImageOrNull(engine, target.normalized);
     const replaces = previous && previous.Id !== sourceImage.Id ? previous.Id : null;
     const already = previous?.Id === sourceImage.Id;
@@ -49,7 +55,8 @@ export const tag = defineCommand({
     if (ctx.dryRun) {
       return { ok: true, data: { plan: { action: already ? 'none' : 'tag', ...summary } }, reply: reply([facts], { title: 'Dry run: nothing was tagged', tone: 'info' }) };
     }
-    if (!already) await engine.getImage(source).tag({ repo: target.name, tag: target.tag as string });
+    // The image inspected (and checked) above, by ID: not the name looked up again.
+    if (!already) await engine.getImage(sourceImage.Id).tag({ repo: target.name, tag: target.tag as string });
     return {
       ok: true,
       data: { ...summary, changed: !already },
@@ -61,3 +68,46 @@ export const tag = defineCommand({
   },
 });
 
+/**
+ * `policy.registries` says where images may come from, and `run` checks the name it is given.
+ * A tag would let any local image pass for one of an allowed registry, so with an allowlist the
+ * source must itself be named from an allowed registry.
+ */
+function checkSourceRegistry(source: ImageReference, registries: readonly string[]): void {
+  if (isRegistryAllowed(source.domain, registries)) return;
+  throw new UserError(
+    'forbidden',
+    `policy.registries: images must come from an allowed registry (${registries.join(', ')}); the source ${source.familiar} is from ${source.domain}, and a new tag would not change where it came from`,
+    { hint: 'an admin can add the registry to policy.registries in dockbot.yaml', data: { rules: ['registries'] } },
+  );
+}
+
+/**
+ * A source given by ID (or a hex prefix the engine read as one) says nothing about its registry:
+ * refused under an allowlist, as `run` refuses an image ID. A hex argument that is a name of the
+ * image is checked as that name.
+ */
+function checkSourceById(argument: Exclude<ImageArgument, { kind: 'reference' }>, image: Dockerode.ImageInspectInfo, registries: readonly string[]): void {
+  const names = realTags(image).map(referenceOrNull).filter((r): r is ImageReference => r !== null);
+  if (argument.kind === 'id-prefix' && argument.reference) {
+    const wanted = withDefaultTag(argument.reference).normalized;
+    if (names.some((n) => n.normalized === wanted)) return checkSourceRegistry(argument.reference, registries);
+  }
+  const allowed = names.filter((n) => isRegistryAllowed(n.domain, registries)).map((n) => n.familiar);
+  throw new UserError(
+    'forbidden',
+    `policy.registries: an image ID cannot be checked against the registry allowlist (${registries.join(', ')}); name the source by repository`,
+    {
+      hint: allowed.length ? `it is named ${allowed.join(', ')}: use that name as the source` : 'none of its names is from an allowed registry',
+      data: { rules: ['registries'] },
+    },
+  );
+}
+
+function referenceOrNull(text: string): ImageReference | null {
+  try {
+    return withDefaultTag(parseReference(text));
+  } catch {
+    return null;
+  }
+}

@@ -7,8 +7,8 @@ import { UserError } from '../core/errors.js';
 import { code, context, fields, reply, text, type Block, type ProgressStep, type Reply } from '../core/reply.js';
 import { engineMessage, mapEngineError } from './errors.js';
 import { humanSize, shortId } from './format.js';
-import { nameOnly, type ImageReference } from './reference.js';
-import { listTags, registryBaseUrl, suggestTags } from './registry.js';
+import { nameOnly, withTag, type ImageReference } from './reference.js';
+import { isTag, listTags, registryBaseUrl, suggestTags } from './registry.js';
 
 /** One item of the Engine's `POST /images/create` stream. */
 export interface PullEvent {
@@ -398,12 +398,14 @@ async function missingImage(reference: ImageReference): Promise<UserError> {
   const data: Record<string, unknown> = { reference: reference.normalized, repository: nameOnly(reference).normalized, registry: reference.domain };
   switch (listing.kind) {
     case 'found': {
-      const suggestions = suggestTags(listing.tags, reference.digest ? undefined : wanted);
-      const more = listing.tags.length > suggestions.length ? ` (${listing.tags.length} in all)` : '';
+      // What a registry answers is not trusted: only tags by the grammar reach the text and the buttons.
+      const valid = listing.tags.filter(isTag);
+      const suggestions = suggestTags(valid, reference.digest ? undefined : wanted);
+      const more = valid.length > suggestions.length ? ` (${valid.length} in all)` : '';
       return new UserError('not_found', `${repository} has no ${what}; the repository exists`, {
         hint: suggestions.length ? `tags it has: ${suggestions.join(', ')}${more}` : 'the repository has no tags at all',
-        data: { ...data, repositoryExists: true, tags: suggestions, tagCount: listing.tags.length },
-        actions: suggestions.slice(0, 3).map((tag) => ({ label: `Pull ${tag}`, command: `pull ${repository}:${tag}` })),
+        data: { ...data, repositoryExists: true, tags: suggestions, tagCount: valid.length },
+        actions: suggestions.slice(0, 3).map((tag) => ({ label: `Pull ${tag}`, command: `pull ${withTag(nameOnly(reference), tag).familiar}` })),
       });
     }
     case 'no_repository':

@@ -86,12 +86,29 @@ describe.skipIf(skipReason)('image rm, tag, image prune', () => {
     expect(asked.error?.code).toBe('confirmation_required');
     expect(await exists(`${REPO}-chat:1`)).toBe(true);
     const token = (asked.data as { confirm: { token: string } }).confirm.token;
-    const buttons = asked.reply.blocks.find((b) => b.type === 'actions');
-    expect(buttons).toBeDefined();
+    const buttons = asked.reply.blocks.flatMap((b) => (b.type === 'actions' ? b.actions.map((a) => a.id) : []));
+    expect(buttons).toEqual([`confirm:${token}`, `cancel:${token}`]);
 
     const done = await app.dispatcher.act(`confirm:${token}`, operator);
     expect(done.ok).toBe(true);
     expect(await exists(`${REPO}-chat:1`)).toBe(false);
+  });
+
+  it('rmi Confirm acts on the image previewed: a tag rebuilt meanwhile is not removed', async () => {
+    const first = await build(`${REPO}-moved:1`);
+    const asked = await asUser(app, operator, `rmi ${REPO}-moved:1`);
+    expect(asked.error?.code).toBe('confirmation_required');
+    const token = (asked.data as { confirm: { token: string } }).confirm.token;
+    // Rebuilt between the preview and the press: the tag now names another image.
+    const second = await build(`${REPO}-moved:1`);
+    expect(second).not.toBe(first);
+    const done = await app.dispatcher.act(`confirm:${token}`, operator);
+    expect(done.error?.code).toBe('conflict');
+    expect(done.error?.message).toContain('changed since the preview');
+    expect((await docker('image', 'inspect', '--format', '{{.Id}}', `${REPO}-moved:1`)).trim()).toBe(second);
+    expect(await exists(first)).toBe(true);
+    // Cleaned up here so the prunes below see only their own images.
+    await docker('rmi', `${REPO}-moved:1`, first);
   });
 
   it('an image a container uses: conflict naming the container, with buttons to stop or remove it', async () => {
@@ -144,6 +161,28 @@ describe.skipIf(skipReason)('image rm, tag, image prune', () => {
     expect(digest.error?.code).toBe('invalid_reference');
     const missing = await asUser(app, operator, `tag ${REPO}-nothing:1 ${REPO}-tagged:3`);
     expect(missing.error?.code).toBe('not_found');
+  });
+
+  it('tag under a registry allowlist: the source must come from an allowed registry, not be any local image or an ID', async () => {
+    const allowed = 'registry.test:5000';
+    const { app: strict } = await testApp(`${ROLES}policy:\n  registries: ["${allowed}"]\n`);
+    const busyboxId = (await docker('image', 'inspect', '--format', '{{.Id}}', busybox)).trim();
+    for (const source of [busybox, busyboxId, busyboxId.slice(7, 19)]) {
+      const refused = await asUser(strict, operator, `tag ${source} ${allowed}/dockbot-test/im-fake:1`);
+      expect({ source, code: refused.error?.code }).toEqual({ source, code: 'forbidden' });
+      expect(refused.error?.message).toContain('policy.registries');
+      expect(refused.data).toMatchObject({ rules: ['registries'] });
+    }
+    expect(await exists(`${allowed}/dockbot-test/im-fake:1`)).toBe(false);
+
+    await docker('tag', busybox, `${allowed}/dockbot-test/im-src:1`);
+    try {
+      const ok = await asUser(strict, operator, `tag ${allowed}/dockbot-test/im-src:1 ${allowed}/dockbot-test/im-dst:1`);
+      expect(ok.ok).toBe(true);
+      expect((await docker('image', 'inspect', '--format', '{{.Id}}', `${allowed}/dockbot-test/im-dst:1`)).trim()).toBe(busyboxId);
+    } finally {
+      await docker('rmi', `${allowed}/dockbot-test/im-src:1`, `${allowed}/dockbot-test/im-dst:1`).catch(() => undefined);
+    }
   });
 
   it('--dry-run plans and changes nothing', async () => {
@@ -225,6 +264,35 @@ describe.skipIf(skipReason)('image rm, tag, image prune', () => {
       const taggedAfter = (await docker('images', '-q', '--no-trunc', '--filter', 'dangling=false', '--filter', `label=${LABEL}`)).split('\n').filter(Boolean).sort();
       expect(taggedAfter).toEqual(tagged);
       expect(await exists(busybox)).toBe(true);
+    });
+
+    it('Confirm removes the dangling images previewed, not one that dangles since; in chat -f still asks', async () => {
+      await build(`${REPO}-late:1`);
+      await build(`${REPO}-late:1`);
+      const before = await danglingIds();
+      const previewed = before.filter((i) => i !== keptByContainer);
+      expect(previewed).toHaveLength(1);
+
+      // Docker's -f confirms in a terminal (above), not in chat.
+      const forced = await asUser(app, operator, `image prune -f ${filter}`);
+      expect(forced.error?.code).toBe('confirmation_required');
+      expect(await danglingIds()).toEqual(before);
+
+      const asked = await asUser(app, operator, `image prune ${filter}`);
+      expect(asked.error?.code).toBe('confirmation_required');
+      expect((asked.data as { preview: { images: Array<{ id: string }> } }).preview.images.map((i) => i.id)).toEqual(previewed);
+      const token = (asked.data as { confirm: { token: string } }).confirm.token;
+      // Rebuilt between the preview and the press: one more dangling image, never shown.
+      await build(`${REPO}-late:1`);
+      const late = (await danglingIds()).filter((i) => !before.includes(i));
+      expect(late).toHaveLength(1);
+
+      const done = await app.dispatcher.act(`confirm:${token}`, operator);
+      expect(done.error).toBeUndefined();
+      expect((done.data as { deleted: string[] }).deleted).toContain(previewed[0]);
+      expect(await exists(previewed[0] as string)).toBe(false);
+      expect(await exists(late[0] as string)).toBe(true);
+      expect((await danglingIds()).sort()).toEqual([keptByContainer, late[0]].sort());
     });
 
     it('-a needs admin: an operator is denied, an admin removes every unused image of the filter', async () => {

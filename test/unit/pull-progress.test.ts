@@ -218,12 +218,15 @@ describe('pullImage', () => {
   });
 
   describe('a missing tag, told with what the registry has', () => {
+    // Near-misses of "1.2" that are not tags: each would make a button run something else.
+    const EVIL_TAGS = ['1.2 && rm -rf', '1.2\nstop web', '1.2 -a', '-1.2', '1.2`id`', '1.2;x', '1.2/../x', '1.3'];
     let server: Server;
     let registry = '';
     beforeAll(async () => {
       server = createServer((req, res) => {
         res.setHeader('content-type', 'application/json');
         if (req.url === '/v2/team/app/tags/list') res.end(JSON.stringify({ name: 'team/app', tags: ['1.0', '1.1', '2.0', 'latest'] }));
+        else if (req.url === '/v2/team/evil/tags/list') res.end(JSON.stringify({ name: 'team/evil', tags: EVIL_TAGS }));
         else res.writeHead(404).end(JSON.stringify({ errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] }));
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -242,6 +245,15 @@ describe('pullImage', () => {
       expect(failure.hint).toContain('1.1');
       expect(failure.data).toMatchObject({ repositoryExists: true, tagCount: 4 });
       expect(failure.actions[0]?.command).toMatch(new RegExp(`^pull ${registry}/team/app:1\\.[01]$`));
+    });
+
+    it('puts only tags by the grammar into the text and the Pull buttons', async () => {
+      const { ctx } = fakeContext(manifestUnknown(`${registry}/team/evil:1.2`));
+      const failure = (await pullImage(ctx, parseReference(`${registry}/team/evil:1.2`)).catch((e: unknown) => e)) as UserError;
+      expect(failure.code).toBe('not_found');
+      expect(failure.data).toMatchObject({ repositoryExists: true, tags: ['1.3'], tagCount: 1 });
+      expect(failure.hint).toBe('tags it has: 1.3');
+      expect(failure.actions.map((a) => a.command)).toEqual([`pull ${registry}/team/evil:1.3`]);
     });
 
     it('says the repository does not exist', async () => {

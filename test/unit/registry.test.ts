@@ -1,8 +1,10 @@
 // The registry API v2 client against a tiny local HTTP server: tags, a missing repository,
-// anonymous Bearer tokens, registries that want credentials, pagination and timeouts.
+// anonymous Bearer tokens, registries that want credentials, pagination and timeouts; and what
+// a hostile registry may answer: redirects and pages elsewhere, realms in plain HTTP, huge or
+// endless bodies, tags that are not tags.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listTags, parseBearerChallenge, registryBaseUrl, suggestTags } from '../../src/docker/registry.js';
+import { isAcceptableRealm, isTag, listTags, parseBearerChallenge, registryBaseUrl, suggestTags } from '../../src/docker/registry.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, base: string) => void;
 
@@ -26,7 +28,7 @@ const sendJson = (res: ServerResponse, status: number, body: unknown, headers: R
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 };
 
-async function listWith(h: Handler, options: { timeoutMs?: number } = {}) {
+async function listWith(h: Handler, options: { timeoutMs?: number; maxBodyBytes?: number } = {}) {
   handler = h;
   seen.length = 0;
   return listTags(repo, { baseUrl: base, ...options });
@@ -111,6 +113,165 @@ describe('listTags', () => {
     await new Promise<void>((r) => closed.close(() => r()));
     const refused = await listTags(repo, { baseUrl: `http://127.0.0.1:${port}` });
     expect(refused).toEqual({ kind: 'unavailable', reason: 'cannot reach the registry (ECONNREFUSED)' });
+  });
+});
+
+/** A second server on another port: another origin, which must never be asked anything. */
+async function elsewhere(): Promise<{ base: string; hits: string[]; close(): Promise<void> }> {
+  const hits: string[] = [];
+  const other = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    sendJson(res, 200, { token: 'stolen', tags: ['from-elsewhere'] });
+  });
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${(other.address() as { port: number }).port}`,
+    hits,
+    close: () => new Promise<void>((r) => other.close(() => r())),
+  };
+}
+
+describe('listTags against a registry that is not to be trusted', () => {
+  it('follows a redirect on the same origin only; one elsewhere is refused, not followed', async () => {
+    const same = await listWith((req, res) => {
+      if (req.url === '/v2/team/app/tags/list') res.writeHead(307, { location: '/v2/team/app/tags/list?moved=1' }).end();
+      else if (req.url === '/v2/team/app/tags/list?moved=1') sendJson(res, 200, { tags: ['moved'] });
+      else sendJson(res, 404, {});
+    });
+    expect(same).toEqual({ kind: 'found', tags: ['moved'] });
+
+    const other = await elsewhere();
+    try {
+      const listing = await listWith((_req, res) => res.writeHead(302, { location: `${other.base}/v2/team/app/tags/list` }).end());
+      expect(listing).toEqual({ kind: 'unavailable', reason: expect.stringContaining('another host') as string });
+      expect(other.hits).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('stops after a few redirects', async () => {
+    const listing = await listWith((req, res) => res.writeHead(302, { location: `${req.url ?? ''}x` }).end());
+    expect(listing).toEqual({ kind: 'unavailable', reason: 'the registry redirected too many times' });
+    expect(seen.length).toBe(4);
+  });
+
+  it('follows Link pages on the same origin only', async () => {
+    const other = await elsewhere();
+    try {
+      const listing = await listWith((req, res) => {
+        if (req.url === '/v2/team/app/tags/list') sendJson(res, 200, { tags: ['a'] }, { link: `<${other.base}/v2/team/app/tags/list?last=a>; rel="next"` });
+        else sendJson(res, 404, {});
+      });
+      expect(listing).toEqual({ kind: 'found', tags: ['a'] });
+      expect(other.hits).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('sends the token only to the registry: a page on another origin gets no request at all', async () => {
+    const other = await elsewhere();
+    try {
+      const listing = await listWith((req, res, b) => {
+        if (req.url?.startsWith('/token')) sendJson(res, 200, { token: 'anon-123' });
+        else if (req.headers.authorization === 'Bearer anon-123') sendJson(res, 200, { tags: ['x'] }, { link: `<${other.base}/v2/team/app/tags/list?n=1>; rel="next"` });
+        else sendJson(res, 401, {}, { 'www-authenticate': `Bearer realm="${b}/token"` });
+      });
+      expect(listing).toEqual({ kind: 'found', tags: ['x'] });
+      expect(other.hits).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('asks a token realm only over HTTPS, or plain HTTP on loopback for a loopback registry', async () => {
+    const asked: string[] = [];
+    const fakeFetch = (realm: string) =>
+      (async (input: string | URL | Request) => {
+        const url = String(input instanceof Request ? input.url : input);
+        asked.push(url);
+        if (url.startsWith('https://registry.example/v2/')) {
+          return new Response('{}', { status: 401, headers: { 'www-authenticate': `Bearer realm="${realm}",service="registry.example"` } });
+        }
+        return new Response(JSON.stringify({ token: 't' }), { status: 200 });
+      }) as typeof fetch;
+    const remote = { domain: 'registry.example', path: 'team/app' };
+
+    for (const realm of ['http://auth.example/token', `${base}/token`, 'http://localhost/token', 'http://[::1]:9/token', 'ftp://auth.example/token', 'https://user:pw@auth.example/token']) {
+      asked.length = 0;
+      expect({ realm, listing: await listTags(remote, { fetch: fakeFetch(realm) }) }).toEqual({ realm, listing: { kind: 'auth_required' } });
+      expect(asked).toEqual(['https://registry.example/v2/team/app/tags/list']);
+    }
+    asked.length = 0;
+    await listTags(remote, { fetch: fakeFetch('https://auth.example/token') });
+    expect(asked[1]).toBe('https://auth.example/token?service=registry.example');
+
+    expect(isAcceptableRealm(new URL('http://127.0.0.1:5000/token'), new URL('http://127.0.0.1:5001'))).toBe(true);
+    expect(isAcceptableRealm(new URL('http://[::1]:5000/token'), new URL('http://localhost:5001'))).toBe(true);
+    expect(isAcceptableRealm(new URL('http://127.0.0.1:5000/token'), new URL('https://registry.example'))).toBe(false);
+    expect(isAcceptableRealm(new URL('http://10.0.0.5/token'), new URL('http://127.0.0.1:5001'))).toBe(false);
+  });
+
+  it('does not follow a token realm that redirects elsewhere', async () => {
+    const other = await elsewhere();
+    try {
+      const listing = await listWith((req, res, b) => {
+        if (req.url?.startsWith('/token')) res.writeHead(302, { location: `${other.base}/token` }).end();
+        else sendJson(res, 401, {}, { 'www-authenticate': `Bearer realm="${b}/token"` });
+      });
+      expect(listing).toMatchObject({ kind: 'unavailable', reason: expect.stringContaining('another host') as string });
+      expect(other.hits).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses bodies over the cap, announced or not, tag lists and tokens alike', async () => {
+    const huge = JSON.stringify({ tags: Array.from({ length: 120_000 }, (_, i) => `tag-${i}`) });
+    expect(huge.length).toBeGreaterThan(1024 * 1024);
+    const announced = await listWith((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(huge)) }).end(huge));
+    expect(announced).toEqual({ kind: 'unavailable', reason: "the registry's answer is larger than 1024 KiB; not read" });
+    const streamed = await listWith((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // No content-length: chunked, and the cap applies as the bytes come.
+      for (let i = 0; i < huge.length; i += 64 * 1024) res.write(huge.slice(i, i + 64 * 1024));
+      res.end();
+    });
+    expect(streamed).toEqual({ kind: 'unavailable', reason: "the registry's answer is larger than 1024 KiB; not read" });
+    const token = await listWith(
+      (req, res, b) => {
+        if (req.url?.startsWith('/token')) sendJson(res, 200, { token: 'x'.repeat(4096) });
+        else sendJson(res, 401, {}, { 'www-authenticate': `Bearer realm="${b}/token"` });
+      },
+      { maxBodyBytes: 1024 },
+    );
+    expect(token).toEqual({ kind: 'unavailable', reason: "the registry's answer is larger than 1 KiB; not read" });
+  });
+
+  it('gives up on a body that never ends', async () => {
+    const started = performance.now();
+    const listing = await listWith(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"tags":["a"');
+        const drip = setInterval(() => res.write(',"b"'), 20);
+        res.on('close', () => clearInterval(drip));
+      },
+      { timeoutMs: 300 },
+    );
+    expect(listing).toEqual({ kind: 'unavailable', reason: 'the registry did not answer in time' });
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('keeps only tags by the grammar', async () => {
+    const listing = await listWith((_req, res) =>
+      sendJson(res, 200, { tags: ['1.0', 'ok_tag', '-rf', '.hidden', 'a b', 'x;rm -rf /', 'new\nline', 'x'.repeat(129), 'café', '', 42, null, { tag: 'obj' }] }),
+    );
+    expect(listing).toEqual({ kind: 'found', tags: ['1.0', 'ok_tag'] });
+    expect(isTag('latest')).toBe(true);
+    expect(isTag('x'.repeat(128))).toBe(true);
+    expect(isTag('cmd:rm')).toBe(false);
   });
 });
 

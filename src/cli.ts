@@ -4,6 +4,7 @@ import { join as joinShellWords } from 'shlex';
 import { renderReply } from './adapters/shell/render.js';
 import { runRepl, shellRequester } from './adapters/shell/repl.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { newRequestId, type Outcome } from './core/dispatcher.js';
 import { createLogger } from './log.js';
 import { createApp } from './main.js';
 
@@ -17,17 +18,33 @@ const USAGE = `Usage:
 
 Environment: DOCKER_HOST, DOCKBOT_CONFIG, SLACK_BOT_TOKEN, DISCORD_TOKEN, LOG_LEVEL, ... (see README)`;
 
-function loadConfigOrExit(): Config {
+/** In a terminal, warnings only unless LOG_LEVEL says otherwise: the session is for answers. */
+const TERMINAL_LOG_LEVEL = 'warn';
+
+class ExitError extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A bad configuration ends the run: exit 2 with the message, or, with --json, the usual one object (exit 1). */
+function loadConfigOrExit(json: boolean): Config {
   try {
     return loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`dockbot: invalid configuration\n${err.message}\n`);
-      process.exit(2);
+    if (!(err instanceof ConfigError)) throw err;
+    if (json) {
+      printJson({ ok: false, command: null, data: null, error: { code: 'config', message: err.message, hint: 'fix the named setting; see README › Configuration' } });
+      throw new ExitError(1, '');
     }
-    throw err;
+    throw new ExitError(2, `invalid configuration\n${err.message}`);
   }
 }
+
+const printJson = (body: unknown): void => void process.stdout.write(JSON.stringify(body) + '\n');
 
 /** Our own flags come first; everything from the first other word on is the chat command. */
 function splitLeadingFlags(argv: string[], known: readonly string[]): { flags: Set<string>; words: string[] } {
@@ -37,56 +54,48 @@ function splitLeadingFlags(argv: string[], known: readonly string[]): { flags: S
   return { flags, words: argv.slice(i) };
 }
 
+function printReply(outcome: Outcome): void {
+  process.stdout.write(renderReply(outcome.reply, { color: process.stdout.isTTY }) + '\n');
+}
+
 async function exec(argv: string[]): Promise<number> {
   const { flags, words } = splitLeadingFlags(argv, ['--json', '--yes', '-y']);
+  const json = flags.has('--json');
   // One word is the whole command line as typed in chat; several are shell words to re-quote.
   const text = words.length === 1 ? (words[0] as string) : joinShellWords(words);
-  const values = { json: flags.has('--json'), yes: flags.has('--yes') || flags.has('-y') };
-  const config = loadConfigOrExit();
-  // One-shot runs log warnings only, to stderr, so stdout stays one JSON object.
-  const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'stderr');
-  const { dispatcher } = createApp(config, log);
+  const config = loadConfigOrExit(json);
+  // Logs go to stderr so stdout stays one JSON object.
+  const { dispatcher } = createApp(config, createLogger(config.logLevel ?? TERMINAL_LOG_LEVEL, 'stderr'));
   const outcome = await dispatcher.handle({
-    id: `exec-${process.pid}`,
+    id: newRequestId('exec'),
     text,
     requester: shellRequester(),
-    confirmed: values.yes,
+    confirmed: flags.has('--yes') || flags.has('-y'),
     flagsConfirm: true,
   });
-  if (values.json) {
-    const body: Record<string, unknown> = { ok: outcome.ok, command: outcome.command, data: outcome.data };
-    if (outcome.error) body.error = outcome.error;
-    process.stdout.write(JSON.stringify(body) + '\n');
-  } else {
-    process.stdout.write(renderReply(outcome.reply, { color: process.stdout.isTTY }) + '\n');
-  }
+  if (json) printJson({ ok: outcome.ok, command: outcome.command, data: outcome.data, ...(outcome.error ? { error: outcome.error } : {}) });
+  else printReply(outcome);
   return outcome.ok ? 0 : 1;
 }
 
 async function ask(argv: string[]): Promise<number> {
   const { flags, words } = splitLeadingFlags(argv, ['--json']);
-  const values = { json: flags.has('--json') };
-  const config = loadConfigOrExit();
-  const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'stderr');
-  const { dispatcher } = createApp(config, log);
-  const outcome = await dispatcher.handle({ id: `ask-${process.pid}`, text: `ask ${words.join(' ')}`, requester: shellRequester() });
-  if (values.json) {
-    process.stdout.write(JSON.stringify(outcome.ok ? outcome.data : { answered: false, answer: null, source: null, confidence: 0, suggestions: [], error: outcome.error }) + '\n');
-  } else {
-    process.stdout.write(renderReply(outcome.reply, { color: process.stdout.isTTY }) + '\n');
-  }
+  const json = flags.has('--json');
+  const config = loadConfigOrExit(json);
+  const { dispatcher } = createApp(config, createLogger(config.logLevel ?? TERMINAL_LOG_LEVEL, 'stderr'));
+  const outcome = await dispatcher.handle({ id: newRequestId('ask'), text: `ask ${words.join(' ')}`, requester: shellRequester() });
+  if (json) printJson(outcome.ok ? outcome.data : { answered: false, answer: null, source: null, confidence: 0, suggestions: [], error: outcome.error });
+  else printReply(outcome);
   return outcome.ok ? 0 : 1;
 }
 
 async function start(): Promise<number> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(false);
   const chat = [config.slack.botToken && 'Slack', config.discord.token && 'Discord'].filter(Boolean);
   if (chat.length > 0) {
-    process.stderr.write(`dockbot: ${chat.join(' and ')} token(s) are set, but this build has no ${chat.join('/')} adapter yet; unset them to use the terminal\n`);
-    return 2;
+    throw new ExitError(2, `${chat.join(' and ')} token(s) are set, but this build has no ${chat.join('/')} adapter yet; unset them to use the terminal`);
   }
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr');
-  const { dispatcher } = createApp(config, log, { watchKnowledge: true });
+  const { dispatcher } = createApp(config, createLogger(config.logLevel ?? TERMINAL_LOG_LEVEL, 'stderr'), { watchKnowledge: true });
   await runRepl({ dispatcher, historyFile: join(config.dataDir, 'history') });
   return 0;
 }
@@ -107,8 +116,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return 0;
     default:
-      process.stderr.write(`dockbot: unknown command "${verb}"\n\n${USAGE}\n`);
-      return 2;
+      throw new ExitError(2, `unknown command "${verb}"\n\n${USAGE}`);
   }
 }
 
@@ -117,7 +125,14 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`dockbot: ${(err as Error).stack ?? String(err)}\n`);
+    if (err instanceof ExitError) {
+      if (err.message) process.stderr.write(`dockbot: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    // A bug: one line for the user; the stack only when asked for.
+    const debug = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
+    process.stderr.write(`dockbot: unexpected failure: ${(err as Error).message ?? String(err)}${debug ? `\n${(err as Error).stack}` : ' (LOG_LEVEL=debug shows details)'}\n`);
     process.exitCode = 1;
   },
 );

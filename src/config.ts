@@ -1,9 +1,11 @@
 // One schema for everything configurable: environment variables plus an optional dockbot.yaml.
 // An invalid value stops start-up with the key and what is allowed; secrets are never echoed.
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
+import { connectionOptions } from './docker/host.js';
 
 const identity = z
   .string()
@@ -55,7 +57,17 @@ const url = z.string().url('a URL such as http://127.0.0.1:8080/api/');
 
 const envSchema = z.object({
   DOCKBOT_CONFIG: z.string().optional(),
-  DOCKER_HOST: z.string().min(1).default(DEFAULT_DOCKER_HOST),
+  DOCKER_HOST: z
+    .string()
+    .min(1)
+    .default(DEFAULT_DOCKER_HOST)
+    .superRefine((address, ctx) => {
+      try {
+        connectionOptions(address);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'a bot token starting with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'an app-level token starting with xapp-').optional(),
@@ -64,7 +76,8 @@ const envSchema = z.object({
   DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'the numeric application id').optional(),
   DISCORD_API_URL: url.optional(),
   PORT: z.coerce.number().int('an integer').min(1).max(65535).default(3000),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Unset: `info` for chat adapters, `warn` in a terminal (so the session stays readable). */
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   DOCKBOT_DATA_DIR: z.string().optional(),
 });
 
@@ -78,7 +91,7 @@ export interface Config {
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string };
   discord: { token?: string; applicationId?: string; apiUrl?: string };
   port: number;
-  logLevel: (typeof LOG_LEVELS)[number];
+  logLevel: (typeof LOG_LEVELS)[number] | undefined;
   roles: FileConfig['roles'] & { channels: FileConfig['channels'] };
   knowledgeDirs: string[];
   confirmTtlMs: number;
@@ -87,6 +100,11 @@ export interface Config {
   dataDir: string;
   /** The YAML file that was read, if any. */
   file: string | null;
+}
+
+/** Per-user state, as the XDG base directories say: one-shot runs never litter the working directory. */
+function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state'), 'dockbot');
 }
 
 export class ConfigError extends Error {
@@ -134,7 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     knowledgeDirs: f.knowledge.dirs.map((d) => resolve(cwd, d)),
     confirmTtlMs: f.confirm.ttlSeconds * 1000,
     policy: f.policy,
-    dataDir: resolve(cwd, e.DOCKBOT_DATA_DIR ?? f.dataDir ?? '.dockbot'),
+    dataDir: resolve(cwd, e.DOCKBOT_DATA_DIR ?? f.dataDir ?? defaultDataDir(env)),
     file: existsSync(file) ? file : null,
   };
 }

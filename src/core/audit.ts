@@ -15,6 +15,8 @@ export interface AuditEntry {
   /** `ok`, or the error code. */
   outcome: string;
   durationMs: number;
+  /** Who pressed Confirm, for commands run from a confirmation button (the requester or an admin). */
+  confirmedBy: string | null;
 }
 
 export interface AuditSink {

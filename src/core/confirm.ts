@@ -8,6 +8,8 @@ export interface PendingConfirmation {
   token: string;
   request: ChatRequest;
   commandName: string;
+  /** The command line as audited (secrets redacted), to name it in replies and the audit trail. */
+  line: string;
   /** The preview data shown; a confirmed run acts on this and nothing else. */
   preview: unknown;
   expiresAt: number;
@@ -26,18 +28,23 @@ export class ConfirmationStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(request: ChatRequest, commandName: string, preview: unknown): PendingConfirmation {
+  create(request: ChatRequest, commandName: string, line: string, preview: unknown): PendingConfirmation {
     this.sweep();
     const entry: PendingConfirmation = {
       token: randomBytes(12).toString('base64url'),
       request,
       commandName,
+      line,
       preview,
       expiresAt: this.now() + this.ttlMs,
       state: 'pending',
     };
     this.pending.set(entry.token, entry);
     return entry;
+  }
+
+  find(token: string): PendingConfirmation | undefined {
+    return this.pending.get(token);
   }
 
   /** Settle a token; throws `confirmation_invalid` saying why when it cannot be used. */

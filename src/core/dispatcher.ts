@@ -1,12 +1,13 @@
 // The one path every request takes: lookup -> parse -> policy -> confirmation -> run -> audit.
 // Errors become replies here and nowhere else.
+import { randomBytes } from 'node:crypto';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Logger } from 'pino';
 import { DRY_RUN, HELP, helpRequested, ParsedArgs, parseCommandArgs, tokenize } from './args.js';
 import type { AuditSink } from './audit.js';
 import { redactCommandLine } from './audit.js';
 import type { ChatRequest, Command, CommandContext, Requester, Result } from './command.js';
-import { CANCEL_PREFIX, COMMAND_PREFIX, CONFIRM_PREFIX, type ConfirmationStore } from './confirm.js';
+import { CANCEL_PREFIX, COMMAND_PREFIX, CONFIRM_PREFIX, type ConfirmationStore, type PendingConfirmation } from './confirm.js';
 import { isUserError, UserError, type ErrorInfo, type SuggestedAction } from './errors.js';
 import { atLeast, roleNeeded, type RolePolicy } from './policy.js';
 import { ProgressChannel, type ProgressSink } from './progress.js';
@@ -22,6 +23,8 @@ export interface Outcome {
   data: unknown;
   reply: Reply;
   error?: ErrorInfo;
+  /** The command line as understood, secrets redacted (as audited; safe for history). */
+  line: string;
 }
 
 export interface DispatcherDeps {
@@ -80,81 +83,88 @@ export class Dispatcher {
     return this.run(request, options);
   }
 
-  private async run(request: ChatRequest, options: ExecuteOptions): Promise<Outcome> {
+  /** A pressed button: `confirm:<token>`, `cancel:<token>`, or `cmd:<command line>` (a suggested next step). */
+  async act(actionId: string, by: Requester, options: HandleOptions = {}): Promise<Outcome> {
+    if (actionId.startsWith(COMMAND_PREFIX)) {
+      // The presser runs it as their own request: their role, their confirmation.
+      return this.handle({ id: newRequestId('act'), text: actionId.slice(COMMAND_PREFIX.length), requester: by }, options);
+    }
+    const requestId = newRequestId('act');
+    const log = this.deps.log.child({ requestId, platform: by.platform, user: by.userId });
+    const decision = actionId.startsWith(CONFIRM_PREFIX) ? 'confirmed' : actionId.startsWith(CANCEL_PREFIX) ? 'cancelled' : undefined;
+    const pressed: ChatRequest = { id: requestId, text: actionId, requester: by };
+    let entry: PendingConfirmation | undefined;
+    try {
+      if (!decision) throw new UserError('usage', `unknown action "${actionId}"`);
+      const token = actionId.slice(actionId.indexOf(':') + 1);
+      entry = this.deps.confirmations.find(token);
+      this.deps.confirmations.settle(token, by, this.deps.roles.roleOf(by) === 'admin', decision);
+    } catch (err) {
+      // A refused press (someone else, expired, used twice) is audited like any denied command.
+      const refused: Outcome = { ...this.failure(err, pressed, undefined, log), command: entry?.commandName ?? null, line: entry?.line ?? decision ?? 'action' };
+      await this.audit(pressed, { command: refused.command, line: refused.line, outcome: refused, durationMs: 0 }, log);
+      return refused;
+    }
+    const pending = entry as PendingConfirmation;
+    if (decision === 'cancelled') {
+      const done: Outcome = {
+        requestId,
+        command: pending.commandName,
+        ok: true,
+        data: { cancelled: true },
+        reply: reply([text(`Cancelled \`${pending.line}\`; nothing was changed.`)], { tone: 'info' }),
+        line: pending.line,
+      };
+      await this.audit(pressed, { command: pending.commandName, line: pending.line, outcome: done, durationMs: 0, label: 'cancelled' }, log);
+      return done;
+    }
+    return this.run(
+      { ...pending.request, id: `${pending.request.id}-confirmed`, confirmed: true },
+      { ...options, confirmedPreview: pending.preview },
+      by,
+    );
+  }
+
+  private async run(request: ChatRequest, options: ExecuteOptions, confirmedBy?: Requester): Promise<Outcome> {
     const started = performance.now();
     const log = this.deps.log.child({ requestId: request.id, platform: request.requester.platform, user: request.requester.userId });
+    const typed = request.text.trim().replace(PREFIX, '').trim() || 'help';
+    // Until the arguments parse, which values are secret is unknown: every KEY=value is redacted.
+    let line = redactCommandLine(typed.split(/\s+/), null);
     let command: Command | undefined;
-    let tokens: string[] = [];
-    // Values of sensitive options, once parsed; null until then (the audit then redacts every KEY=value).
-    const secrets: { values: string[] | null } = { values: null };
-    let outcome: Outcome;
+    let outcome: Omit<Outcome, 'line'>;
     try {
-      const line = request.text.trim().replace(PREFIX, '').trim() || 'help';
-      const found = this.resolve(line);
-      if (!found) throw this.unknownCommand(line.split(/\s+/));
+      const found = this.resolve(typed);
+      if (!found) throw this.unknownCommand(typed.split(/\s+/));
       command = found.command;
-      tokens = command.freeText ? (found.rest ? [found.rest] : []) : tokenize(found.rest);
-      const result = await this.execute(command, tokens, request, log, options, secrets);
+      const tokens = command.freeText ? (found.rest ? [found.rest] : []) : tokenize(found.rest);
+      const parsed = this.parse(command, tokens);
+      line = redactCommandLine([...command.name.split(' '), ...tokens], parsed === 'help' ? [] : secretValues(command, parsed));
+      const result =
+        parsed === 'help'
+          ? { ok: true, data: { help: command.name }, reply: commandHelp(command) }
+          : await this.execute(command, parsed, line, request, log, options);
       outcome = { requestId: request.id, command: command.name, ok: result.ok, data: result.data, reply: result.reply };
     } catch (err) {
       outcome = this.failure(err, request, command, log);
     }
     const durationMs = performance.now() - started;
     log.debug({ command: outcome.command, ok: outcome.ok, durationMs }, 'handled');
-    await this.audit(request, [...(command ? command.name.split(' ') : []), ...tokens], secrets.values, outcome, durationMs, log);
-    return outcome;
+    const done: Outcome = { ...outcome, line };
+    await this.audit(request, { command: done.command, line, outcome: done, durationMs, ...(confirmedBy ? { confirmedBy } : {}) }, log);
+    return done;
   }
 
-  /** A pressed button: `confirm:<token>`, `cancel:<token>`, or `cmd:<command line>` (a suggested next step). */
-  async act(actionId: string, by: Requester, options: HandleOptions = {}): Promise<Outcome> {
-    if (actionId.startsWith(COMMAND_PREFIX)) {
-      // The presser runs it as their own request: their role, their confirmation.
-      return this.handle({ id: `act-${Date.now().toString(36)}`, text: actionId.slice(COMMAND_PREFIX.length), requester: by }, options);
-    }
-    const decision = actionId.startsWith(CONFIRM_PREFIX) ? 'confirmed' : actionId.startsWith(CANCEL_PREFIX) ? 'cancelled' : undefined;
-    const requestId = `act-${Date.now().toString(36)}`;
-    const log = this.deps.log.child({ requestId, platform: by.platform, user: by.userId });
-    try {
-      if (!decision) throw new UserError('usage', `unknown action "${actionId}"`);
-      const token = actionId.slice(actionId.indexOf(':') + 1);
-      const isAdmin = this.deps.roles.roleOf(by) === 'admin';
-      const entry = this.deps.confirmations.settle(token, by, isAdmin, decision);
-      if (decision === 'cancelled') {
-        const done: Outcome = {
-          requestId,
-          command: entry.commandName,
-          ok: true,
-          data: { cancelled: true },
-          reply: reply([text(`Cancelled \`${entry.request.text}\`; nothing was changed.`)], { tone: 'info' }),
-        };
-        await this.audit({ ...entry.request, id: requestId, requester: by }, tokenize(entry.request.text), null, done, 0, log, 'cancelled');
-        return done;
-      }
-      return await this.run({ ...entry.request, id: `${entry.request.id}-c`, confirmed: true }, { ...options, confirmedPreview: entry.preview });
-    } catch (err) {
-      return this.failure(err, { id: requestId, text: actionId, requester: by }, undefined, log);
-    }
+  /** The command's arguments, or 'help' when `--help` is among its own flags. */
+  private parse(command: Command, tokens: string[]): ParsedArgs | 'help' {
+    if (command.freeText) return new ParsedArgs({}, tokens);
+    const spec = { ...command, options: [...command.options, ...(command.mutating ? [DRY_RUN] : []), HELP] };
+    return helpRequested(tokens, spec) ? 'help' : parseCommandArgs(tokens, spec);
   }
 
-  private async execute(
-    command: Command,
-    rest: string[],
-    request: ChatRequest,
-    log: Logger,
-    options: ExecuteOptions,
-    secrets: { values: string[] | null },
-  ): Promise<Result> {
-    const flags = [...command.options, ...(command.mutating ? [DRY_RUN] : []), HELP];
-    const spec = { ...command, options: flags };
-    if (!command.freeText && helpRequested(rest, spec)) {
-      return { ok: true, data: { help: command.name }, reply: commandHelp(command) };
-    }
-    const args = command.freeText ? new ParsedArgs({}, rest) : parseCommandArgs(rest, spec);
-    secrets.values = command.options.filter((o) => o.sensitive).flatMap((o) => args.strings(o.name));
-
+  private async execute(command: Command, args: ParsedArgs, line: string, request: ChatRequest, log: Logger, options: ExecuteOptions): Promise<Result> {
     const role = this.deps.roles.roleOf(request.requester);
-    const access = command.accessFor?.(args) ?? command.access;
-    const needed = roleNeeded(access);
+    const needed = roleNeeded(command.accessFor?.(args) ?? command.access);
     if (!atLeast(role, needed)) {
       throw new UserError('forbidden', `\`${command.name}\` needs the ${needed} role; you are a ${role}`, {
         hint: `an admin can grant it under roles.${needed} in dockbot.yaml`,
@@ -184,7 +194,7 @@ export class Dispatcher {
     try {
       if (confirm && !ctx.dryRun && !ctx.confirmed) {
         const preview = await confirm.preview(ctx);
-        if (!preview.empty) throw this.confirmationRequired(command, request, preview.reply, preview.data);
+        if (!preview.empty) throw this.confirmationRequired(command, request, line, preview.reply, preview.data);
       }
       return await command.run(ctx);
     } finally {
@@ -192,8 +202,8 @@ export class Dispatcher {
     }
   }
 
-  private confirmationRequired(command: Command, request: ChatRequest, preview: Reply, data: unknown): UserError {
-    const pending = this.deps.confirmations.create(request, command.name, data);
+  private confirmationRequired(command: Command, request: ChatRequest, line: string, preview: Reply, data: unknown): UserError {
+    const pending = this.deps.confirmations.create(request, command.name, line, data);
     const minutes = Math.round(this.deps.confirmations.ttlMs / 60000);
     return new UserError('confirmation_required', `\`${command.name}\` changes things: confirm to go ahead`, {
       hint: `only the requester or an admin can confirm; expires in ${minutes} min (in a terminal: add --yes)`,
@@ -229,7 +239,7 @@ export class Dispatcher {
     });
   }
 
-  private failure(err: unknown, request: ChatRequest, command: Command | undefined, log: Logger): Outcome {
+  private failure(err: unknown, request: ChatRequest, command: Command | undefined, log: Logger): Omit<Outcome, 'line'> {
     const userError = isUserError(err) ? err : this.deps.mapError(err);
     if (userError) {
       const info = userError.info();
@@ -257,26 +267,30 @@ export class Dispatcher {
 
   private async audit(
     request: ChatRequest,
-    tokens: readonly string[],
-    secrets: readonly string[] | null,
-    outcome: Outcome,
-    durationMs: number,
+    what: {
+      command: string | null;
+      line: string;
+      outcome: Pick<Outcome, 'ok' | 'error'>;
+      durationMs: number;
+      confirmedBy?: Requester;
+      /** Overrides the outcome shown (a cancelled confirmation is neither an error nor "ok"). */
+      label?: string;
+    },
     log: Logger,
-    /** Overrides the outcome shown (a cancelled confirmation is not an error, nor an "ok"). */
-    outcomeLabel?: string,
   ): Promise<void> {
     try {
       await this.deps.audit.record({
         time: new Date().toISOString(),
         requestId: request.id,
         platform: request.requester.platform,
-        user: request.requester.displayName ? `${request.requester.userId} (${request.requester.displayName})` : request.requester.userId,
+        user: describeUser(request.requester),
         channel: request.requester.channelId ?? null,
         engine: this.deps.services.docker.address,
-        command: outcome.command,
-        line: redactCommandLine(tokens, secrets),
-        outcome: outcomeLabel ?? (outcome.ok ? 'ok' : (outcome.error?.code ?? 'error')),
-        durationMs: Math.round(durationMs * 10) / 10,
+        command: what.command,
+        line: what.line,
+        outcome: what.label ?? (what.outcome.ok ? 'ok' : (what.outcome.error?.code ?? 'error')),
+        durationMs: Math.round(what.durationMs * 10) / 10,
+        confirmedBy: what.confirmedBy ? describeUser(what.confirmedBy) : null,
       });
     } catch (err) {
       // The answer still goes out; a lost audit row is loud in the log.
@@ -284,6 +298,15 @@ export class Dispatcher {
     }
   }
 }
+
+const describeUser = (r: Requester): string => (r.displayName ? `${r.userId} (${r.displayName})` : r.userId);
+
+/** Values of the command's sensitive options (environment values), to keep out of the audit trail. */
+const secretValues = (command: Command, args: ParsedArgs): string[] =>
+  command.options.filter((o) => o.sensitive).flatMap((o) => args.strings(o.name));
+
+/** A request id people can quote and the log can find: where it came from plus random hex. */
+export const newRequestId = (source: string): string => `${source}-${randomBytes(5).toString('hex')}`;
 
 export function errorReply(info: ErrorInfo, actions: SuggestedAction[] = []): Reply {
   const buttons: Block[] = actions.length

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'conflict'
   | 'timeout'
   | 'no_space'
+  | 'config'
   | 'internal';
 
 export interface ErrorInfo {

@@ -1,6 +1,8 @@
-// What `run` may ask of the engine. The rules hold for every role, admin included: only
-// dockbot.yaml (`policy:`) relaxes them. They are checked on the create body that would be
-// sent, so no flag spelling can slip past them, and also under --dry-run.
+// What `run` may ask of the engine, and what `start`/`restart` may start. The rules hold for
+// every role, admin included: only dockbot.yaml (`policy:`) relaxes them. They are checked on
+// the create body that would be sent, so no flag spelling can slip past them, also under
+// --dry-run; and on the HostConfig the engine stored for an existing container, however it
+// was created.
 import { posix } from 'node:path';
 import type { RunPolicyConfig } from '../config.js';
 import { canonicalRegistryDomain } from '../docker/reference.js';
@@ -8,7 +10,7 @@ import type { RunCreateBody, RunSpec } from '../docker/run-spec.js';
 import { cpusToNano, parseMemorySize } from '../docker/run-spec.js';
 import { UserError } from './errors.js';
 
-export type RunRule = 'privileged' | 'host-namespaces' | 'cap-add' | 'devices' | 'bind-mounts' | 'registries';
+export type RunRule = 'privileged' | 'host-namespaces' | 'container-namespaces' | 'cap-add' | 'devices' | 'bind-mounts' | 'registries';
 
 export interface PolicyViolation {
   rule: RunRule;
@@ -18,6 +20,8 @@ export interface PolicyViolation {
   reason: string;
   /** The dockbot.yaml setting that relaxes it. */
   setting: string;
+  /** The existing container that breaks it (`start`, `restart`); absent for `run`. */
+  container?: string;
 }
 
 export interface PolicyDecision {
@@ -27,92 +31,135 @@ export interface PolicyDecision {
   defaultsApplied: string[];
 }
 
+/**
+ * The part of a HostConfig the rules read: as `run` would send it, or as the engine stored it
+ * for a container created some other way (the Docker CLI, compose), which `start` checks.
+ */
+export interface PolicyHostConfig {
+  Privileged?: boolean | null;
+  NetworkMode?: string | null;
+  PidMode?: string | null;
+  IpcMode?: string | null;
+  UTSMode?: string | null;
+  CapAdd?: readonly string[] | null;
+  Devices?: ReadonlyArray<{ PathOnHost?: string }> | null;
+}
+
+/** A host path mounted into a container. */
+export interface HostPathMount {
+  source: string;
+  target: string;
+}
+
 const SETTING: Record<RunRule, string> = {
   privileged: 'policy.allowPrivileged: true',
   'host-namespaces': 'policy.allowHostNamespaces: true',
+  // Joining another container's namespace can reach the host's (or what that container can): same setting.
+  'container-namespaces': 'policy.allowHostNamespaces: true',
   'cap-add': 'policy.allowCapAdd: true',
   devices: 'policy.allowDevices: true',
   'bind-mounts': 'policy.bindMounts: [<host path>]',
   registries: 'policy.registries: [<registry>]',
 };
 
-/** Every rule the request breaks; empty when it may run. */
-export function findViolations(spec: RunSpec, policy: RunPolicyConfig): PolicyViolation[] {
-  const violations: PolicyViolation[] = [];
-  const add = (rule: RunRule, subject: string, reason: string): void => {
-    violations.push({ rule, subject, reason, setting: SETTING[rule] });
-  };
-  const host = spec.body.HostConfig;
+const NAMESPACES: ReadonlyArray<[string, keyof PolicyHostConfig & ('NetworkMode' | 'PidMode' | 'IpcMode' | 'UTSMode')]> = [
+  ['--network', 'NetworkMode'],
+  ['--pid', 'PidMode'],
+  ['--ipc', 'IpcMode'],
+  ['--uts', 'UTSMode'],
+];
 
-  if (host.Privileged && !policy.allowPrivileged) add('privileged', '--privileged', 'privileged containers have full access to the host');
+const violation = (rule: RunRule, subject: string, reason: string): PolicyViolation => ({ rule, subject, reason, setting: SETTING[rule] });
+
+/**
+ * The rules that read a HostConfig and the host paths it mounts: privileged, host and container
+ * namespaces, added capabilities, devices, bind mounts. The same for `run` and for `start`.
+ */
+export function hostConfigViolations(host: PolicyHostConfig, binds: readonly HostPathMount[], policy: RunPolicyConfig): PolicyViolation[] {
+  const violations: PolicyViolation[] = [];
+  if (host.Privileged && !policy.allowPrivileged) violations.push(violation('privileged', '--privileged', 'privileged containers have full access to the host'));
   if (!policy.allowHostNamespaces) {
-    const namespaces: Array<[string, string | undefined]> = [
-      ['--network', host.NetworkMode],
-      ['--pid', host.PidMode],
-      ['--ipc', host.IpcMode],
-      ['--uts', host.UTSMode],
-    ];
-    for (const [flag, mode] of namespaces) {
-      if (mode === 'host') add('host-namespaces', `${flag} host`, "containers may not share the host's namespaces");
+    for (const [flag, field] of NAMESPACES) {
+      const mode = host[field];
+      if (mode === 'host') violations.push(violation('host-namespaces', `${flag} host`, "containers may not share the host's namespaces"));
+      // Fail closed: the container joined may use the host's namespaces, have mounts (reachable
+      // through /proc/1/root with a shared PID namespace) or join yet another one.
+      if (mode?.startsWith('container:')) {
+        violations.push(
+          violation('container-namespaces', `${flag} ${mode}`, "containers may not join another container's namespaces: that reaches whatever the other container can, its mounts and host namespaces included"),
+        );
+      }
     }
   }
-  if (host.CapAdd?.length && !policy.allowCapAdd) add('cap-add', `--cap-add ${host.CapAdd.join(',')}`, 'containers may not get added capabilities');
+  if (host.CapAdd?.length && !policy.allowCapAdd) violations.push(violation('cap-add', `--cap-add ${host.CapAdd.join(',')}`, 'containers may not get added capabilities'));
   if (host.Devices?.length && !policy.allowDevices) {
-    add('devices', host.Devices.map((d) => `--device ${d.PathOnHost}`).join(' '), 'containers may not get host devices');
+    violations.push(violation('devices', host.Devices.map((d) => `--device ${d.PathOnHost ?? '?'}`).join(' '), 'containers may not get host devices'));
   }
-
-  for (const mount of spec.mounts) {
-    if (mount.kind !== 'bind') continue;
+  for (const mount of binds) {
     if (!isUnderAllowedPath(mount.source, policy.bindMounts)) {
       const reason = policy.bindMounts.length ? `host paths must be inside ${policy.bindMounts.join(', ')}` : 'no host path may be mounted';
-      add('bind-mounts', `-v ${mount.source}:${mount.target}`, reason);
-    }
-  }
-
-  if (policy.registries.length) {
-    const reference = spec.image.kind === 'id' ? undefined : spec.image.reference;
-    if (!reference) {
-      add('registries', spec.body.Image, 'an image ID cannot be checked against the registry allowlist: name the image by repository');
-    } else if (!isRegistryAllowed(reference.domain, policy.registries)) {
-      add('registries', reference.familiar, `images must come from an allowed registry (${policy.registries.join(', ')}); this one is from ${reference.domain}`);
+      violations.push(violation('bind-mounts', `-v ${mount.source}:${mount.target}`, reason));
     }
   }
   return violations;
 }
 
-export interface JoinedNamespace {
-  flag: '--network' | '--pid' | '--ipc';
-  /** The container whose namespace is shared (`--pid container:db` -> `db`). */
-  container: string;
-  field: 'NetworkMode' | 'PidMode' | 'IpcMode';
+/** Every rule the request breaks; empty when it may run. */
+export function findViolations(spec: RunSpec, policy: RunPolicyConfig): PolicyViolation[] {
+  const binds = spec.mounts.flatMap((m) => (m.kind === 'bind' ? [{ source: m.source, target: m.target }] : []));
+  const violations = hostConfigViolations(spec.body.HostConfig, binds, policy);
+
+  if (policy.registries.length) {
+    if (spec.image.kind !== 'reference') {
+      // A hex argument such as `363b3a` may name a repository, but the engine also takes it as an
+      // ID prefix: which image runs, and so its registry, cannot be told from here.
+      const shown = spec.image.kind === 'id' ? spec.body.Image : spec.image.prefix;
+      violations.push(
+        violation('registries', shown, 'an image ID (or an argument the engine may read as one) cannot be checked against the registry allowlist: name the image by repository, with its registry (e.g. docker.io/library/NAME)'),
+      );
+    } else if (!isRegistryAllowed(spec.image.reference.domain, policy.registries)) {
+      const reference = spec.image.reference;
+      violations.push(violation('registries', reference.familiar, `images must come from an allowed registry (${policy.registries.join(', ')}); this one is from ${reference.domain}`));
+    }
+  }
+  return violations;
+}
+
+/** What the engine stored for a container (`inspect`): the settings the policy reads. */
+export interface StoredContainer {
+  HostConfig?: (PolicyHostConfig & { Binds?: readonly string[] | null; Mounts?: ReadonlyArray<{ Type?: string; Source?: string; Target?: string }> | null }) | null;
+  Mounts?: ReadonlyArray<{ Type?: string; Source?: string; Destination?: string }> | null;
 }
 
 /**
- * Namespaces the request takes from other containers. Joining a container that uses the host's
- * namespace is using the host's namespace, so the caller looks each one up (this file stays pure).
+ * The rules an existing container breaks, from what the engine stored: a container created
+ * outside dockbot (`docker create --privileged`) must not be started through it either.
  */
-export function joinedNamespaces(body: RunCreateBody): JoinedNamespace[] {
-  const joined: JoinedNamespace[] = [];
-  const fields: Array<[JoinedNamespace['flag'], JoinedNamespace['field']]> = [
-    ['--network', 'NetworkMode'],
-    ['--pid', 'PidMode'],
-    ['--ipc', 'IpcMode'],
-  ];
-  for (const [flag, field] of fields) {
-    const mode = body.HostConfig[field];
-    if (mode?.startsWith('container:')) joined.push({ flag, field, container: mode.slice('container:'.length) });
+export function containerViolations(info: StoredContainer, policy: RunPolicyConfig): PolicyViolation[] {
+  const host = info.HostConfig ?? {};
+  const binds = new Map<string, HostPathMount>();
+  const add = (source: string | undefined, target: string | undefined): void => {
+    if (!source || !source.startsWith('/')) return;
+    const mount = { source: posix.normalize(source), target: target ?? '?' };
+    binds.set(`${mount.source}:${mount.target}`, mount);
+  };
+  for (const bind of host.Binds ?? []) {
+    // `/host/path:/container/path[:mode]`; anything not starting with `/` is a named volume.
+    const [source, target] = bind.split(':');
+    add(source, target);
   }
-  return joined;
+  for (const m of host.Mounts ?? []) if (m.Type === 'bind') add(m.Source, m.Target);
+  for (const m of info.Mounts ?? []) if (m.Type === 'bind') add(m.Source, m.Destination);
+  return hostConfigViolations(host, [...binds.values()], policy);
 }
 
-/** The violation for joining a container that shares the host's namespace. */
-export function hostNamespaceByProxy(joined: JoinedNamespace): PolicyViolation {
-  return {
-    rule: 'host-namespaces',
-    subject: `${joined.flag} container:${joined.container}`,
-    reason: `${joined.container} uses the host's namespace, so joining it would too`,
-    setting: SETTING['host-namespaces'],
-  };
+/**
+ * `start` and `restart`: throws `forbidden` naming each container and the rules it breaks, before
+ * any of them is started. `outcome` says what did not happen ("nothing was started").
+ */
+export function refuseStoredViolations(containers: ReadonlyArray<{ name: string; info: StoredContainer }>, policy: RunPolicyConfig, outcome: string): void {
+  const violations = containers.flatMap((c) => containerViolations(c.info, policy).map((v) => ({ ...v, container: c.name })));
+  if (violations.length) throw policyError(violations, outcome);
 }
 
 /** Checks the rules and fills in the default limits; throws `forbidden` naming each broken rule. */
@@ -134,12 +181,12 @@ export function applyRunPolicy(spec: RunSpec, policy: RunPolicyConfig): PolicyDe
   return { body: { ...spec.body, HostConfig: hostConfig }, defaultsApplied };
 }
 
-export function policyError(violations: readonly PolicyViolation[]): UserError {
+export function policyError(violations: readonly PolicyViolation[], outcome = 'nothing was created'): UserError {
   const rules = [...new Set(violations.map((v) => v.rule))];
   const settings = [...new Set(violations.map((v) => v.setting))];
-  const what = violations.map((v) => `${v.subject} (rule ${v.rule}: ${v.reason})`).join('; ');
-  return new UserError('forbidden', `the run policy forbids ${what}; nothing was created`, {
-    hint: `the policy applies to every role; an admin can relax it in dockbot.yaml with ${settings.join(', ')}`,
+  const what = violations.map((v) => `${v.container ? `${v.container}: ` : ''}${v.subject} (rule ${v.rule}: ${v.reason})`).join('; ');
+  return new UserError('forbidden', `the run policy forbids ${what}; ${outcome}`, {
+    hint: `the policy applies to every role${violations.some((v) => v.container) ? ' and to containers created outside dockbot' : ''}; an admin can relax it in dockbot.yaml with ${settings.join(', ')}`,
     data: { rules, violations },
   });
 }

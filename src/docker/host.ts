@@ -5,15 +5,14 @@ import type Dockerode from 'dockerode';
 const requireCommonJs = createRequire(import.meta.url);
 
 export class DockerHost {
+  /** The address as the user would write it (unix:///var/run/docker.sock, tcp://10.0.0.5:2375), password removed. */
+  readonly address: string;
   private readonly options: Dockerode.DockerOptions;
   private client: Dockerode | undefined;
 
-  constructor(
-    /** The address as the user would write it (unix:///var/run/docker.sock, tcp://10.0.0.5:2375). */
-    readonly address: string,
-    engine?: Dockerode,
-  ) {
+  constructor(address: string, engine?: Dockerode) {
     this.options = connectionOptions(address); // a bad DOCKER_HOST fails at start-up, not on first use
+    this.address = withoutPassword(address);
     this.client = engine;
   }
 
@@ -24,6 +23,18 @@ export class DockerHost {
       this.client = new DockerodeClass(this.options);
     }
     return this.client;
+  }
+}
+
+/** Addresses appear in replies and the audit trail: never with a password in them. */
+export function withoutPassword(address: string): string {
+  try {
+    const url = new URL(address);
+    if (!url.password) return address;
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return address;
   }
 }
 

@@ -2,8 +2,8 @@
 // than SQLite because Node 20 has no built-in SQLite and a native addon would need a compiler
 // on every host; appends of whole lines survive crashes and restarts, and the file is
 // readable with grep and jq by whoever investigates.
-import { createReadStream, mkdirSync } from 'node:fs';
-import { appendFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AuditEntry, AuditSink } from '../core/audit.js';
@@ -21,12 +21,14 @@ export class AuditFile implements AuditSink, AuditReader {
   /** Appends are chained so lines never interleave. */
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-  }
+  constructor(readonly path: string) {}
 
   record(entry: AuditEntry): Promise<void> {
-    const write = this.tail.then(() => appendFile(this.path, JSON.stringify(entry) + '\n', { mode: 0o600 }));
+    // The directory is made on first write: a bad DOCKBOT_DATA_DIR shows up as a logged audit failure, not a crash.
+    const write = this.tail.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true });
+      await appendFile(this.path, JSON.stringify(entry) + '\n', { mode: 0o600 });
+    });
     this.tail = write.catch(() => undefined);
     return write;
   }

@@ -1,6 +1,6 @@
 // The terminal adapter as a person uses it: a REPL on stdin/stdout, and one-shot exec.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,10 +74,27 @@ describe.skipIf(skipReason)('terminal adapter', () => {
     expect(JSON.parse(down.stdout)).toMatchObject({ ok: false, command: 'ps', error: { code: 'engine_unreachable' } });
   });
 
-  it('an invalid configuration stops start-up naming the key', async () => {
+  it('an invalid configuration stops start-up naming the key, without a stack trace', async () => {
     const r = await dockbot(['exec', 'ps'], { LOG_LEVEL: 'loud' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('LOG_LEVEL');
     expect(r.stdout).toBe('');
+    const badHost = await dockbot(['exec', 'ps'], { DOCKER_HOST: 'docker-host' });
+    expect(badHost.code).toBe(2);
+    expect(badHost.stderr).toContain('DOCKER_HOST');
+    expect(badHost.stderr).not.toMatch(/\n\s+at /);
+    // With --json the answer is still exactly one JSON object.
+    const json = await dockbot(['exec', '--json', 'ps'], { LOG_LEVEL: 'loud' });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, command: null, error: { code: 'config' } });
+  });
+
+  it('the terminal keeps no secret in its history, and the history is private', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dockbot-history-'));
+    await repl(['run --dry-run -e PASSWORD=hunter2 ' + busybox + ' true'], { DOCKBOT_DATA_DIR: dataDir });
+    const history = readFileSync(join(dataDir, 'history'), 'utf8');
+    expect(history).toContain('PASSWORD=[redacted]');
+    expect(history).not.toContain('hunter2');
+    expect(statSync(join(dataDir, 'history')).mode & 0o077).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Requester } from '../../core/command.js';
-import type { Dispatcher, Outcome } from '../../core/dispatcher.js';
+import { newRequestId, type Dispatcher, type Outcome } from '../../core/dispatcher.js';
 import type { Reply } from '../../core/reply.js';
 import { renderReply } from './render.js';
 
@@ -48,7 +48,6 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   const print = (s: string): void => void output.write(s + '\n');
   const show = (r: Reply): void => print(renderReply(r, { color }));
   const requester = shellRequester();
-  let seq = 0;
 
   print('dockbot — type a Docker command (`ps`, `images`, `help`) or a question (`ask what is an image?`). Ctrl-D exits.');
   rl.setPrompt('docker> ');
@@ -59,8 +58,9 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     const command = line.trim();
     if (!command) continue;
     if (command === 'exit' || command === 'quit') break;
-    await appendFile(options.historyFile, command + '\n').catch((err: Error) => print(`(history not saved: ${err.message})`));
-    const outcome = await options.dispatcher.handle({ id: `sh-${++seq}`, text: command, requester, flagsConfirm: true }, { onProgress: show });
+    const outcome = await options.dispatcher.handle({ id: newRequestId('shell'), text: command, requester, flagsConfirm: true }, { onProgress: show });
+    // History keeps the line as audited: environment values never reach the file.
+    await appendFile(options.historyFile, outcome.line + '\n', { mode: 0o600 }).catch((err: Error) => print(`(history not saved: ${err.message})`));
     show(outcome.reply);
     const confirmAction = confirmActionOf(outcome);
     if (confirmAction) {

@@ -28,6 +28,12 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3000);
     expect(c.confirmTtlMs).toBe(120_000);
     expect(c.file).toBeNull();
+    expect(c.logLevel).toBeUndefined();
+  });
+  it('keeps state per user, never in the working directory, unless told', () => {
+    expect(loadConfig({ XDG_STATE_HOME: '/var/state' }, dir).dataDir).toBe('/var/state/dockbot');
+    expect(loadConfig({ HOME: '/home/ann' }, dir).dataDir).toBe('/home/ann/.local/state/dockbot');
+    expect(loadConfig({ DOCKBOT_DATA_DIR: 'state' }, dir).dataDir).toBe(join(dir, 'state'));
   });
   it('reads roles from YAML', () => {
     const file = withFile('roles:\n  admin: ["slack:U01ADMIN"]\n  operator: ["discord-role:234567890123456789"]\n');
@@ -41,6 +47,8 @@ describe('loadConfig', () => {
     expect(message(() => loadConfig({ DOCKBOT_CONFIG: withFile('roles:\n  admin: ["bob"]\n') }, dir))).toMatch(/roles\.admin\.0: an identity like/);
     expect(message(() => loadConfig({ DOCKBOT_CONFIG: withFile('rolez: {}\n') }, dir))).toMatch(/unknown key\(s\) rolez/);
     expect(message(() => loadConfig({ DOCKBOT_CONFIG: join(dir, 'missing.yaml') }, dir))).toMatch(/does not exist/);
+    expect(message(() => loadConfig({ DOCKER_HOST: 'npipe:////./pipe/docker_engine' }, dir))).toMatch(/DOCKER_HOST: .*unsupported scheme npipe:/);
+    expect(message(() => loadConfig({ DOCKER_HOST: 'docker-host' }, dir))).toMatch(/DOCKER_HOST: .*not an address/);
   });
   it('never echoes a secret it rejects', () => {
     const secret = 'not-a-bot-token-s3cr3t';

@@ -85,6 +85,9 @@ const commands: Command[] = [
 ];
 
 function setup() {
+  // The fake commands record into these: start every test from nothing.
+  removed.length = 0;
+  seenPreviews.length = 0;
   const audit: AuditEntry[] = [];
   const logs: unknown[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
@@ -143,8 +146,7 @@ describe('Dispatcher', () => {
     expect(audit.at(-1)).toMatchObject({ user: 'UVIEW', channel: 'C1', command: 'container prune', outcome: 'forbidden', line: 'container prune -f' });
   });
   it('asks for confirmation, then only the requester or an admin may confirm, once', async () => {
-    const { dispatcher } = setup();
-    removed.length = 0;
+    const { dispatcher, audit } = setup();
     const first = await ask(dispatcher, 'container prune', operator);
     expect(first.error?.code).toBe('confirmation_required');
     expect(first.data).toMatchObject({ preview: { containers: ['old-1'] } });
@@ -155,18 +157,31 @@ describe('Dispatcher', () => {
 
     const stranger = await dispatcher.act(confirmId, { platform: 'slack', userId: 'UOTHER' });
     expect(stranger.error?.code).toBe('forbidden');
-    seenPreviews.length = 0;
+    // The refused press is audited like any denied command.
+    expect(audit.at(-1)).toMatchObject({ user: 'UOTHER', command: 'container prune', line: 'container prune', outcome: 'forbidden' });
     const done = await dispatcher.act(confirmId, operator);
     expect(done).toMatchObject({ ok: true, data: { removed: ['old-1'] } });
     // The command is told exactly what the requester saw.
     expect(seenPreviews).toEqual([{ containers: ['old-1'] }]);
+    expect(audit.at(-1)).toMatchObject({ user: 'UOPS', command: 'container prune', outcome: 'ok', confirmedBy: 'UOPS' });
     const again = await dispatcher.act(confirmId, admin);
     expect(again.error?.code).toBe('confirmation_invalid');
+    expect(audit.at(-1)).toMatchObject({ user: 'UADMIN', command: 'container prune', outcome: 'confirmation_invalid' });
     expect(removed).toEqual(['old-1']);
+  });
+  it("an admin may confirm someone else's request, and the audit names both", async () => {
+    const { dispatcher, audit } = setup();
+    const first = await ask(dispatcher, 'container prune', operator);
+    const actions = first.reply.blocks.find((b) => b.type === 'actions') as { actions: Array<{ id: string }> };
+    const done = await dispatcher.act(actions.actions[0]!.id, admin);
+    expect(done.ok).toBe(true);
+    expect(audit.at(-1)).toMatchObject({ user: 'UOPS', confirmedBy: 'UADMIN', outcome: 'ok' });
+    const unknown = await dispatcher.act('confirm:made-up-token', admin);
+    expect(unknown.error?.code).toBe('confirmation_invalid');
+    expect(audit.at(-1)).toMatchObject({ user: 'UADMIN', command: null, outcome: 'confirmation_invalid' });
   });
   it('-f confirms a prune in a terminal only; --dry-run changes nothing and needs no confirmation', async () => {
     const { dispatcher } = setup();
-    removed.length = 0;
     expect((await ask(dispatcher, 'container prune --dry-run', operator)).data).toEqual({ removed: [] });
     expect(removed).toEqual([]);
     // In chat, Docker's -f does not skip the preview.
@@ -202,6 +217,19 @@ describe('Dispatcher', () => {
       expect(audit.at(-1)?.line).toBe(logged);
     }
     expect(JSON.stringify(audit)).not.toContain('hunter2');
+  });
+  it('audits what was typed even when it could not be understood', async () => {
+    const { dispatcher, audit } = setup();
+    await ask(dispatcher, 'pss -a');
+    expect(audit.at(-1)).toMatchObject({ command: null, line: 'pss -a', outcome: 'usage' });
+    await ask(dispatcher, 'logs "x');
+    expect(audit.at(-1)).toMatchObject({ command: 'logs', line: 'logs "x', outcome: 'usage' });
+  });
+  it('gives every request its own id', async () => {
+    const { dispatcher } = setup();
+    const a = await dispatcher.act('cmd:ps', viewer);
+    const b = await dispatcher.act('cmd:ps', viewer);
+    expect(a.requestId).not.toBe(b.requestId);
   });
   it('audits a cancelled confirmation as cancelled', async () => {
     const { dispatcher, audit } = setup();

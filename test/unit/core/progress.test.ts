@@ -21,7 +21,7 @@ describe('ProgressChannel', () => {
       vi.useRealTimers();
     }
   });
-  it('never runs two sink calls at once and drops what is queued on close', async () => {
+  it('never runs two sink calls at once', async () => {
     let active = 0;
     let maxActive = 0;
     const channel = new ProgressChannel(async () => {
@@ -35,9 +35,19 @@ describe('ProgressChannel', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     await channel.close();
-    channel.push(reply([text('late')]));
     expect(maxActive).toBe(1);
-    expect(channel.sent).toBeGreaterThan(0);
+    expect(channel.sent).toBeGreaterThan(1);
+  });
+  it('drops what is still queued on close, and anything pushed after', async () => {
+    const seen: string[] = [];
+    const channel = new ProgressChannel((r) => void seen.push((r.blocks[0] as { text: string }).text), 1000);
+    channel.push(reply([text('first')]));
+    await new Promise((r) => setTimeout(r, 20)); // the first goes out at once
+    channel.push(reply([text('queued')])); // waits for the interval
+    await channel.close();
+    channel.push(reply([text('late')]));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual(['first']);
   });
   it('reports a failing sink instead of hiding it', async () => {
     const errors: unknown[] = [];

@@ -34,6 +34,11 @@ async function seedContainers(engine: Dockerode, count: number, running: number)
   }
 }
 
+async function removeBenchContainers(engine: Dockerode): Promise<void> {
+  const made = await engine.listContainers({ all: true, filters: JSON.stringify({ label: [BENCH_LABEL] }) });
+  await Promise.all(made.map((c) => engine.getContainer(c.Id).remove({ force: true })));
+}
+
 async function benchPs(dockerHost: string): Promise<Record<string, number>> {
   const engine = new Dockerode(connectionOptions(dockerHost));
   await seedContainers(engine, 200, 50);
@@ -85,7 +90,9 @@ async function main(): Promise<void> {
     };
     process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   } finally {
-    await privateEngine?.stop();
+    // A private engine goes away whole; on an engine you named, remove what the bench made.
+    if (privateEngine) await privateEngine.stop();
+    else await removeBenchContainers(new Dockerode(connectionOptions(dockerHost)));
   }
 }
 

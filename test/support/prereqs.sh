@@ -6,7 +6,12 @@ set -euo pipefail
 need=()
 command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || need+=(docker.io)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
-[ -x /bin/busybox ] || command -v busybox >/dev/null 2>&1 || need+=(busybox-static)
+# The test image is FROM scratch: only the static busybox works there (Debian's plain busybox is dynamic).
+if command -v dpkg >/dev/null 2>&1; then
+  dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+else
+  command -v busybox >/dev/null 2>&1 || need+=(busybox-static)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "test prerequisites: installing ${need[*]}"

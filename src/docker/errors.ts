@@ -5,6 +5,7 @@ interface EngineError {
   statusCode?: number;
   json?: { message?: string } | string | null;
   reason?: string;
+  syscall?: string;
   code?: string;
   message?: string;
 }
@@ -33,11 +34,14 @@ export function engineMessage(err: EngineError): string {
   return (err.message ?? '').replace(/^\(HTTP code \d+\)\s*[a-z ]*-\s*/i, '').trim() || err.reason || 'the engine refused the request';
 }
 
+/** Socket calls only: an ENOENT or EACCES from reading a file is not the engine being away. */
+const isNetworkCall = (syscall: string | undefined): boolean => syscall === undefined || ['connect', 'getaddrinfo', 'read', 'write'].includes(syscall);
+
 /** Maps dockerode/Engine errors; undefined for anything else (a bug, reported as internal). */
 export function mapEngineError(err: unknown, address: string): UserError | undefined {
   if (!err || typeof err !== 'object') return undefined;
   const e = err as EngineError;
-  if (e.code && UNREACHABLE[e.code]) {
+  if (e.code && UNREACHABLE[e.code] && isNetworkCall(e.syscall)) {
     return new UserError('engine_unreachable', `cannot reach the Docker engine at ${address} (${UNREACHABLE[e.code]})`, {
       hint:
         e.code === 'EACCES'

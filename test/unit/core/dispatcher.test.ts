@@ -244,3 +244,12 @@ describe('Dispatcher', () => {
     expect(err?.message).toBe('cannot reach the Docker engine at tcp://10.0.0.5:2375 (connection refused)');
   });
 });
+
+describe('mapEngineError', () => {
+  it('reports a missing socket as engine_unreachable, but not a missing file', () => {
+    const socket = Object.assign(new Error('connect ENOENT /run/x.sock'), { code: 'ENOENT', syscall: 'connect' });
+    expect(mapEngineError(socket, 'unix:///run/x.sock')?.code).toBe('engine_unreachable');
+    const file = Object.assign(new Error("ENOENT: no such file or directory, open 'audit.jsonl'"), { code: 'ENOENT', syscall: 'open' });
+    expect(mapEngineError(file, 'unix:///run/x.sock')).toBeUndefined();
+  });
+});

@@ -13,7 +13,7 @@ export const topics = defineCommand({
       const others = Object.values(t.titles).filter((title) => title !== t.heading);
       return [others.length ? `${t.heading} (${others.join(' / ')})` : t.heading, t.file];
     });
-    const blocks = [table(['TOPIC', 'FILE'], rows), context('ask about any of them, e.g. `ask what is an image?` or `ask 怎么拉取镜像`')];
+    const blocks = [table(['TOPIC', 'FILE'], rows), context('ask about any of them, e.g. `ask what does docker ps show?` or `ask 镜像和容器有什么区别`')];
     return { ok: true, data: { topics: list }, reply: reply(blocks, { title: `FAQ topics (${list.length})`, tone: 'info' }) };
   },
 });

@@ -1,6 +1,6 @@
 // A section, cut down to what answers the question: the sentence, list items or command that
 // match it, with the line that introduces a command kept in front of it. A question that only
-// names the section's subject ("What is an image?") gets the section's opening instead.
+// names the section's subject ("Tell me about registries") gets the section's opening instead.
 import type { KnowledgeTopic, TopicText } from './loader.js';
 import type { Passage } from './passages.js';
 import type { Query } from './query.js';

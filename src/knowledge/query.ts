@@ -27,6 +27,8 @@ export interface QueryUnit {
   known: boolean;
   /** Docker's own vocabulary (see TermGroup.domain). */
   domain: boolean;
+  /** Something done to images or containers (see TermGroup.action). */
+  action: boolean;
   /** A Docker CLI command ("docker build"): only the command itself, not its last word alone, names it. */
   command?: string;
 }
@@ -106,6 +108,10 @@ export function editDistance(a: string, b: string, max: number): number {
   return (rows[a.length] as number[])[b.length] as number;
 }
 
+/** Words this long or shorter are not corrected by swapping one letter for another. */
+const SHORT_WORD = 4;
+const sorted = (word: string): string => [...word].sort().join('');
+
 /** Question words that are often mistyped; a misspelt one is dropped like the word itself. */
 const QUESTION_WORDS = ['what', 'where', 'which', 'when', 'should', 'would', 'could', 'does', 'there', 'their', 'about', 'explain', 'with', 'have'];
 
@@ -155,16 +161,18 @@ export class QueryAnalyzer {
   private unit(text: string, terms: string[], keys: string[]): QueryUnit {
     const related = new Set<string>();
     let domain = false;
+    let action = false;
     for (const key of keys) {
       for (const g of GROUPS.byKey.get(key) ?? []) {
         if (TERM_GROUPS[g]?.domain) domain = true;
+        if (TERM_GROUPS[g]?.action) action = true;
         for (const t of GROUPS.terms[g] ?? []) related.add(t);
       }
     }
     for (const t of terms) related.delete(t);
     const relatedTerms = [...related];
     const known = terms.some((t) => this.vocabulary.has(t)) || relatedTerms.some((t) => this.vocabulary.has(t));
-    return { text, terms: [...new Set(terms)], related: relatedTerms, known, domain };
+    return { text, terms: [...new Set(terms)], related: relatedTerms, known, domain, action };
   }
 
   private englishUnits(text: string): QueryUnit[] {
@@ -208,18 +216,28 @@ export class QueryAnalyzer {
    * close. Typos rarely hit the first letter, and a word spelt differently from its first letter on
    * is more often another word ("cook" is not "book"). Short words are only corrected to question
    * words and the term map's vocabulary ("pul"): among all the notes' words they have too many
-   * neighbours ("life" is one letter from "live").
+   * neighbours ("life" is one letter from "live"), and a short word one letter off another is
+   * usually a word of its own ("git" is not "get", "pork" is not "port"): up to four letters only a
+   * dropped, doubled or swapped letter is corrected ("pul", "wat").
    */
   private correct(surface: string, wordStem: string): string | null {
     const cached = this.corrections.get(surface);
     if (cached !== undefined) return cached;
     let best: string | null = null;
     let bestDistance = Infinity;
+    // The word as typed and its stem are both tried, each allowed the distance its own length allows.
+    const forms = [...new Set([surface, wordStem])];
+    const distance = (form: string, candidate: string, max: number): number => {
+      const allowed = Math.min(max, form.length >= 8 ? 2 : 1);
+      if (form.length <= SHORT_WORD && candidate.length === form.length && sorted(candidate) !== sorted(form)) return Infinity;
+      const d = editDistance(form, candidate, allowed);
+      return d <= allowed ? d : Infinity;
+    };
     const consider = (candidates: Iterable<string>, max: number, as: (c: string) => string): void => {
       for (const candidate of candidates) {
         if (candidate[0] !== surface[0]) continue;
-        const d = Math.min(editDistance(wordStem, candidate, max), editDistance(surface, candidate, max));
-        if (d <= max && d < bestDistance) {
+        const d = Math.min(...forms.map((f) => distance(f, candidate, max)));
+        if (d < bestDistance) {
           bestDistance = d;
           best = as(candidate);
         }
@@ -229,7 +247,7 @@ export class QueryAnalyzer {
       consider(QUESTION_WORDS, 1, () => '');
       consider(this.termMapWords, 1, (c) => c);
     }
-    if (surface.length >= 5) consider(this.latinVocabulary, surface.length >= 8 ? 2 : 1, (c) => c);
+    if (surface.length >= 5) consider(this.latinVocabulary, 2, (c) => c);
     this.corrections.set(surface, best);
     return best;
   }

@@ -10,15 +10,23 @@
 // the question names.
 //
 // Confidence is a separate question: "is this about something the notes cover at all?". It is
-// that passage coverage (idf-weighted; words the notes never use weigh most), discounted when the
-// question names neither Docker's own vocabulary nor the section's heading ("Who makes the Go
-// language?" matches the notes word for word, and is still not a Docker question). The weights
-// and the threshold are calibrated on the question sets in test/fixtures/faq.
+// the best passage's coverage (idf-weighted; words the notes never use weigh most), discounted
+// when the question names neither Docker's own vocabulary nor the section's heading ("Which
+// company launched Go?" matches the notes word for word, and is still not a Docker question).
+// It also asks how the words were found. A word found only through a synonym or a translation
+// counts less: the synonym may be another sense of it. A match with no specific word found as
+// written (only synonyms, translations, or words every section has, like "docker") is never
+// confident, and is no answer at all when it rests on one such word in a section about something
+// else ("docker 的缺点" meeting the "not recommended" of docker commit). A described command
+// answers only a question about its own action (stopping a container is not removing stopped
+// ones), and a how-to question answered by a section with nothing to follow (no command, code or
+// link) is answered less surely. The weights and the threshold are calibrated on the question
+// sets in test/fixtures/faq.
 import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
 import { passagesOf, type Passage } from './passages.js';
 import { QueryAnalyzer, type Query, type QueryUnit } from './query.js';
-import { indexTerms } from './tokenizer.js';
+import { hasHan, indexTerms } from './tokenizer.js';
 
 /** The knobs of ranking and confidence. */
 export interface Tuning {
@@ -36,6 +44,22 @@ export interface Tuning {
   headingAnchorFactor: number;
   /** Confidence kept when the question names neither Docker vocabulary nor the section's heading. */
   unanchoredFactor: number;
+  /** Share of a word's weight that counts when a passage has only its synonym or translation. */
+  relatedCredit: number;
+  /** A term found in more than this share of the sections is generic: it says nothing about which one answers. */
+  genericShare: number;
+  /**
+   * Highest confidence when the passage matches only through synonyms, translations or generic
+   * terms, and either the question names the section's subject ("what are the pros of Docker") or
+   * two of its words agree on the passage ("do containers boot quickly": "faster start-up").
+   */
+  weakEvidenceCap: number;
+  /** The same when one word, a synonym, is all there is: "docker 的缺点" meeting "Docker commit: 不推荐". */
+  offTopicCap: number;
+  /** A command whose description leads with another action than the one asked about counts this much. */
+  actionMismatchFactor: number;
+  /** Confidence kept when a how-to question is answered from a section with no command, code or link. */
+  howToProseFactor: number;
   /** Reordering: score = bm25^bm25Power * (coverageFloor + coverage)^coveragePower * (1 + titleBonus * title) * how-to bonus. */
   bm25Power: number;
   coverageFloor: number;
@@ -54,6 +78,12 @@ export const DEFAULT_TUNING: Tuning = {
   maxKnownWeight: 2.2,
   headingAnchorFactor: 0.7,
   unanchoredFactor: 0.35,
+  relatedCredit: 0.8,
+  genericShare: 0.75,
+  weakEvidenceCap: 0.7,
+  offTopicCap: 0.45,
+  actionMismatchFactor: 0.4,
+  howToProseFactor: 0.8,
   bm25Power: 0.5,
   coverageFloor: 0.2,
   coveragePower: 2,
@@ -88,12 +118,44 @@ interface IndexedPassage {
   text: number;
   passage: Passage;
   terms: Set<string>;
+  /** A described command's action ("# remove all stopped containers" -> remove and its synonyms). */
+  action?: Set<string>;
+}
+
+/** How well one passage (with its section's heading) answers a question. */
+interface PassageMatch {
+  /** Weighted share of the question found (0..1), synonyms and translations counting fully: for ordering. */
+  coverage: number;
+  /** The same with synonyms and translations counting `relatedCredit`: for confidence. */
+  support: number;
+  /** Some specific word of the question is found as written (see WeightedUnit.own). */
+  strong: boolean;
+  /** How many words of the question are found through a specific term, as written or not. */
+  evidence: number;
+}
+
+/**
+ * Two spellings of one word: an inflection the stemmer leaves ("deployment", "deploy"), or a
+ * Chinese word and a longer one built on it (用, 用途). Not a synonym that might mean something else.
+ */
+function sameWord(a: string, b: string): boolean {
+  if (hasHan(a) !== hasHan(b)) return false;
+  if (hasHan(a)) return a.includes(b) || b.includes(a);
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (long.startsWith(short)) return true;
+  let common = 0;
+  while (common < short.length && short[common] === long[common]) common++;
+  return common >= 5;
 }
 
 interface WeightedUnit {
   unit: QueryUnit;
   /** Its own index terms and its translations'. */
   terms: string[];
+  /** Its own index terms and its related ones that are spellings of the same word (see sameWord). */
+  own: string[];
+  /** Those of them that are specific (not generic; see Tuning.genericShare). */
+  specific: string[];
   weight: number;
 }
 
@@ -106,8 +168,14 @@ interface IndexedTopic {
   headingTerms: Set<string>;
   /** The content units of the section's own title, per language. */
   titles: QueryUnit[][];
+  /** The content units of each heading of its path, per language. */
+  subjects: QueryUnit[][];
   passages: IndexedPassage[];
+  /** It has something to follow: a command, code, or a link. */
+  procedural: boolean;
 }
+
+const isProcedure = (p: Passage): boolean => p.kind === 'command' || p.kind === 'code' || /https?:\/\//.test(p.text);
 
 export class TopicIndex {
   readonly analyzer: QueryAnalyzer;
@@ -153,7 +221,7 @@ export class TopicIndex {
       });
       const terms = new Set([...title, ...heading, ...content]);
       for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
-      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], passages });
+      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], passages, procedural: passages.some((p) => isProcedure(p.passage)) });
       const text = [...Array.from({ length: this.tuning.titleRepeat }, () => title).flat(), ...heading, ...content];
       return { id: topic.id, text: text.join(' ') };
     });
@@ -161,7 +229,19 @@ export class TopicIndex {
     this.analyzer = new QueryAnalyzer(new Set(this.documentFrequency.keys()), noteWords);
     for (const entry of this.indexed.values()) {
       entry.titles = entry.topic.texts.map((t) => this.analyzer.analyze(t.path.at(-1) ?? '').units).filter((units) => units.length > 0);
+      entry.subjects = entry.topic.texts.flatMap((t) => t.path.map((heading) => this.analyzer.analyze(heading).units)).filter((units) => units.length > 0);
+      for (const p of entry.passages) p.action = this.leadingAction(p.passage);
     }
+  }
+
+  /** The action a described command performs: the first word of its comment, when that is an action ("# pull an image"). */
+  private leadingAction(passage: Passage): Set<string> | undefined {
+    if (passage.kind !== 'command') return undefined;
+    const comment = /^\s*#\s*(.+)/.exec(passage.text)?.[1];
+    if (!comment) return undefined;
+    const query = this.analyzer.analyze(comment);
+    const first = query.units.map((u) => ({ u, at: query.text.indexOf(u.text) })).filter((x) => x.at >= 0).sort((a, b) => a.at - b.at)[0]?.u;
+    return first?.action ? new Set([...first.terms, ...first.related]) : undefined;
   }
 
   /** Inverse document frequency over topics, as BM25 computes it. */
@@ -184,17 +264,27 @@ export class TopicIndex {
       const entry = this.indexed.get(id) as IndexedTopic;
       let coverage = 0;
       let commandCoverage = 0;
+      let best: PassageMatch = { coverage: 0, support: 0, strong: false, evidence: 0 };
       for (const p of entry.passages) {
-        const c = this.coverage(units, p.terms, entry.headingTerms);
-        coverage = Math.max(coverage, c);
-        if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, c);
+        const m = this.match(units, p, entry.headingTerms);
+        coverage = Math.max(coverage, m.coverage);
+        if (m.support > best.support || (m.support === best.support && m.strong && !best.strong)) best = m;
+        if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, m.coverage);
       }
       const howTo = query.howTo ? 1 + howToBonus * commandCoverage : 1;
       const anchor = namesDocker ? 'domain' : this.namesHeading(units, entry) ? 'heading' : 'none';
-      const factor = anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor;
+      let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
+      // Asked how to do something, answered with a statement that it can be done.
+      if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
+      // Only synonyms, translations or generic words: never sure; and no answer at all when a single
+      // such word is all there is and the question does not name what the section is about.
+      if (!best.strong) {
+        const corroborated = best.evidence >= 2 || this.namesSubject(entry, query.weights);
+        confidence = Math.min(confidence, corroborated ? this.tuning.weakEvidenceCap : this.tuning.offTopicCap);
+      }
       const title = this.titleCoverage(entry, query.weights);
       const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
-      hits.push({ topic: entry.topic, score, coverage, anchor, confidence: coverage * factor });
+      hits.push({ topic: entry.topic, score, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);
     return { query, hits: hits.slice(0, limit) };
@@ -230,7 +320,7 @@ export class TopicIndex {
 
   /**
    * The passages of one text of a topic, each with how much of the question it answers beyond
-   * the section's heading: "docker" in "What is Docker?" names the section, not a sentence in it.
+   * the section's heading: "docker" in "Why use Docker?" names the section, not a sentence in it.
    */
   scorePassages(query: Query, topic: KnowledgeTopic, text: number): ScoredPassage[] {
     const entry = this.indexed.get(topic.id);
@@ -244,8 +334,8 @@ export class TopicIndex {
       .filter((p) => p.text === text)
       .map((p) => ({
         passage: p.passage,
-        coverage: this.coverage(units, p.terms, entry.headingTerms),
-        own: specific.length ? this.coverage(specific, p.terms, none) : 0,
+        coverage: this.match(units, p, entry.headingTerms).coverage,
+        own: specific.length ? this.match(specific, p, none).coverage : 0,
       }));
   }
 
@@ -259,31 +349,75 @@ export class TopicIndex {
     return best;
   }
 
+  /**
+   * The question names what the section is about: every specific word of one heading of its path,
+   * in one of its languages ("Docker commit" is about commit; "What Docker is", having only a
+   * generic word, about Docker; "Uses › Personal" about uses too).
+   */
+  private namesSubject(entry: IndexedTopic, queryTerms: ReadonlyMap<string, number>): boolean {
+    const generic = this.topics.length * this.tuning.genericShare;
+    return entry.subjects.some((units) => {
+      const specific = units.filter((u) => u.terms.some((t) => (this.documentFrequency.get(t) ?? 0) <= generic));
+      return (specific.length ? specific : units).every((u) => u.terms.some((t) => queryTerms.has(t)));
+    });
+  }
+
   private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
     return units.some(({ terms }) => terms.some((t) => entry.headingTerms.has(t)));
   }
 
   /** Each unit with its weight for coverage: idf of its most specific spelling, or the weight of an unknown word. */
   private weighUnits(units: readonly QueryUnit[]): WeightedUnit[] {
+    const generic = this.topics.length * this.tuning.genericShare;
     return units.map((unit) => {
       const terms = [...unit.terms, ...unit.related];
-      if (!unit.known) return { unit, terms, weight: this.tuning.unknownWeight };
-      const own = unit.terms.filter((t) => this.documentFrequency.has(t));
+      const own = [...unit.terms, ...unit.related.filter((r) => unit.terms.some((t) => sameWord(r, t)))];
+      const specific = own.filter((t) => (this.documentFrequency.get(t) ?? 0) <= generic);
+      if (!unit.known) return { unit, terms, own, specific, weight: this.tuning.unknownWeight };
+      const typed = unit.terms.filter((t) => this.documentFrequency.has(t));
       // A phrase or a rare bigram decides, not its common parts; failing that, the commonest translation.
-      const idf = own.length
-        ? Math.max(...own.map((t) => this.idf(t)))
+      const idf = typed.length
+        ? Math.max(...typed.map((t) => this.idf(t)))
         : Math.min(...unit.related.filter((t) => this.documentFrequency.has(t)).map((t) => this.idf(t)));
-      return { unit, terms, weight: Math.min(this.tuning.maxKnownWeight, Math.max(this.tuning.minKnownWeight, idf)) };
+      return { unit, terms, own, specific, weight: Math.min(this.tuning.maxKnownWeight, Math.max(this.tuning.minKnownWeight, idf)) };
     });
   }
 
-  private coverage(units: readonly WeightedUnit[], terms: ReadonlySet<string>, headingTerms: ReadonlySet<string>): number {
+  /**
+   * How much of the question one passage, with its section's heading, accounts for. A word found
+   * as written counts fully; found only as a synonym or translation, it counts `relatedCredit`: the
+   * group may hold another sense of the word. Evidence is strong when a specific word is found as
+   * written. A described command that does another action than the one asked about counts less.
+   */
+  private match(units: readonly WeightedUnit[], passage: IndexedPassage, headingTerms: ReadonlySet<string>): PassageMatch {
+    const has = (t: string): boolean => passage.terms.has(t) || headingTerms.has(t);
+    const generic = this.topics.length * this.tuning.genericShare;
+    const isSpecific = (t: string): boolean => (this.documentFrequency.get(t) ?? 0) <= generic;
+    let total = 0;
     let found = 0;
-    let missing = 0;
-    for (const { unit, terms: all, weight } of units) {
-      if (all.some((t) => terms.has(t) || headingTerms.has(t))) found += weight;
-      else missing += unit.known ? weight * this.tuning.elsewhereFactor : weight;
+    let related = 0;
+    let strong = false;
+    let evidence = 0;
+    for (const { unit, terms: all, own, specific, weight } of units) {
+      if (own.some(has)) {
+        found += weight;
+        total += weight;
+        if (specific.some(has)) {
+          strong = true;
+          evidence++;
+        }
+      } else if (all.some(has)) {
+        related += weight;
+        total += weight;
+        if (all.some((t) => has(t) && isSpecific(t))) evidence++;
+      } else {
+        total += unit.known ? weight * this.tuning.elsewhereFactor : weight;
+      }
     }
-    return found + missing > 0 ? found / (found + missing) : 0;
+    if (total === 0) return { coverage: 0, support: 0, strong, evidence };
+    const { action } = passage;
+    const mismatch = action && units.some((u) => u.unit.action) && !units.some((u) => u.terms.some((t) => action.has(t)));
+    const factor = mismatch ? this.tuning.actionMismatchFactor : 1;
+    return { coverage: (factor * (found + related)) / total, support: (factor * (found + this.tuning.relatedCredit * related)) / total, strong, evidence };
   }
 }

@@ -6,17 +6,32 @@ export interface TermGroup {
   terms: readonly string[];
   /**
    * Docker's own vocabulary. A question that names none of these and matches no section heading
-   * is probably about something else that merely shares words with the notes ("the Go language").
+   * is probably about something else that merely shares words with the notes ("Go's garbage collector").
    */
   domain?: boolean;
+  /**
+   * Something done to images or containers (pull, run, stop, remove, ...). A command whose
+   * description leads with one action does not answer a question about another: "remove all
+   * stopped containers" is not how to stop one.
+   */
+  action?: boolean;
 }
+
+// Keep each group to one sense. A synonym links every member to every other, so a word that also
+// means something else here pulls in the wrong sections: "publish" (a port) is not "ship" (an
+// image), the state "exited" is not the action "stop", a drawback is not a recommendation, and a
+// git repository is not an image registry. Words with everyday senses stay out of the groups of
+// Docker's own nouns; the notes' words then carry them as they are.
 
 export const TERM_GROUPS: readonly TermGroup[] = [
   // Docker's own nouns
   { terms: ['docker'], domain: true },
   { terms: ['image', '镜像', '镜象', '映像'], domain: true },
   { terms: ['container', 'containerization', 'containerize', '容器'], domain: true },
-  { terms: ['registry', 'repository', 'repo', 'docker hub', 'dockerhub', 'hub', '仓库', '镜像仓库', '注册表'], domain: true },
+  // 注册表 is the Windows registry; a bare "hub" is any hub. A repository is what a registry holds
+  // (and what git has): it translates 仓库, the notes' word, but does not name Docker by itself.
+  { terms: ['registry', 'registries', 'docker hub', 'dockerhub', '仓库', '镜像仓库'], domain: true },
+  { terms: ['repository', 'repositories', 'repo', '仓库'] },
   { terms: ['dockerfile', 'docker file', 'dockerfiles'], domain: true },
   { terms: ['lxc', 'linux containers'], domain: true },
   { terms: ['libcontainer'], domain: true },
@@ -30,20 +45,24 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['ps', 'docker ps'], domain: true },
 
   // Actions on images and containers
-  { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成'] },
-  { terms: ['create', 'new', '创建', '新建'] },
-  { terms: ['pull', 'download', 'fetch', 'get', 'obtain', '拉取', '拉', '下载', '获取'] },
-  { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', '运行', '启动', '跑', '开启', '执行'] },
-  { terms: ['stop', 'stopped', 'terminate', 'exited', 'halt', '停止', '终止', '停'] },
-  { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', '删除', '删', '移除', '去除', '删掉', '清理', '清除'] },
-  { terms: ['clean', 'cleanup', 'clean up', 'purge', 'prune', 'tidy', '清理', '清除', '清空'] },
-  { terms: ['pause', '暂停'] },
-  { terms: ['list', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', '查看', '列出', '显示', '看'] },
-  { terms: ['install', 'installation', 'setup', 'set up', '安装', '装'] },
-  { terms: ['commit', '提交'] },
+  { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成'], action: true },
+  { terms: ['create', 'new', '创建', '新建'], action: true },
+  { terms: ['pull', 'download', 'fetch', 'get', 'obtain', 'come from', '拉取', '拉', '下载', '获取'], action: true },
+  { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', '运行', '启动', '跑', '开启', '执行'], action: true },
+  // Stopping is an action; being stopped (Docker lists it as "Exited") is a state. English has a
+  // word for each (its "stopped" stems to "stop"); Chinese says 停止 for both.
+  { terms: ['stop', 'halt', '停止', '停'], action: true },
+  { terms: ['exited', 'terminated', '终止', '停止', '退出'] },
+  { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', '删除', '删', '移除', '去除', '删掉', '清理', '清除'], action: true },
+  { terms: ['clean', 'cleanup', 'clean up', 'purge', 'prune', 'tidy', '清理', '清除', '清空'], action: true },
+  { terms: ['pause', '暂停'], action: true },
+  { terms: ['list', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', '查看', '列出', '显示', '看'], action: true },
+  { terms: ['install', 'installation', 'setup', 'set up', '安装', '装'], action: true },
+  { terms: ['commit', '提交'], action: true },
   { terms: ['write', 'author', '编写', '写'] },
   { terms: ['store', 'storage', 'save', 'keep', '存储', '保存', '存放', '放', '放在'] },
-  { terms: ['distribute', 'distribution', 'share', 'sharing', 'publish', 'ship', '分发', '分享', '发布'] },
+  // "publish" is left to ports (docker run --publish).
+  { terms: ['distribute', 'distribution', 'share', 'sharing', 'ship', '分发', '分享', '发布'] },
   { terms: ['replace', 'substitute', 'instead', 'switch', 'swap', 'move', '代替', '替代', '取代', '替换', '转而'] },
   { terms: ['isolate', 'isolation', 'sandbox', 'separate', '隔离'] },
   { terms: ['encapsulate', 'encapsulation', 'wrap', 'package', 'packaging', '封装', '打包'] },
@@ -55,7 +74,9 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '组成'] },
   { terms: ['develop', 'development', 'implement', 'implementation', 'write', 'written', 'program', '开发', '实现', '编写'] },
   { terms: ['find', 'search', 'look for', 'browse', 'discover', '寻找', '查找', '搜索', '找'] },
-  { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'worth', '值得', '好不好', '好吗', 'drawback', 'downside', 'disadvantage', 'wrong', 'bad', '缺点', '坏处', '推荐', '建议'] },
+  { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'worth', '值得', '好不好', '好吗', '推荐', '建议'] },
+  // What is wrong with something: a recommendation against it answers that, a recommendation does not.
+  { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
   { terms: ['provide', 'offer', 'give', 'supply', '提供'] },
   { terms: ['prepare', 'ready', '准备'] },
 
@@ -141,7 +162,8 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "many more most lot lots such other another again still even ever whether via per up out off down now " +
     "currently today already yet step steps procedure longer go goes going gone went sentence sentences word words " +
     "briefly brief short summary summarize summarise overview help helps good great nice best look looks basically " +
-    "simply anyway kindly quite pretty certain specifically particular particularly"
+    "simply anyway kindly quite pretty certain specifically particular particularly between among amongst within " +
+    "without across through during toward towards upon possible possibly able"
   ).split(/\s+/),
 );
 
@@ -156,5 +178,5 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '过', '下', '上', '时候', '意思', '含义', '指', '叫', '叫做', '讲讲', '说说', '介绍', '解释', '告诉', '知道', '一般', '通常',
   '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然', '依然', '还是', '比', '比较', '去', '步骤', '流程', '别',
   '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
-  '到底', '究竟', '其实', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来',
+  '到底', '究竟', '其实', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',
 ]);

@@ -8,6 +8,7 @@
 // (Porter's steps 1 and 5); the term map's phrases ("virtual machine") and Docker CLI commands
 // ("docker build") are also kept as one term each.
 import { CHINESE_STOPWORDS, ENGLISH_STOPWORDS, TERM_GROUPS } from './terms.js';
+import { TRADITIONAL_TO_SIMPLIFIED } from './traditional.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -20,23 +21,12 @@ const MAX_WORD_LENGTH = 24;
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
-/**
- * Traditional characters of common question words and of Docker's vocabulary, to their simplified
- * forms: a question written in traditional Chinese (鏡像是什麼) reads like one in simplified.
- */
-const TRADITIONAL_PAIRS =
-  '鏡镜倉仓庫库構构優优勢势麼么嗎吗們们裡里裏里這这為为與与實实現现關关係系區区別别體体統统運运啟启動动刪删載载裝装處处將将' +
-  '術术開开發发試试測测環环網网絡络進进離离層层資资機机擬拟虛虚務务獨独對对應应該该個个樣样點点問问題题會会說说從从後后來来' +
-  '還还沒没邊边種种類类語语編编寫写檔档雲云鏈链結结設设計计態态執执時时間间內内儲储擴扩輕轻穩稳於于並并兩两讓让給给過过選选' +
-  '擇择釋释義义參参獻献書书鐘钟標标籤签簽签號号碼码圖图遠远淨净終终狀状創创數数據据變变戶户靜静專专屬属級级聯联維维護护簡简' +
-  '單单極极較较蘋苹電电腦脑薦荐範范門门踐践當当讀读學学習习夠够麵面飯饭錢钱價价漲涨氣气識识節节幹干';
-const SIMPLIFIED = new Map<string, string>([...TRADITIONAL_PAIRS.matchAll(/(.)(.)/gu)].map((m) => [m[1] as string, m[2] as string]));
-
+/** Width and case folded (NFKC, lowercase), traditional characters to simplified (see traditional.ts). */
 export function normalize(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/\p{Script=Han}/gu, (c) => SIMPLIFIED.get(c) ?? c);
+    .replace(/\p{Script=Han}/gu, (c) => TRADITIONAL_TO_SIMPLIFIED.get(c) ?? c);
 }
 
 export const hasHan = (text: string): boolean => HAN.test(text);

@@ -1,6 +1,7 @@
 // The knowledge base's behaviour: answers with citations, declines, explain, topics, reload.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ANSWER_THRESHOLD, NotesKnowledgeBase, openKnowledgeBase } from '../../../src/knowledge/index.js';
+import { NotesLoader } from '../../../src/knowledge/loader.js';
 import { bundledKnowledge, notesDir, silent } from './helpers.js';
 
 describe('ask', () => {
@@ -33,13 +34,54 @@ describe('ask', () => {
 
   it('declines what the notes do not cover and suggests up to three topics', async () => {
     const kb = await bundledKnowledge();
-    for (const question of ['What is the capital of France?', 'How do I cook rice?', 'Who makes the Go language?', '明天股票会涨吗']) {
+    for (const question of ['What is the capital of France?', 'How do I cook rice?', 'Which company launched Go?', '下周会下雨吗']) {
       const answer = kb.ask(question);
       expect(answer, question).toMatchObject({ answered: false, answer: null, source: null });
       expect(answer.confidence).toBeLessThan(ANSWER_THRESHOLD);
       expect(answer.suggestions.length).toBeGreaterThan(0);
       expect(answer.suggestions.length).toBeLessThanOrEqual(3);
     }
+  });
+
+  it('declines Docker words used in another sense, and Docker questions the notes do not answer', async () => {
+    const kb = await bundledKnowledge();
+    // "shipping" is not "distribute", "git" is not "get" misspelt, a git repository is not a registry,
+    // and the notes list no drawbacks: "not recommended" is about docker commit, not about Docker.
+    for (const question of ['what is a shipping container', 'what is a git repository', 'What is the npm registry?', 'docker 的缺点是什么', 'docker 好不好']) {
+      expect(kb.ask(question), question).toMatchObject({ answered: false, source: null });
+    }
+  });
+
+  it('does not answer how to do one thing with a command that does another', async () => {
+    const kb = await bundledKnowledge();
+    // The notes have no command to stop a container: the nearest honest answer is that containers
+    // can be stopped, and it is not given as sure. Removing stopped containers is not stopping one.
+    for (const question of ['how to stop a container', '怎么停止容器']) {
+      const answer = kb.ask(question);
+      expect(answer.answer ?? '', question).not.toContain('prune');
+      if (answer.answered) {
+        expect(answer.source?.heading, question).toBe('Docker 基本概念 › 容器');
+        expect(answer.confidence, question).toBeLessThan(0.9);
+      }
+    }
+    expect(kb.ask('How can I remove all stopped containers?').answer).toContain('docker container prune');
+  });
+
+  it('is never sure of an answer found only through synonyms, translations or generic words', async () => {
+    const kb = await bundledKnowledge();
+    // "repository" meets the notes only as 仓库, "pros" only as "advantages", beside "docker", which every section has.
+    for (const question of ['What is a Docker repository?', 'What are the pros of Docker?']) {
+      const answer = kb.ask(question);
+      expect(answer.answered, question).toBe(true);
+      expect(answer.confidence, question).toBeLessThanOrEqual(0.7);
+    }
+    expect(kb.ask('What are the advantages of Docker?').confidence).toBeGreaterThan(0.9);
+  });
+
+  it('reads traditional Chinese like simplified', async () => {
+    const kb = await bundledKnowledge();
+    expect(kb.ask('怎麼刪除本地鏡像').source?.heading).toBe('常用命令');
+    expect(kb.ask('Docker 的優勢有哪些').source?.heading).toBe('Docker 的优势');
   });
 
   it('suggests topics in the language of the question, nearest first', async () => {
@@ -61,7 +103,7 @@ describe('explain and topics', () => {
     expect(kb.explain('仓库').source?.heading).toBe('Docker 基本概念 › 仓库');
     expect(kb.explain('Dockerfile').source?.heading).toBe('Demo › 构建镜像 › Docker file');
     expect(kb.explain('commit').answer).toContain('black-box');
-    expect(kb.explain('sourdough')).toMatchObject({ answered: false, answer: null });
+    expect(kb.explain('croissant')).toMatchObject({ answered: false, answer: null });
   });
 
   it('lists every notes section with its English title', async () => {
@@ -79,6 +121,7 @@ describe('reload', () => {
   let cleanup = (): void => undefined;
   let kb: NotesKnowledgeBase | undefined;
   afterEach(() => {
+    vi.restoreAllMocks();
     kb?.close();
     cleanup();
   });
@@ -115,10 +158,36 @@ describe('reload', () => {
   it('runs one reload at a time and still sees the latest files', async () => {
     const notes = team();
     kb = await NotesKnowledgeBase.open({ dirs: [notes.dir], log: silent });
+    // The first reload reads the directory, then is held before it finishes: the file written
+    // meanwhile can only be seen by a reload that starts after it, which is what the queue is for.
+    const events: string[] = [];
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstRead = (): void => undefined;
+    const read = new Promise<void>((resolve) => (firstRead = resolve));
+    const load = NotesLoader.prototype.load;
+    let calls = 0;
+    vi.spyOn(NotesLoader.prototype, 'load').mockImplementation(async function (this: NotesLoader, dirs) {
+      const call = ++calls;
+      events.push(`start ${call}`);
+      const loaded = await load.call(this, dirs);
+      if (call === 1) {
+        firstRead();
+        await held;
+      }
+      events.push(`end ${call}`);
+      return loaded;
+    });
+
     const first = kb.reload();
+    await read;
     notes.write('extra.md', '# Extra\nMore docker notes.\n');
     const second = kb.reload();
-    await first;
-    expect((await second).files).toBe(3);
+    expect(kb.reload()).toBe(second); // asked again while queued: the same pending reload
+    release();
+    expect(await first).toMatchObject({ files: 2, sections: 2 });
+    expect(await second).toMatchObject({ files: 3, sections: 3 });
+    expect(events).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+    expect(kb.topics()).toHaveLength(3);
   });
 });

@@ -1,12 +1,13 @@
 import type Dockerode from 'dockerode';
 import { defineCommand, type CommandContext } from '../src/core/command.js';
-import { code, context, plural, reply, table, text } from '../src/core/reply.js';
-import { dryRunResult } from '../src/docker/container-targets.js';
+import { code, context, plural, reply, table, text, type Block } from '../src/core/reply.js';
+import { dryRunResult, forEachTarget, isActiveState, leftAlone, leftAloneNote, previewedContainers, type LeftAlone } from '../src/docker/container-targets.js';
+import { statusCode } from '../src/docker/errors.js';
 import { parsePruneFilters, pruneFilter, type EngineFilters } from '../src/docker/filters.js';
 import { containerName, humanSize, shortId } from '../src/docker/format.js';
 import { explainEngineError } from '../src/docker/hints.js';
 
-/** What prune removes: every container that is not running, paused or restarting. */
+/** The states of the containers prune removes, as an engine list filter: every state but the active ones and `removing`. */
 const STOPPED_STATES = ['created', 'exited', 'dead'];
 
 export interface PruneCandidate {
@@ -18,12 +19,9 @@ export interface PruneCandidate {
   size: number;
 }
 
-// The filters themselves are the same for `image prune`.
-export { parsePruneFilters as pruneFilters, parseUntil } from '../src/docker/filters.js';
-
 /** The containers the engine's prune would remove with these filters, as it decides. */
 export function isPruneCandidate(c: Dockerode.ContainerInfo, filters: EngineFilters, now = Date.now()): boolean {
-  return STOPPED_STATES.includes(c.State) && pruneFilter(filters, now)(c);
+  return !isActiveState(c.State) && c.State !== 'removing' && pruneFilter(filters, now)(c);
 }
 
 async function plan(ctx: CommandContext) {
@@ -57,11 +55,49 @@ async function plan(ctx: CommandContext) {
   return { filters, candidates, data, reply: shown, count };
 }
 
+interface Pruned {
+  deleted: string[];
+  spaceReclaimed: number;
+  leftAlone: LeftAlone[];
+}
+
+function prunedReply(result: Pruned, names: ReadonlyMap<string, string>) {
+  const lines = result.deleted.map((id) => (names.has(id) ? `${id}  ${names.get(id)}` : id));
+  const blocks: Block[] = result.deleted.length
+    ? [text('Deleted Containers:'), code(lines.join('\n')), text(`Total reclaimed space: ${humanSize(result.spaceReclaimed)}`)]
+    : [text(result.leftAlone.length ? 'No stopped containers were removed.' : 'No stopped containers to remove.')];
+  return {
+    ok: true,
+    data: result,
+    reply: reply([...blocks, ...leftAloneNote(result.leftAlone)], {
+      title: result.deleted.length ? `Removed ${plural(result.deleted.length, 'container')}` : 'Nothing to prune',
+      tone: result.leftAlone.length ? ('warn' as const) : result.deleted.length ? ('ok' as const) : ('info' as const),
+    }),
+  };
+}
+
+/** Where each previewed container that is no longer a candidate stands now (`removed` when gone). */
+async function statesNow(ctx: CommandContext, ids: readonly string[]): Promise<Map<string, string>> {
+  const host = ctx.services.docker;
+  const states = new Map<string, string>();
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        states.set(id, (await host.engine.getContainer(id).inspect()).State.Status);
+      } catch (err) {
+        if (statusCode(err) !== 404) throw (await explainEngineError(err, host.engine, host.address)) ?? err;
+        states.set(id, 'removed');
+      }
+    }),
+  );
+  return states;
+}
+
 export const containerPrune = defineCommand({
   name: 'container prune',
   summary: 'Remove all stopped containers',
   options: [
-    // Docker's meaning: do not prompt, i.e. confirmed.
+    // Docker's meaning: do not prompt, i.e. confirmed (in a terminal; chat always previews first).
     { name: 'force', short: 'f', type: 'boolean', description: 'Do not prompt for confirmation' },
     { name: 'filter', type: 'string', multiple: true, placeholder: 'filter', description: 'Provide filter values (e.g. until=24h, label=k=v, label!=k)' },
   ],
@@ -77,28 +113,59 @@ export const containerPrune = defineCommand({
   async run(ctx) {
     const p = await plan(ctx);
     if (ctx.dryRun) return dryRunResult(p, `Dry run: would remove ${p.count}`, 'dry run: nothing was removed');
-    const confirmed = ctx.request.confirmed === true || ctx.args.bool('force');
-    // Unconfirmed means the preview found nothing: anything stopped since then was not shown, so it stays.
-    if (!confirmed || p.candidates.length === 0) {
-      return { ok: true, data: { deleted: [], spaceReclaimed: 0 }, reply: reply([text('No stopped containers to remove.')], { title: 'Nothing to prune' }) };
-    }
-    const host = ctx.services.docker;
-    let result: Dockerode.PruneContainersInfo;
-    try {
-      result = await host.engine.pruneContainers({ filters: JSON.stringify(p.filters) });
-    } catch (err) {
-      throw (await explainEngineError(err, host.engine, host.address)) ?? err;
-    }
-    const deleted = result.ContainersDeleted ?? [];
     const names = new Map(p.candidates.map((c) => [c.id, c.name]));
-    const lines = deleted.map((id) => (names.has(id) ? `${id}  ${names.get(id)}` : id));
-    return {
-      ok: true,
-      data: { deleted, spaceReclaimed: result.SpaceReclaimed ?? 0 },
-      reply: reply([text('Deleted Containers:'), code(lines.join('\n') || '(none)'), text(`Total reclaimed space: ${humanSize(result.SpaceReclaimed ?? 0)}`)], {
-        title: `Removed ${plural(deleted.length, 'container')}`,
-        tone: 'ok',
-      }),
-    };
+
+    if (ctx.confirmed && ctx.confirmedPreview === undefined) {
+      // --yes, or -f in a terminal: Docker's own semantics, the engine prunes by the filters.
+      const host = ctx.services.docker;
+      let result: Dockerode.PruneContainersInfo;
+      try {
+        result = await host.engine.pruneContainers({ filters: JSON.stringify(p.filters) });
+      } catch (err) {
+        throw (await explainEngineError(err, host.engine, host.address)) ?? err;
+      }
+      return prunedReply({ deleted: result.ContainersDeleted ?? [], spaceReclaimed: result.SpaceReclaimed ?? 0, leftAlone: [] }, names);
+    }
+
+    // Confirmed from a preview: exactly the containers it listed that are still stopped, one by one
+    // (the engine's prune would take whatever matches by then). Not confirmed: the preview listed
+    // nothing, so nothing is removed.
+    const previewed = ctx.confirmedPreview === undefined ? [] : previewedContainers(ctx.confirmedPreview);
+    const previewedIds = new Set(previewed.map((c) => c.id));
+    const current = new Map(p.candidates.map((c) => [c.id, c]));
+    const act = p.candidates.filter((c) => previewedIds.has(c.id));
+    const gone = previewed.filter((c) => !current.has(c.id));
+    const states = await statesNow(ctx, gone.map((c) => c.id));
+    const skipped: LeftAlone[] = [
+      ...gone.map((c) => leftAlone(c.id, c.name, states.get(c.id) ?? 'removed', c.state)),
+      ...p.candidates.filter((c) => !previewedIds.has(c.id)).map((c) => leftAlone(c.id, c.name, c.state, undefined)),
+    ];
+
+    const results = await forEachTarget(
+      ctx.services.docker,
+      act,
+      'remove',
+      async (container, candidate) => {
+        try {
+          // Without force: a container that started in the meantime is refused by the engine.
+          await container.remove({ v: false });
+          return 'removed';
+        } catch (err) {
+          const status = statusCode(err);
+          if (status === 404) return 'already gone';
+          if (status === 409) {
+            // Started (or being removed) since the listing: not what was confirmed any more.
+            const state = (await container.inspect().catch(() => undefined))?.State.Status ?? 'changed';
+            skipped.push(leftAlone(candidate.id, candidate.name, state, candidate.state));
+            return 'left alone';
+          }
+          throw err;
+        }
+      },
+      ctx.log,
+    );
+    const removed = new Set(results.filter((r) => r.result === 'removed').map((r) => r.id));
+    const deleted = act.filter((c) => removed.has(c.id));
+    return prunedReply({ deleted: deleted.map((c) => c.id), spaceReclaimed: deleted.reduce((sum, c) => sum + c.size, 0), leftAlone: skipped }, names);
   },
 });

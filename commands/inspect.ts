@@ -3,6 +3,7 @@ import type Dockerode from 'dockerode';
 import { defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { fields, reply, type Block } from '../src/core/reply.js';
+import { statusCode } from '../src/docker/errors.js';
 import { ago, ellipsis, goTime, humanSize, shortId } from '../src/docker/format.js';
 import { redactEnv } from '../src/docker/redact.js';
 
@@ -49,8 +50,6 @@ export interface ImageSummary {
   /** `KEY=[redacted]`: which variables are set, never their values. */
   env: string[];
 }
-
-const statusOf = (err: unknown): unknown => (typeof err === 'object' && err !== null ? (err as { statusCode?: unknown }).statusCode : undefined);
 
 // Go compares strings bytewise, and so does the CLI's sorting.
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -227,7 +226,7 @@ async function inspectAny(engine: Dockerode, name: string): Promise<ContainerSum
     try {
       return await attempt(engine, name);
     } catch (err) {
-      const status = statusOf(err);
+      const status = statusCode(err);
       if (status !== 404 && status !== 400) throw err;
     }
   }

@@ -1,13 +1,14 @@
-import { PassThrough, Writable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import { defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { code, context, plural, reply, text } from '../src/core/reply.js';
-import { engineTimestamp } from '../src/docker/timestamp.js';
-
+import { code, context, plural, reply, text, type Block } from '../src/core/reply.js';
+import { statusCode } from '../src/docker/errors.js';
+import { bytesSize } from '../src/docker/format.js';
 // --since/--until are read as Docker reads them, by the same parser as the prunes' until=.
-export { engineTimestamp };
+import { engineTimestamp } from '../src/docker/timestamp.js';
 
 export type LogStream = 'stdout' | 'stderr';
 
@@ -20,10 +21,20 @@ export interface LogLine {
 
 export interface LogsData {
   container: string;
+  /** Every line read. */
   lines: LogLine[];
+  /** Lines asked for from the end: --tail N, DEFAULT_TAIL without --tail, or `all`. */
+  tail: number | 'all';
+  /** The log (in that range) was longer than MAX_LOG_BYTES: only its first MAX_LOG_BYTES were read. */
+  cut: boolean;
 }
 
-/** How much of the log a chat reply shows; `data` always has every line. */
+/** Lines read without --tail (Docker reads them all): a whole log must not be buffered by accident. */
+export const DEFAULT_TAIL = 1000;
+/** The most of a log read, whatever --tail says; the rest is not read, and the reply says so. */
+export const MAX_LOG_BYTES = 8 * 1024 * 1024;
+
+/** How much of the log a chat reply shows; `data` has every line read. */
 const REPLY_MAX_LINES = 40;
 const REPLY_MAX_CHARS = 2800;
 const REPLY_MAX_LINE_CHARS = 300;
@@ -36,17 +47,9 @@ class LineCollector {
 
   constructor(private readonly timestamps: boolean) {}
 
-  sink(stream: LogStream): Writable {
-    return new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        this.push(stream, this.decoders[stream].write(chunk));
-        done();
-      },
-    });
-  }
-
-  push(stream: LogStream, chunk: string): void {
-    const parts = (this.pending[stream] + chunk).split('\n');
+  /** Bytes of one stream; a character split between two writes is joined. */
+  write(stream: LogStream, bytes: Buffer): void {
+    const parts = (this.pending[stream] + this.decoders[stream].write(bytes)).split('\n');
     this.pending[stream] = parts.pop() ?? '';
     for (const part of parts) this.add(stream, part);
   }
@@ -74,21 +77,28 @@ class LineCollector {
   }
 }
 
-/** Splits the engine's log output: multiplexed frames, or one raw stream for a TTY container. */
-export async function splitLogOutput(output: Buffer, tty: boolean, timestamps: boolean, modem: Dockerode['modem']): Promise<LogLine[]> {
+/**
+ * Splits the engine's log output: multiplexed frames (stream type, 3 zero bytes, big-endian
+ * length, payload), or one raw stream for a TTY container. In one pass over the buffer (the
+ * modem's demuxStream copies the rest of its buffer for every frame: quadratic on a large log).
+ * A last frame cut short (a log read up to a cap) keeps what was read of it; bytes that are not a
+ * frame are stdout, as the modem treats them.
+ */
+export function splitLogOutput(output: Buffer, tty: boolean, timestamps: boolean): LogLine[] {
   const collector = new LineCollector(timestamps);
   if (tty) {
-    collector.push('stdout', output.toString('utf8'));
+    collector.write('stdout', output);
     return collector.finish();
   }
-  const source = new PassThrough();
-  const ended = new Promise<void>((resolve, reject) => {
-    source.once('end', resolve);
-    source.once('error', reject);
-  });
-  modem.demuxStream(source, collector.sink('stdout'), collector.sink('stderr'));
-  source.end(output);
-  await ended;
+  let at = 0;
+  while (at + 8 <= output.length) {
+    const type = output[at];
+    if (type !== 0 && type !== 1 && type !== 2) break;
+    const end = at + 8 + output.readUInt32BE(at + 4);
+    collector.write(type === 2 ? 'stderr' : 'stdout', output.subarray(at + 8, Math.min(end, output.length)));
+    at = end;
+  }
+  if (at < output.length) collector.write('stdout', output.subarray(at));
   return collector.finish();
 }
 
@@ -118,12 +128,47 @@ function timeOption(flag: string, value: string | undefined): string | undefined
   return timestamp;
 }
 
-function tailOption(value: string | undefined): number | undefined {
-  if (value === undefined || value === 'all') return undefined;
+/** --tail as given, or DEFAULT_TAIL when it was not. */
+export function tailOption(value: string | undefined): number | 'all' {
+  if (value === undefined) return DEFAULT_TAIL;
+  if (value === 'all') return 'all';
   if (!/^\d+$/.test(value)) {
     throw new UserError('usage', `invalid value "${value}" for --tail: a number of lines or "all" is expected`);
   }
   return Number(value);
+}
+
+/** Reads the stream until it ends or `max` bytes were read; then it stops reading and closes it. */
+export async function readCapped(stream: Readable, max: number): Promise<{ output: Buffer; cut: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = chunk as Buffer;
+    if (size + bytes.length > max) {
+      chunks.push(bytes.subarray(0, max - size));
+      stream.destroy();
+      return { output: Buffer.concat(chunks), cut: true };
+    }
+    chunks.push(bytes);
+    size += bytes.length;
+  }
+  return { output: Buffer.concat(chunks), cut: false };
+}
+
+/** `GET /containers/{id}/logs` as a stream, so that no more than MAX_LOG_BYTES of it is ever held. */
+async function logStream(engine: Dockerode, id: string, options: Record<string, unknown>): Promise<IncomingMessage> {
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    engine.modem.dial(
+      {
+        path: `/containers/${id}/logs?`,
+        method: 'GET',
+        isStream: true,
+        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+        options,
+      },
+      (err, res) => (err ? reject(err as Error) : resolve(res as IncomingMessage)),
+    );
+  });
 }
 
 export const logs = defineCommand({
@@ -131,7 +176,14 @@ export const logs = defineCommand({
   aliases: ['container logs'],
   summary: 'Fetch the logs of a container',
   options: [
-    { name: 'tail', short: 'n', type: 'string', placeholder: 'string', description: 'Number of lines to show from the end of the logs (default "all")' },
+    {
+      name: 'tail',
+      short: 'n',
+      type: 'string',
+      placeholder: 'string',
+      // Discord caps option descriptions at 100 characters.
+      description: `Number of lines to show from the end of the logs, or "all" (default ${DEFAULT_TAIL}; reads ${bytesSize(MAX_LOG_BYTES)} at most)`,
+    },
     { name: 'since', type: 'string', placeholder: 'string', description: 'Show logs since timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)' },
     { name: 'until', type: 'string', placeholder: 'string', description: 'Show logs before a timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)' },
     { name: 'timestamps', short: 't', type: 'boolean', description: 'Show timestamps' },
@@ -150,32 +202,39 @@ export const logs = defineCommand({
     const container = engine.getContainer(args.positional(0) as string);
     const info = await container.inspect();
     const name = info.Name.replace(/^\//, '');
-    const output = await container
-      .logs({
-        follow: false,
-        stdout: true,
-        stderr: true,
-        timestamps,
-        ...(tail === undefined ? {} : { tail }),
-        ...(since === undefined ? {} : { since }),
-        ...(until === undefined ? {} : { until }),
-      })
-      .catch((err: unknown) => {
-        // 501: the container's logging driver (none, syslog, ...) keeps nothing the engine can read back.
-        if (typeof err !== 'object' || err === null || (err as { statusCode?: unknown }).statusCode !== 501) throw err;
-        throw new UserError('invalid_argument', `the logs of \`${name}\` cannot be read: its logging driver is ${info.HostConfig?.LogConfig?.Type || 'unknown'}`, {
-          hint: 'the engine can read back logs of the json-file, local and journald drivers',
-          cause: err,
-        });
+    const stream = await logStream(engine, info.Id, {
+      follow: false,
+      stdout: true,
+      stderr: true,
+      timestamps,
+      ...(tail === 'all' ? {} : { tail }),
+      ...(since === undefined ? {} : { since }),
+      ...(until === undefined ? {} : { until }),
+    }).catch((err: unknown) => {
+      // 501: the container's logging driver (none, syslog, ...) keeps nothing the engine can read back.
+      if (statusCode(err) !== 501) throw err;
+      throw new UserError('invalid_argument', `the logs of \`${name}\` cannot be read: its logging driver is ${info.HostConfig?.LogConfig?.Type || 'unknown'}`, {
+        hint: 'the engine can read back logs of the json-file, local and journald drivers',
+        cause: err,
       });
-    const lines = await splitLogOutput(output, info.Config.Tty, timestamps, engine.modem);
-    const data: LogsData = { container: name, lines };
+    });
+    const { output, cut } = await readCapped(stream, MAX_LOG_BYTES);
+    const lines = splitLogOutput(output, info.Config.Tty, timestamps);
+    const data: LogsData = { container: name, lines, tail, cut };
+    const tailDefaulted = args.string('tail') === undefined;
 
+    const footer: Block[] = [];
+    if (cut) {
+      const range = tail === 'all' ? 'the log' : `the last ${tail} lines`;
+      footer.push(context(`cut: only the first ${bytesSize(MAX_LOG_BYTES)} of ${range} were read, so what is shown stops there; use a smaller --tail or --since/--until to choose`));
+    } else if (tailDefaulted && lines.length >= DEFAULT_TAIL) {
+      footer.push(context(`the last ${DEFAULT_TAIL} lines: the default without --tail (--tail all for the whole log)`));
+    }
     if (lines.length === 0) {
-      return { ok: true, data, reply: reply([text(`No log output from \`${name}\`${tail === undefined && !since && !until ? '' : ' in that range'}.`)], { title: `logs ${name}` }) };
+      return { ok: true, data, reply: reply([text(`No log output from \`${name}\`${(tail === 'all' || tailDefaulted) && !since && !until ? '' : ' in that range'}.`)], { title: `logs ${name}` }) };
     }
     const { text: shown, omitted } = tailForReply(lines);
-    const blocks = [code(shown)];
+    const blocks: Block[] = [code(shown), ...footer];
     if (omitted > 0) blocks.unshift(context(`… ${plural(omitted, 'more line')} above (use --tail or --since to choose)`));
     return { ok: true, data, reply: reply(blocks, { title: `logs ${name}` }) };
   },

@@ -1,15 +1,34 @@
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { context, plural, reply } from '../src/core/reply.js';
-import { dryRunResult, forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
+import { refuseStoredViolations } from '../src/core/run-policy.js';
+import {
+  dryRunResult,
+  forEachTarget,
+  isRunning,
+  leftAloneNote,
+  outcomeTable,
+  resolveContainers,
+  selectTargets,
+  summarize,
+  targetTable,
+  type ContainerTarget,
+  type EffectRules,
+} from '../src/docker/container-targets.js';
 import { graceText, stopTimeout, TIME_OPTION } from './stop.js';
 
-const effect = (t: ContainerTarget): string => (isRunning(t) ? 'stop, then start' : 'start');
+const rules: EffectRules = {
+  effect: (t: ContainerTarget): string => (isRunning(t) ? 'stop, then start' : 'start'),
+  // A container previewed as stopped that runs now would be stopped: that was not confirmed.
+  severity: ['start', 'stop, then start'],
+};
 
 async function plan(ctx: CommandContext) {
   const seconds = stopTimeout(ctx);
   const targets = await resolveContainers(ctx.services.docker, ctx.args.positionals);
-  const data = { action: 'restart', ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), containers: targets.map((t) => ({ ...summarize(t), action: effect(t) })) };
-  const shown = reply([targetTable(targets, effect), context(`running ones get SIGTERM, then SIGKILL ${graceText(seconds)}, and start again`)], {
+  // Restarting starts: a container created elsewhere gets no more through dockbot than `run` would.
+  refuseStoredViolations(targets, ctx.services.config.policy, 'nothing was restarted');
+  const data = { action: 'restart', ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), containers: targets.map((t) => ({ ...summarize(t), action: rules.effect(t) })) };
+  const shown = reply([targetTable(targets, rules.effect), context(`running ones get SIGTERM, then SIGKILL ${graceText(seconds)}, and start again`)], {
     title: `Restart ${plural(targets.length, 'container')}?`,
     tone: 'warn',
   });
@@ -19,7 +38,7 @@ async function plan(ctx: CommandContext) {
 export const restart = defineCommand({
   name: 'restart',
   aliases: ['container restart'],
-  summary: 'Restart one or more containers',
+  summary: 'Restart one or more containers (within the run policy)',
   options: [TIME_OPTION],
   positionals: [{ name: 'container', description: 'Container name or id (several allowed)', required: true, variadic: true, complete: 'container' }],
   access: 'operate',
@@ -31,12 +50,31 @@ export const restart = defineCommand({
     },
   },
   async run(ctx) {
-    const p = await plan(ctx);
-    if (ctx.dryRun) return dryRunResult(p, `Dry run: would restart ${plural(p.targets.length, 'container')}`, 'dry run: nothing was restarted');
-    const results = await forEachTarget(ctx.services.docker, p.targets, 'restart', async (container) => {
-      await container.restart(p.seconds === undefined ? {} : { t: p.seconds });
-      return 'restarted';
-    });
-    return { ok: true, data: { results }, reply: reply([outcomeTable(results)], { title: `Restarted ${plural(results.length, 'container')}`, tone: 'ok' }) };
+    if (ctx.dryRun) {
+      const p = await plan(ctx);
+      return dryRunResult(p, `Dry run: would restart ${plural(p.targets.length, 'container')}`, 'dry run: nothing was restarted');
+    }
+    const seconds = stopTimeout(ctx);
+    const selection = await selectTargets(ctx, async () => (await plan(ctx)).targets, rules);
+    // Checked again on what is started now, by ID: the policy holds whatever happened since the preview.
+    refuseStoredViolations(selection.act, ctx.services.config.policy, 'nothing was restarted');
+    const results = await forEachTarget(
+      ctx.services.docker,
+      selection.act,
+      'restart',
+      async (container) => {
+        await container.restart(seconds === undefined ? {} : { t: seconds });
+        return 'restarted';
+      },
+      ctx.log,
+    );
+    return {
+      ok: true,
+      data: { results, leftAlone: selection.leftAlone },
+      reply: reply([...(results.length ? [outcomeTable(results)] : []), ...leftAloneNote(selection.leftAlone)], {
+        title: results.length ? `Restarted ${plural(results.length, 'container')}` : 'Nothing was restarted',
+        tone: selection.leftAlone.length ? 'warn' : 'ok',
+      }),
+    };
   },
 });

@@ -1,8 +1,26 @@
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { context, plural, reply } from '../src/core/reply.js';
-import { dryRunResult, forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
+import {
+  dryRunResult,
+  forEachTarget,
+  isRunning,
+  leftAloneNote,
+  outcomeTable,
+  resolveContainers,
+  selectTargets,
+  summarize,
+  targetTable,
+  type ContainerTarget,
+  type EffectRules,
+} from '../src/docker/container-targets.js';
 import { humanSize, shortId } from '../src/docker/format.js';
+
+const rules: EffectRules = {
+  effect: (t: ContainerTarget): string => (isRunning(t) ? 'kill and remove' : 'remove'),
+  // A container previewed as stopped that runs now would be killed: that was not confirmed.
+  severity: ['remove', 'kill and remove'],
+};
 
 /** Looks everything up and refuses running containers without -f before anything is removed. */
 async function plan(ctx: CommandContext) {
@@ -22,13 +40,12 @@ async function plan(ctx: CommandContext) {
       ],
     });
   }
-  const effect = (t: ContainerTarget): string => (isRunning(t) ? 'kill and remove' : 'remove');
-  const volumes = withVolumes ? targets.flatMap((t) => t.anonymousVolumes) : [];
-  const reclaimable = targets.reduce((sum, t) => sum + (t.sizeRw ?? 0), 0);
+  const volumes = volumesOf(targets, withVolumes);
+  const reclaimable = sizeOf(targets);
   const data = {
     action: 'remove',
     force,
-    containers: targets.map((t) => ({ ...summarize(t), action: effect(t) })),
+    containers: targets.map((t) => ({ ...summarize(t), action: rules.effect(t) })),
     volumes,
     reclaimableBytes: reclaimable,
     reclaimable: humanSize(reclaimable),
@@ -37,9 +54,12 @@ async function plan(ctx: CommandContext) {
     `reclaims ${humanSize(reclaimable)} of container data`,
     ...(volumes.length ? [`also removes ${plural(volumes.length, 'anonymous volume')}: ${volumes.map(shortId).join(', ')}`] : []),
   ];
-  const shown = reply([targetTable(targets, effect, true), context(notes.join('; '))], { title: `Remove ${plural(targets.length, 'container')}?`, tone: 'warn' });
+  const shown = reply([targetTable(targets, rules.effect, true), context(notes.join('; '))], { title: `Remove ${plural(targets.length, 'container')}?`, tone: 'warn' });
   return { force, withVolumes, targets, data, reply: shown };
 }
+
+const volumesOf = (targets: readonly ContainerTarget[], withVolumes: boolean): string[] => (withVolumes ? targets.flatMap((t) => t.anonymousVolumes) : []);
+const sizeOf = (targets: readonly ContainerTarget[]): number => targets.reduce((sum, t) => sum + (t.sizeRw ?? 0), 0);
 
 export const rm = defineCommand({
   name: 'rm',
@@ -60,16 +80,32 @@ export const rm = defineCommand({
     },
   },
   async run(ctx) {
-    const p = await plan(ctx);
-    if (ctx.dryRun) return dryRunResult(p, `Dry run: would remove ${plural(p.targets.length, 'container')}`, 'dry run: nothing was removed');
-    const results = await forEachTarget(ctx.services.docker, p.targets, 'remove', async (container) => {
-      await container.remove({ force: p.force, v: p.withVolumes });
-      return 'removed';
-    });
+    if (ctx.dryRun) {
+      const p = await plan(ctx);
+      return dryRunResult(p, `Dry run: would remove ${plural(p.targets.length, 'container')}`, 'dry run: nothing was removed');
+    }
+    // -f keeps Docker's meaning (force); what is removed is what the requester saw and confirmed.
+    const force = ctx.args.bool('force');
+    const withVolumes = ctx.args.bool('volumes');
+    const selection = await selectTargets(ctx, async () => (await plan(ctx)).targets, rules, { size: true });
+    const results = await forEachTarget(
+      ctx.services.docker,
+      selection.act,
+      'remove',
+      async (container) => {
+        await container.remove({ force, v: withVolumes });
+        return 'removed';
+      },
+      ctx.log,
+    );
+    const reclaimed = sizeOf(selection.act);
     return {
       ok: true,
-      data: { results, reclaimedBytes: p.data.reclaimableBytes, volumes: p.data.volumes },
-      reply: reply([outcomeTable(results), context(`reclaimed ${p.data.reclaimable}`)], { title: `Removed ${plural(results.length, 'container')}`, tone: 'ok' }),
+      data: { results, reclaimedBytes: reclaimed, volumes: volumesOf(selection.act, withVolumes), leftAlone: selection.leftAlone },
+      reply: reply([...(results.length ? [outcomeTable(results), context(`reclaimed ${humanSize(reclaimed)}`)] : []), ...leftAloneNote(selection.leftAlone)], {
+        title: results.length ? `Removed ${plural(results.length, 'container')}` : 'Nothing was removed',
+        tone: selection.leftAlone.length ? 'warn' : 'ok',
+      }),
     };
   },
 });

@@ -1,12 +1,13 @@
+import type { IncomingMessage } from 'node:http';
 import { Writable, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { applyRunPolicy, hostNamespaceByProxy, joinedNamespaces, policyError, type PolicyViolation } from '../src/core/run-policy.js';
+import { applyRunPolicy } from '../src/core/run-policy.js';
 import { code, context, fields, reply, type Block } from '../src/core/reply.js';
-import { engineMessage } from '../src/docker/errors.js';
-import { shortId } from '../src/docker/format.js';
+import { engineMessage, statusCode } from '../src/docker/errors.js';
+import { bytesSize, shortId } from '../src/docker/format.js';
 import { explainEngineError, nameInUse } from '../src/docker/hints.js';
 import type { DockerHost } from '../src/docker/host.js';
 import { describePorts, type PortMapping } from '../src/docker/ports.js';
@@ -106,14 +107,16 @@ function outputBlocks(tail: OutputTail): Block[] {
   return blocks;
 }
 
-/** Waits for the promise, or for `ms` at most; the timer never outlives it. */
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+const TIMED_OUT = Symbol('timed out');
+
+/** The promise's outcome, or TIMED_OUT once `ms` have passed; the timer never outlives it. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
+  const bound = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
   });
   try {
-    await Promise.race([promise, bound]);
+    return await Promise.race([promise, bound]);
   } finally {
     clearTimeout(timer);
   }
@@ -124,7 +127,36 @@ interface WaitResult {
   Error?: { Message?: string } | null;
 }
 
-const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
+/**
+ * `POST /containers/{id}/wait`, returned once the engine has sent the response headers: it
+ * sends them after registering the wait, so from then on no exit can be missed. The Docker CLI
+ * makes sure of the same before it starts a container. `exit` settles when the container exits
+ * (or is removed, for --rm).
+ */
+async function waitForExit(host: DockerHost, id: string, condition: 'next-exit' | 'removed', signal: AbortSignal): Promise<{ exit: Promise<WaitResult> }> {
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    host.engine.modem.dial(
+      {
+        path: `/containers/${id}/wait?`,
+        method: 'POST',
+        options: { condition },
+        isStream: true,
+        abortSignal: signal,
+        statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' },
+      },
+      (err, res) => (err ? reject(err as Error) : resolve(res as IncomingMessage)),
+    );
+  });
+  signal.addEventListener('abort', () => response.destroy(), { once: true });
+  const exit = (async (): Promise<WaitResult> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as WaitResult;
+  })();
+  // A rejection after we stopped waiting must not go unhandled.
+  exit.catch(() => undefined);
+  return { exit };
+}
 
 async function explained(err: unknown, host: DockerHost): Promise<unknown> {
   return (await explainEngineError(err, host.engine, host.address)) ?? err;
@@ -141,7 +173,7 @@ async function createContainer(ctx: CommandContext, spec: RunSpec, body: RunCrea
     return { container: await host.engine.createContainer(body) };
   } catch (err) {
     const reference = referenceOf(spec);
-    const missingImage = statusOf(err) === 404 && /no such image/i.test(String((err as Error).message));
+    const missingImage = statusCode(err) === 404 && /no such image/i.test(String((err as Error).message));
     if (!missingImage || !reference) throw await explained(err, host);
     const pulled = await pullImage(ctx, reference, { title: `Unable to find image '${body.Image}' locally: pulling ${reference.familiar}` });
     try {
@@ -159,7 +191,7 @@ async function removeFailedContainer(container: Dockerode.Container, name: strin
     return { removed: true, note: `the container ${name} created for it was removed` };
   } catch (err) {
     // --rm containers may already be gone, or on their way out.
-    const status = statusOf(err);
+    const status = statusCode(err);
     if (status === 404 || (status === 409 && /already in progress/i.test(String((err as Error).message)))) {
       return { removed: true, note: `the container ${name} created for it was removed` };
     }
@@ -185,8 +217,6 @@ async function inspectQuietly(container: Dockerode.Container): Promise<Dockerode
   }
 }
 
-const formatMiB = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 100) / 100} MiB`;
-
 function planReply(body: RunCreateBody, spec: RunSpec, defaultsApplied: string[], imagePresent: boolean): Block[] {
   const host = body.HostConfig;
   const facts: Array<[string, string]> = [['Image', `${body.Image}${imagePresent ? '' : ' (not here: would be pulled first)'}`]];
@@ -198,7 +228,7 @@ function planReply(body: RunCreateBody, spec: RunSpec, defaultsApplied: string[]
   if (body.Env) facts.push(['Env', redactEnv(body.Env).join(', ')]);
   if (body.Labels) facts.push(['Labels', Object.entries(body.Labels).map(([k, v]) => `${k}=${v}`).join(', ')]);
   if (host.Binds || body.Volumes) facts.push(['Volumes', [...(host.Binds ?? []), ...Object.keys(body.Volumes ?? {})].join(', ')]);
-  facts.push(['Limits', `memory ${formatMiB(host.Memory ?? 0)}, cpus ${(host.NanoCpus ?? 0) / 1e9}${defaultsApplied.length ? ` (defaults: ${defaultsApplied.join(', ')})` : ''}`]);
+  facts.push(['Limits', `memory ${bytesSize(host.Memory ?? 0)}, cpus ${(host.NanoCpus ?? 0) / 1e9}${defaultsApplied.length ? ` (defaults: ${defaultsApplied.join(', ')})` : ''}`]);
   if (host.RestartPolicy) facts.push(['Restart', host.RestartPolicy.Name + (host.RestartPolicy.MaximumRetryCount ? `:${host.RestartPolicy.MaximumRetryCount}` : '')]);
   if (host.AutoRemove) facts.push(['Remove', 'when it exits (--rm)']);
   return [fields(facts), context('dry run: nothing was created; the run policy allows it')];
@@ -243,7 +273,6 @@ export const run = defineCommand({
     const policy = ctx.services.config.policy;
     const spec = buildRunSpec(runOptionsFrom(ctx));
     const { body, defaultsApplied } = applyRunPolicy(spec, policy);
-    if (!policy.allowHostNamespaces) await refuseHostNamespacesByProxy(host, body);
 
     if (ctx.dryRun) return dryRun(ctx, spec, body, defaultsApplied);
 
@@ -278,8 +307,8 @@ export const run = defineCommand({
       };
     }
 
-    // Foreground: as the CLI does, attach and wait before starting so no output and no exit is missed
-    // (with --rm the container may be gone right after it exits).
+    // Foreground: as the CLI does, attach and have the wait in place before starting, so no output
+    // and no exit is missed (with --rm the container may be gone right after it exits).
     const info = body.name ? undefined : await inspectQuietly(container);
     if (info) name = info.Name.replace(/^\//, '');
     const tail = new OutputTail();
@@ -298,9 +327,7 @@ export const run = defineCommand({
         stream.on('error', () => resolve());
       });
       host.engine.modem.demuxStream(stream, tail.sink('stdout', showProgress), tail.sink('stderr', showProgress));
-      exited = container.wait({ condition: body.HostConfig.AutoRemove ? 'removed' : 'next-exit', abortSignal: stopWaiting.signal }) as Promise<WaitResult>;
-      // A rejection after we stopped waiting must not go unhandled.
-      exited.catch(() => undefined);
+      ({ exit: exited } = await waitForExit(host, container.id, body.HostConfig.AutoRemove ? 'removed' : 'next-exit', stopWaiting.signal));
       await container.start();
     } catch (err) {
       stopWaiting.abort();
@@ -308,23 +335,16 @@ export const run = defineCommand({
       throw await startFailure(err, container, name, host);
     }
 
-    const timeoutMs = policy.foregroundTimeoutSeconds * 1000;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    let result: Awaited<typeof exited> | 'timeout';
+    let result: WaitResult | typeof TIMED_OUT;
     try {
-      result = await Promise.race([exited, timedOut]);
+      result = await within(exited, policy.foregroundTimeoutSeconds * 1000);
     } catch (err) {
       attached.destroy();
       // The wait failed, not the container: it may still run, so it is left alone.
       throw await explained(err, host);
-    } finally {
-      clearTimeout(timer);
     }
 
-    if (result === 'timeout') {
+    if (result === TIMED_OUT) {
       stopWaiting.abort();
       attached.destroy();
       tail.finish();
@@ -338,7 +358,7 @@ export const run = defineCommand({
       });
     }
 
-    await settleWithin(streamEnded, OUTPUT_DRAIN_MS);
+    await within(streamEnded, OUTPUT_DRAIN_MS);
     attached.destroy();
     tail.finish();
     const exitCode = result.StatusCode;
@@ -353,21 +373,6 @@ export const run = defineCommand({
     };
   },
 });
-
-/** `--network container:X` where X uses the host network is host networking: the policy's rule holds. */
-async function refuseHostNamespacesByProxy(host: DockerHost, body: RunCreateBody): Promise<void> {
-  const violations: PolicyViolation[] = [];
-  for (const joined of joinedNamespaces(body)) {
-    try {
-      const info = await host.engine.getContainer(joined.container).inspect();
-      if (info.HostConfig[joined.field] === 'host') violations.push(hostNamespaceByProxy(joined));
-    } catch (err) {
-      // A container that is not there shares nothing; the engine refuses the create itself.
-      if (statusOf(err) !== 404) throw await explained(err, host);
-    }
-  }
-  if (violations.length) throw policyError(violations);
-}
 
 async function startFailure(err: unknown, container: Dockerode.Container, knownName: string, host: DockerHost): Promise<unknown> {
   const reason = await explained(err, host);
@@ -389,7 +394,7 @@ async function dryRun(ctx: CommandContext, spec: RunSpec, body: RunCreateBody, d
   try {
     await host.engine.getImage(body.Image).inspect();
   } catch (err) {
-    if (statusOf(err) !== 404) throw await explained(err, host);
+    if (statusCode(err) !== 404) throw await explained(err, host);
     if (!referenceOf(spec)) {
       throw new UserError('not_found', `no such image: ${body.Image}`, { hint: 'an image ID cannot be pulled; `images` lists the images here' });
     }
@@ -401,12 +406,14 @@ async function dryRun(ctx: CommandContext, spec: RunSpec, body: RunCreateBody, d
       // Inspect also matches id prefixes; only the exact name is a conflict.
       if (existing.Name === `/${body.name}`) throw nameInUse(body.name, existing.Id, existing.State.Status);
     } catch (err) {
-      if (statusOf(err) !== 404) throw err instanceof UserError ? err : await explained(err, host);
+      if (statusCode(err) !== 404) throw err instanceof UserError ? err : await explained(err, host);
     }
   }
+  // The plan is the create body, with the environment's values redacted as everywhere else.
+  const plan: RunCreateBody = body.Env ? { ...body, Env: redactEnv(body.Env) } : body;
   return {
     ok: true,
-    data: { dryRun: true, plan: body, imagePresent, defaultsApplied },
+    data: { dryRun: true, plan, imagePresent, defaultsApplied },
     reply: reply(planReply(body, spec, defaultsApplied, imagePresent), { title: `Dry run: would ${spec.foreground ? 'run' : 'start'} ${body.Image}` }),
   };
 }

@@ -1,14 +1,15 @@
 import { defineCommand } from '../src/core/command.js';
-import { context, plural, reply } from '../src/core/reply.js';
-import { forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
+import { plural, reply } from '../src/core/reply.js';
+import { refuseStoredViolations } from '../src/core/run-policy.js';
+import { dryRunResult, forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
+import { statusCode } from '../src/docker/errors.js';
 
-const isNotModified = (err: unknown): boolean => (err as { statusCode?: number }).statusCode === 304;
 const effect = (t: ContainerTarget): string => (isRunning(t) ? 'none (already running)' : 'start');
 
 export const start = defineCommand({
   name: 'start',
   aliases: ['container start'],
-  summary: 'Start one or more stopped containers',
+  summary: 'Start one or more stopped containers (within the run policy)',
   options: [],
   positionals: [{ name: 'container', description: 'Container name or id (several allowed)', required: true, variadic: true, complete: 'container' }],
   access: 'operate',
@@ -16,22 +17,30 @@ export const start = defineCommand({
   async run(ctx) {
     const host = ctx.services.docker;
     const targets = await resolveContainers(host, ctx.args.positionals);
+    // A container created elsewhere (`docker create --privileged`) gets no more through dockbot than `run` would.
+    refuseStoredViolations(targets, ctx.services.config.policy, 'nothing was started');
 
     if (ctx.dryRun) {
-      const plan = { action: 'start', containers: targets.map((t) => ({ ...summarize(t), action: effect(t) })) };
-      return { ok: true, data: { dryRun: true, plan }, reply: reply([targetTable(targets, effect), context('dry run: nothing was started')], { title: 'Dry run: would start' }) };
+      const plan = { data: { action: 'start', containers: targets.map((t) => ({ ...summarize(t), action: effect(t) })) }, reply: reply([targetTable(targets, effect)]) };
+      return dryRunResult(plan, 'Dry run: would start', 'dry run: nothing was started');
     }
 
-    const results = await forEachTarget(host, targets, 'start', async (container) => {
-      try {
-        await container.start();
-        return 'started';
-      } catch (err) {
-        // 304: the engine says it is running already, which is what was asked.
-        if (isNotModified(err)) return 'already running';
-        throw err;
-      }
-    });
+    const results = await forEachTarget(
+      host,
+      targets,
+      'start',
+      async (container) => {
+        try {
+          await container.start();
+          return 'started';
+        } catch (err) {
+          // 304: the engine says it is running already, which is what was asked.
+          if (statusCode(err) === 304) return 'already running';
+          throw err;
+        }
+      },
+      ctx.log,
+    );
     const started = results.filter((r) => r.result === 'started').length;
     return {
       ok: true,

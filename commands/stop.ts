@@ -1,7 +1,21 @@
 import { defineCommand, type CommandContext, type OptionSpec } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { context, plural, reply } from '../src/core/reply.js';
-import { dryRunResult, forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
+import {
+  dryRunResult,
+  forEachTarget,
+  isRunning,
+  leftAloneNote,
+  outcomeTable,
+  resolveContainers,
+  selectTargets,
+  summarize,
+  targetTable,
+  type ContainerTarget,
+  type EffectRules,
+  type TargetOutcome,
+} from '../src/docker/container-targets.js';
+import { statusCode } from '../src/docker/errors.js';
 
 /** `-t` of stop and restart: seconds between SIGTERM and SIGKILL. */
 export const TIME_OPTION: OptionSpec = { name: 'time', short: 't', type: 'number', placeholder: 'int', description: 'Seconds to wait before killing the container' };
@@ -17,14 +31,19 @@ export function stopTimeout(ctx: CommandContext): number | undefined {
 export const graceText = (seconds: number | undefined): string =>
   seconds === undefined ? "after the container's stop timeout (10 s unless it set its own)" : `after ${seconds} s`;
 
-const effect = (t: ContainerTarget): string => (isRunning(t) ? 'stop' : 'none (not running)');
+const NOT_RUNNING = 'none (not running)';
+const rules: EffectRules = {
+  effect: (t: ContainerTarget): string => (isRunning(t) ? 'stop' : NOT_RUNNING),
+  severity: [NOT_RUNNING, 'stop'],
+  noop: NOT_RUNNING,
+};
 
 async function plan(ctx: CommandContext) {
   const seconds = stopTimeout(ctx);
   const targets = await resolveContainers(ctx.services.docker, ctx.args.positionals);
   const running = targets.filter(isRunning).length;
-  const data = { action: 'stop', ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), containers: targets.map((t) => ({ ...summarize(t), action: effect(t) })) };
-  const shown = reply([targetTable(targets, effect), context(`each gets SIGTERM, then SIGKILL ${graceText(seconds)}`)], {
+  const data = { action: 'stop', ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), containers: targets.map((t) => ({ ...summarize(t), action: rules.effect(t) })) };
+  const shown = reply([targetTable(targets, rules.effect), context(`each gets SIGTERM, then SIGKILL ${graceText(seconds)}`)], {
     title: `Stop ${plural(running, 'container')}?`,
     tone: 'warn',
   });
@@ -47,26 +66,38 @@ export const stop = defineCommand({
     },
   },
   async run(ctx) {
-    const p = await plan(ctx);
-    if (ctx.dryRun) return dryRunResult(p, `Dry run: would stop ${plural(p.running, 'container')}`, 'dry run: nothing was stopped');
-    if (!ctx.request.confirmed && p.running > 0) {
-      // Unconfirmed means the preview found nothing running: what started since was never shown.
-      const started = p.targets.filter(isRunning).map((t) => t.name);
-      throw new UserError('conflict', `${started.join(', ')} started after the preview; nothing was stopped`, {
-        hint: 'run the command again to see what it would stop and confirm',
-      });
+    if (ctx.dryRun) {
+      const p = await plan(ctx);
+      return dryRunResult(p, `Dry run: would stop ${plural(p.running, 'container')}`, 'dry run: nothing was stopped');
     }
-    const results = await forEachTarget(ctx.services.docker, p.targets, 'stop', async (container) => {
-      try {
-        await container.stop(p.seconds === undefined ? {} : { t: p.seconds });
-        return 'stopped';
-      } catch (err) {
-        // 304: it was not running, which is where it was asked to be.
-        if ((err as { statusCode?: number }).statusCode === 304) return 'was not running';
-        throw err;
-      }
-    });
-    const stopped = results.filter((r) => r.result === 'stopped').length;
-    return { ok: true, data: { results }, reply: reply([outcomeTable(results)], { title: stopped === 0 ? 'Nothing was running' : `Stopped ${plural(stopped, 'container')}`, tone: 'ok' }) };
+    const seconds = stopTimeout(ctx);
+    // Only what the requester saw and confirmed is stopped: not a container started since.
+    const selection = await selectTargets(ctx, async () => (await plan(ctx)).targets, rules);
+    const stopped = await forEachTarget(
+      ctx.services.docker,
+      selection.act,
+      'stop',
+      async (container) => {
+        try {
+          await container.stop(seconds === undefined ? {} : { t: seconds });
+          return 'stopped';
+        } catch (err) {
+          // 304: it was not running, which is where it was asked to be.
+          if (statusCode(err) === 304) return 'was not running';
+          throw err;
+        }
+      },
+      ctx.log,
+    );
+    const results: TargetOutcome[] = [...stopped, ...selection.unchanged.map((t) => ({ id: t.id, name: t.name, ok: true, result: 'was not running' }))];
+    const count = stopped.filter((r) => r.result === 'stopped').length;
+    return {
+      ok: true,
+      data: { results, leftAlone: selection.leftAlone },
+      reply: reply([...(results.length ? [outcomeTable(results)] : []), ...leftAloneNote(selection.leftAlone)], {
+        title: count > 0 ? `Stopped ${plural(count, 'container')}` : selection.leftAlone.length ? 'Nothing was stopped' : 'Nothing was running',
+        tone: selection.leftAlone.length ? 'warn' : 'ok',
+      }),
+    };
   },
 });

@@ -1,12 +1,18 @@
 // The containers a command names (`stop a b c`): looked up before anything changes, so the
 // preview shows exactly what will be touched and a typo fails before the rest is done.
 import type Dockerode from 'dockerode';
+import type { Logger } from 'pino';
 import { UserError } from '../core/errors.js';
 import type { Result } from '../core/command.js';
 import { context, table, type Block, type Reply } from '../core/reply.js';
+import { statusCode } from './errors.js';
 import { humanSize, shortId } from './format.js';
 import { explainEngineError, noSuchContainer } from './hints.js';
 import type { DockerHost } from './host.js';
+
+/** States in which a container is active: it is not stopped, a prune leaves it alone, `stop` has work to do. */
+export const ACTIVE_STATES: ReadonlySet<string> = new Set(['running', 'paused', 'restarting']);
+export const isActiveState = (state: string): boolean => ACTIVE_STATES.has(state);
 
 export interface ContainerTarget {
   /** The name or id as typed. */
@@ -21,6 +27,8 @@ export interface ContainerTarget {
   sizeRw?: number;
   /** Volumes only this container uses, which `rm -v` removes with it. */
   anonymousVolumes: string[];
+  /** What the engine stored (HostConfig, mounts): what the run policy checks before a start. */
+  info: Dockerode.ContainerInspectInfo;
 }
 
 /** JSON shape for `data`: what each container is and what the command will do with it. */
@@ -44,7 +52,7 @@ export async function resolveContainers(host: DockerHost, refs: readonly string[
         const info = await host.engine.getContainer(ref).inspect(options.size ? WITH_SIZE : {});
         return targetOf(ref, info);
       } catch (err) {
-        if ((err as { statusCode?: number }).statusCode === 404) return ref;
+        if (statusCode(err) === 404) return ref;
         throw (await explainEngineError(err, host.engine, host.address)) ?? err;
       }
     }),
@@ -74,10 +82,11 @@ function targetOf(ref: string, info: Dockerode.ContainerInspectInfo): ContainerT
     exitCode: info.State.ExitCode,
     ...(sized.SizeRw === undefined ? {} : { sizeRw: sized.SizeRw }),
     anonymousVolumes: (info.Mounts ?? []).filter((m) => m.Type === 'volume' && ANONYMOUS_VOLUME.test(m.Name ?? '')).map((m) => m.Name as string),
+    info,
   };
 }
 
-export const isRunning = (t: ContainerTarget): boolean => t.state === 'running' || t.state === 'restarting' || t.state === 'paused';
+export const isRunning = (t: ContainerTarget): boolean => isActiveState(t.state);
 
 export function describeState(t: ContainerTarget): string {
   return t.state === 'exited' ? `exited (${t.exitCode})` : t.state;
@@ -115,38 +124,185 @@ export interface TargetOutcome {
 
 /**
  * Runs the operation on every container (in parallel, as the CLI does). When any fails, the
- * error says what was done and what was not, with the first failure's code.
+ * error says what was done and what was not (`data.done`, `data.failed`), with the first
+ * failure's code; an error that is not the engine's is logged with its stack and counted as
+ * failed, so what was already done is never lost.
  */
-export async function forEachTarget(
+export async function forEachTarget<T extends { id: string; name: string }>(
   host: DockerHost,
-  targets: readonly ContainerTarget[],
+  targets: readonly T[],
   verb: string,
-  operation: (container: Dockerode.Container, target: ContainerTarget) => Promise<string>,
+  operation: (container: Dockerode.Container, target: T) => Promise<string>,
+  log: Logger,
 ): Promise<TargetOutcome[]> {
   const errors = new Map<string, UserError>();
+  const unexplained: unknown[] = [];
   const outcomes = await Promise.all(
     targets.map(async (t): Promise<TargetOutcome> => {
       try {
         return { id: t.id, name: t.name, ok: true, result: await operation(host.engine.getContainer(t.id), t) };
       } catch (err) {
         const explained = await explainEngineError(err, host.engine, host.address);
-        if (!explained) throw err;
-        errors.set(t.id, explained);
-        return { id: t.id, name: t.name, ok: false, result: explained.message, error: { code: explained.code, message: explained.message } };
+        if (explained) {
+          errors.set(t.id, explained);
+          return { id: t.id, name: t.name, ok: false, result: explained.message, error: { code: explained.code, message: explained.message } };
+        }
+        unexplained.push(err);
+        log.error({ err, container: t.id, verb }, 'container operation failed');
+        const message = `failed unexpectedly (the details are in the bot log)`;
+        return { id: t.id, name: t.name, ok: false, result: message, error: { code: 'internal', message } };
       }
     }),
   );
   const failed = outcomes.filter((o) => !o.ok);
-  const first = failed[0] && errors.get(failed[0].id);
-  if (!first) return outcomes;
-  // One container: its own error, hint and suggested actions say it best.
-  if (targets.length === 1) throw first;
+  if (failed.length === 0) return outcomes;
   const done = outcomes.filter((o) => o.ok);
+  // Nothing was done and nothing is known about why: a bug, reported as such (with the request id).
+  if (done.length === 0 && unexplained.length === failed.length) throw unexplained[0];
+  const first = errors.get((failed.find((o) => errors.has(o.id)) ?? failed[0])?.id ?? '');
+  // One container: its own error, hint and suggested actions say it best.
+  if (targets.length === 1 && first) throw first;
   const failures = failed.map((o) => `${o.name}: ${o.result}`).join('; ');
-  const message = `could not ${verb} ${failed.length} of ${targets.length} containers (${failures})` + (done.length ? `; done: ${done.map((o) => o.name).join(', ')}` : '');
-  throw new UserError(first.code, message, {
-    hint: first.hint ?? '`ps -a` shows where each container stands now',
-    data: { results: outcomes },
-    actions: first.actions,
+  const message = `could not ${verb} ${failed.length} of ${targets.length} containers (${failures})` + (done.length ? `; done: ${done.map((o) => o.name).join(', ')}` : '; nothing was done');
+  throw new UserError(first?.code ?? 'internal', message, {
+    hint: first?.hint ?? '`ps -a` shows where each container stands now',
+    data: { results: outcomes, done: done.map(brief), failed: failed.map(brief) },
+    ...(first ? { actions: first.actions } : {}),
   });
+}
+
+const brief = (o: TargetOutcome) => ({ id: o.id, name: o.name, result: o.result });
+
+/** A container as a confirmed preview listed it. */
+export interface PreviewedContainer {
+  id: string;
+  name: string;
+  state: string;
+  /** What the preview said would be done to it (`stop`, `remove`, ...). */
+  action?: string;
+}
+
+/**
+ * The containers the preview the requester confirmed listed (`preview.containers`). A preview
+ * that cannot be read changes nothing (fail closed).
+ */
+export function previewedContainers(preview: unknown): PreviewedContainer[] {
+  const list = typeof preview === 'object' && preview !== null ? (preview as { containers?: unknown }).containers : undefined;
+  const valid =
+    Array.isArray(list) &&
+    list.every((c) => typeof c === 'object' && c !== null && typeof (c as PreviewedContainer).id === 'string' && typeof (c as PreviewedContainer).name === 'string');
+  if (!valid) throw new UserError('confirmation_invalid', 'the confirmed preview cannot be read; nothing was changed', { hint: 'run the command again' });
+  return (list as PreviewedContainer[]).map((c) => ({
+    id: c.id,
+    name: c.name,
+    state: typeof c.state === 'string' ? c.state : 'unknown',
+    ...(typeof c.action === 'string' ? { action: c.action } : {}),
+  }));
+}
+
+/** A container a confirmed command did not touch because it is not as the preview showed it. */
+export interface LeftAlone {
+  id: string;
+  name: string;
+  /** Its state now (`removed` when it is gone). */
+  state: string;
+  /** Its state in the preview; absent when the preview did not list it. */
+  previewedState?: string;
+  why: string;
+}
+
+export function leftAlone(id: string, name: string, state: string, previewedState: string | undefined): LeftAlone {
+  const why =
+    state === 'removed'
+      ? 'removed since the preview'
+      : previewedState === undefined
+        ? `${state} now, not in the preview`
+        : `${state} now, ${previewedState} in the preview`;
+  return { id, name, state, ...(previewedState === undefined ? {} : { previewedState }), why };
+}
+
+/** The one way every container command says what changed since the preview and was not touched. */
+export function leftAloneNote(items: readonly LeftAlone[]): Block[] {
+  if (items.length === 0) return [];
+  const list = items.map((i) => `${i.name} (${i.why})`).join(', ');
+  return [context(`left alone, changed since the preview: ${list}; run the command again to see what it would do now`)];
+}
+
+/** What a confirmed container command acts on. */
+export interface Selection {
+  /** Containers to act on. */
+  act: ContainerTarget[];
+  /** Containers the preview showed as needing nothing, and still needing nothing: no engine call. */
+  unchanged: ContainerTarget[];
+  leftAlone: LeftAlone[];
+}
+
+export interface EffectRules {
+  /** What the command would do to the container as it is now (the preview's ACTION column). */
+  effect(t: ContainerTarget): string;
+  /** Every effect, least first: a container is acted on while its effect now is no more than the one previewed. */
+  severity: readonly string[];
+  /** The effect that means "nothing to do" (stop: not running), if the command has one. */
+  noop?: string;
+}
+
+/**
+ * What a container command acts on, by how it was confirmed:
+ * - a Confirm button: the containers the preview listed, by ID (a name that now names another
+ *   container does not count), while what would be done to each is no more than the preview
+ *   said (a container that started since is not killed by an `rm -f` previewed as a removal);
+ * - `--yes` in a terminal: the named containers as they are now (Docker's meaning);
+ * - not confirmed (the preview had nothing to confirm): none that need anything done.
+ * `resolveNamed` is called only when the names are what counts.
+ */
+export async function selectTargets(
+  ctx: { confirmed: boolean; confirmedPreview: unknown; services: { docker: DockerHost } },
+  resolveNamed: () => Promise<ContainerTarget[]>,
+  rules: EffectRules,
+  options: { size?: boolean } = {},
+): Promise<Selection> {
+  const selection: Selection = { act: [], unchanged: [], leftAlone: [] };
+  const rank = (effect: string | undefined): number => (effect === undefined ? -1 : rules.severity.indexOf(effect));
+  if (ctx.confirmedPreview !== undefined) {
+    const previewed = previewedContainers(ctx.confirmedPreview);
+    const now = await inspectByIds(ctx.services.docker, previewed.map((p) => p.id), options);
+    for (const p of previewed) {
+      const t = now.get(p.id);
+      if (!t) {
+        selection.leftAlone.push(leftAlone(p.id, p.name, 'removed', p.state));
+        continue;
+      }
+      const then = rank(p.action);
+      const effect = rules.effect(t);
+      // Unknown effects (a preview from another version) are not compared: fail closed.
+      if (then < 0 || rank(effect) < 0 || rank(effect) > then) selection.leftAlone.push(leftAlone(t.id, t.name, describeState(t), p.state));
+      else if (p.action === rules.noop) selection.unchanged.push(t);
+      else selection.act.push(t);
+    }
+    return selection;
+  }
+  const named = await resolveNamed();
+  if (ctx.confirmed) return { ...selection, act: named };
+  for (const t of named) {
+    if (rules.effect(t) === rules.noop) selection.unchanged.push(t);
+    else selection.leftAlone.push(leftAlone(t.id, t.name, describeState(t), undefined));
+  }
+  return selection;
+}
+
+/** Each container by ID as it is now; the ones that are gone are missing from the map. */
+async function inspectByIds(host: DockerHost, ids: readonly string[], options: { size?: boolean }): Promise<Map<string, ContainerTarget>> {
+  const found = new Map<string, ContainerTarget>();
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        const info = await host.engine.getContainer(id).inspect(options.size ? WITH_SIZE : {});
+        // Inspect also matches ID prefixes and names: only the very container counts.
+        if (info.Id === id) found.set(id, targetOf(id, info));
+      } catch (err) {
+        if (statusCode(err) !== 404) throw (await explainEngineError(err, host.engine, host.address)) ?? err;
+      }
+    }),
+  );
+  return found;
 }

@@ -183,14 +183,120 @@ describe.skipIf(skipReason)('container commands', () => {
     expect(await state('ct-prune-keep')).toBe('exited');
   });
 
-  it('container prune -f confirms by itself; with nothing to remove there is nothing to confirm', async () => {
+  it('container prune -f confirms by itself in a terminal only; in chat it previews; with nothing to remove there is nothing to confirm', async () => {
     const id = await exited('ct-prune-forced', 'prune=forced');
-    const out = await asUser(app, operator, 'container prune -f --filter label=prune=forced');
-    expect(out).toMatchObject({ ok: true, data: { deleted: [id] } });
+    // Chat: -f does not skip the preview.
+    const chat = await asUser(app, operator, 'container prune -f --filter label=prune=forced');
+    confirmAction(chat);
+    expect((chat.data as PreviewData).preview.containers.map((c) => c.id)).toEqual([id]);
+    expect(await exists('ct-prune-forced')).toBe(true);
+
+    // `dockbot exec`: Docker's meaning, do not prompt.
+    const forced = await dockbotJson<{ ok: boolean; data: { deleted: string[] } }>('container prune -f --filter label=prune=forced');
+    expect(forced).toMatchObject({ code: 0, body: { ok: true, data: { deleted: [id] } } });
     expect(await exists('ct-prune-forced')).toBe(false);
 
     const nothing = await asUser(app, operator, 'container prune --filter label=prune=nothing-has-this');
     expect(nothing).toMatchObject({ ok: true, data: { deleted: [] } });
+  });
+
+  it('container prune removes only what was previewed: not a container stopped after the preview, not one started since', async () => {
+    const previewed = await exited('ct-race-previewed', 'prune=race');
+    // Stopped, but starts again (and keeps running) before the Confirm.
+    await running('ct-race-restarted', 'prune=race');
+    await docker('stop', '-t', '0', 'ct-race-restarted');
+    await running('ct-race-late', 'prune=race');
+    const out = await asUser(app, operator, 'container prune --filter label=prune=race');
+    const confirm = confirmAction(out);
+    expect((out.data as PreviewData).preview.containers.map((c) => c.name).sort()).toEqual(['ct-race-previewed', 'ct-race-restarted']);
+
+    // Between the preview and the Confirm: one container stops, a previewed one starts.
+    await docker('stop', '-t', '0', 'ct-race-late');
+    await docker('start', 'ct-race-restarted');
+
+    const done = await app.dispatcher.act(confirm, operator);
+    expect(done).toMatchObject({ ok: true, data: { deleted: [previewed] } });
+    const data = done.data as { leftAlone: Array<{ name: string; why: string }> };
+    expect(data.leftAlone.map((l) => [l.name, l.why]).sort()).toEqual([
+      ['ct-race-late', 'exited now, not in the preview'],
+      ['ct-race-restarted', 'running now, exited in the preview'],
+    ]);
+    expect(plainText(done.reply)).toContain('left alone, changed since the preview: ');
+    expect(await exists('ct-race-previewed')).toBe(false);
+    expect(await state('ct-race-late')).toBe('exited');
+    expect(await state('ct-race-restarted')).toBe('running');
+  });
+
+  it('stop, restart and rm act on the containers previewed, by id: not on a namesake created since, not beyond what was shown', async () => {
+    const old = await running('ct-same-name');
+    const out = await asUser(app, operator, 'stop -t 1 ct-same-name');
+    const confirm = confirmAction(out);
+    // Removed and created again under the same name before the Confirm.
+    await docker('rm', '-f', 'ct-same-name');
+    const fresh = await running('ct-same-name');
+    const done = await app.dispatcher.act(confirm, operator);
+    expect(done).toMatchObject({ ok: true, data: { results: [], leftAlone: [{ id: old, name: 'ct-same-name', why: 'removed since the preview' }] } });
+    expect(plainText(done.reply)).toContain('left alone, changed since the preview: ct-same-name (removed since the preview)');
+    expect((await docker('inspect', '--format', '{{.Id}} {{.State.Status}}', 'ct-same-name')).trim()).toBe(`${fresh} running`);
+
+    // rm -f previewed as a removal of a stopped container: started since, it is not killed.
+    await running('ct-rm-started');
+    await docker('stop', '-t', '0', 'ct-rm-started');
+    const rmOut = await asUser(app, operator, 'rm -f ct-rm-started');
+    const rmConfirm = confirmAction(rmOut);
+    expect((rmOut.data as PreviewData).preview.containers[0]).toMatchObject({ action: 'remove' });
+    await docker('start', 'ct-rm-started');
+    const rmDone = await app.dispatcher.act(rmConfirm, operator);
+    expect(rmDone).toMatchObject({ ok: true, data: { results: [], leftAlone: [{ name: 'ct-rm-started', why: 'running now, exited in the preview' }] } });
+    expect(await state('ct-rm-started')).toBe('running');
+
+    // restart previewed as a start of a stopped container: running since, it is not stopped.
+    await docker('stop', '-t', '0', 'ct-rm-started');
+    const restartOut = await asUser(app, operator, 'restart -t 1 ct-rm-started');
+    const restartConfirm = confirmAction(restartOut);
+    await docker('start', 'ct-rm-started');
+    const startedBefore = await startedAt('ct-rm-started');
+    const restartDone = await app.dispatcher.act(restartConfirm, operator);
+    expect(restartDone).toMatchObject({ ok: true, data: { results: [], leftAlone: [{ name: 'ct-rm-started', why: 'running now, exited in the preview' }] } });
+    expect(await startedAt('ct-rm-started')).toBe(startedBefore);
+
+    // stop previewed with nothing running (no confirmation needed) reports a start since the same way.
+    await docker('stop', '-t', '0', 'ct-rm-started');
+    const nothing = await asUser(app, operator, 'stop ct-rm-started');
+    expect(nothing).toMatchObject({ ok: true, data: { results: [{ name: 'ct-rm-started', result: 'was not running' }], leftAlone: [] } });
+  });
+
+  it('start and restart apply the run policy to what the container was created with, whoever created it', async () => {
+    await docker('create', '--name', 'ct-privileged', '-l', LABEL, '--privileged', busybox, 'sleep', '600');
+    await docker('create', '--name', 'ct-host-etc', '-l', LABEL, '-v', '/etc:/host-etc:ro', busybox, 'sleep', '600');
+    await docker('create', '--name', 'ct-pid-join', '-l', LABEL, '--pid', 'container:ct-host-etc', busybox, 'sleep', '600');
+    // A running privileged container, as restart would find it (this engine cannot run privileged ones: the state is what counts).
+    await docker('create', '--name', 'ct-privileged-running', '-l', LABEL, '--privileged', busybox, 'sleep', '600');
+    await exited('ct-harmless');
+    const before = await allContainers();
+    const cases: Array<[string, string, string]> = [
+      ['start ct-privileged', 'ct-privileged: --privileged (rule privileged: ', 'nothing was started'],
+      ['start --dry-run ct-privileged', 'ct-privileged: --privileged (rule privileged: ', 'nothing was started'],
+      ['start ct-harmless ct-host-etc', 'ct-host-etc: -v /etc:/host-etc (rule bind-mounts: ', 'nothing was started'],
+      ['start ct-pid-join', 'ct-pid-join: --pid container:', 'nothing was started'],
+      ['restart ct-privileged-running', 'ct-privileged-running: --privileged (rule privileged: ', 'nothing was restarted'],
+      ['restart ct-harmless ct-privileged', 'ct-privileged: --privileged (rule privileged: ', 'nothing was restarted'],
+      ['restart --dry-run ct-privileged', 'ct-privileged: --privileged (rule privileged: ', 'nothing was restarted'],
+    ];
+    for (const [line, violation, outcome] of cases) {
+      // An admin, with the confirmation already given: the policy binds every role all the same.
+      const out = await asUser(app, admin, line, true);
+      expect({ line, code: out.error?.code }).toEqual({ line, code: 'forbidden' });
+      expect(out.error?.message).toContain(violation);
+      expect(out.error?.message).toContain(outcome);
+      expect(out.error?.hint).toContain('containers created outside dockbot');
+    }
+    // Nothing started, not even the harmless one named next to a forbidden one.
+    expect(await allContainers()).toBe(before);
+    expect(await state('ct-privileged')).toBe('created');
+    expect(await state('ct-harmless')).toBe('exited');
+    const started = await asUser(app, operator, 'start ct-harmless');
+    expect(started).toMatchObject({ ok: true, data: { results: [{ name: 'ct-harmless', result: 'started' }] } });
   });
 
   it('a viewer may do none of it: forbidden, naming the operator role', async () => {
@@ -263,6 +369,16 @@ describe.skipIf(skipReason)('container commands', () => {
     const expired = await dispatcher.act(confirm, operator);
     expect(expired.error).toMatchObject({ code: 'confirmation_invalid', message: 'this confirmation expired; nothing was changed' });
     expect(await state('ct-viewer')).toBe('running');
+  });
+
+  it('dockbot exec: --yes confirms rm, stop and restart by the containers as they are now', async () => {
+    await running('ct-exec-run');
+    const stopped = await dockbotJson<{ ok: boolean; data: { results: Array<{ result: string }> } }>('stop -t 1 ct-exec-run', ['--yes']);
+    expect(stopped).toMatchObject({ code: 0, body: { ok: true, data: { results: [{ result: 'stopped' }] } } });
+    expect(await state('ct-exec-run')).toBe('exited');
+    const restarted = await dockbotJson<{ ok: boolean }>('restart -t 1 ct-exec-run', ['--yes']);
+    expect(restarted).toMatchObject({ code: 0, body: { ok: true } });
+    expect(await state('ct-exec-run')).toBe('running');
   });
 
   it('dockbot exec: --yes confirms rm; without it nothing changes', async () => {

@@ -5,7 +5,7 @@ import { busybox, cleanup, docker, dockbot, dockbotJson, dockerHost, skipReason,
 
 const LABEL = `${TEST_LABEL}=logs`;
 type Line = { stream: 'stdout' | 'stderr'; text: string; time?: string };
-type LogsBody = { ok: boolean; command: string; data: { container: string; lines: Line[] }; error?: { code: string; message: string } };
+type LogsBody = { ok: boolean; command: string; data: { container: string; lines: Line[]; tail: number | 'all'; cut: boolean }; error?: { code: string; message: string } };
 
 const cliLines = (output: string): string[] => output.split('\n').filter(Boolean);
 
@@ -17,7 +17,10 @@ describe.skipIf(skipReason)('logs against the Docker CLI', () => {
     await docker('run', '-t', '--name', 'logs-tty', '-l', LABEL, busybox, 'sh', '-c', 'echo tty1; echo tty2 >&2');
     await docker('run', '--name', 'logs-long', '-l', LABEL, busybox, 'seq', '1', '200');
     await docker('run', '--name', 'logs-none', '-l', LABEL, '--log-driver', 'none', busybox, 'echo', 'lost');
-    for (const name of ['logs-app', 'logs-tty', 'logs-long', 'logs-none']) await waitForStatus(name, 'exited');
+    await docker('run', '--name', 'logs-1500', '-l', LABEL, busybox, 'seq', '1', '1500');
+    // About 10 MB of log: 10000 lines of 1000 characters.
+    await docker('run', '--name', 'logs-huge', '-l', LABEL, busybox, 'sh', '-c', 'line=$(printf "%0999d" 0); i=0; while [ $i -lt 10000 ]; do echo "$line"; i=$((i+1)); done');
+    for (const name of ['logs-app', 'logs-tty', 'logs-long', 'logs-none', 'logs-1500', 'logs-huge']) await waitForStatus(name, 'exited');
   });
   afterAll(async () => {
     await cleanup('logs');
@@ -88,6 +91,36 @@ describe.skipIf(skipReason)('logs against the Docker CLI', () => {
     expect(shown.stdout).toMatch(/… \d+ more lines above/);
     expect(shown.stdout.trim().split('\n').at(-1)).toBe('200');
     expect(shown.stdout).not.toMatch(/^1$/m);
+  });
+
+  it('without --tail, the last 1000 lines, and the reply says so; --tail all reads the whole log, as the CLI does', async () => {
+    const { body } = await dockbotJson<LogsBody>('logs logs-1500');
+    expect(body.data.tail).toBe(1000);
+    expect(body.data.lines.map((l) => l.text)).toEqual(Array.from({ length: 1000 }, (_, i) => String(i + 501)));
+    const shown = await dockbot(['exec', 'logs logs-1500']);
+    expect(shown.stdout).toContain('the last 1000 lines: the default without --tail');
+
+    const all = await dockbotJson<LogsBody>('logs --tail all logs-1500');
+    const cli = await dockerCli(dockerHost, ['logs', 'logs-1500']);
+    expect(all.body.data).toMatchObject({ tail: 'all', cut: false });
+    expect(all.body.data.lines.map((l) => l.text)).toEqual(cliLines(cli.stdout));
+    expect(all.body.data.lines).toHaveLength(1500);
+    // A short log says nothing about the default.
+    expect((await dockbot(['exec', 'logs logs-long'])).stdout).not.toContain('the default without --tail');
+  });
+
+  it('reads 8 MiB at most, even with --tail all, and says it cut', async () => {
+    const { code, body } = await dockbotJson<LogsBody>('logs --tail all logs-huge');
+    expect(code).toBe(0);
+    expect(body.data.cut).toBe(true);
+    const bytes = body.data.lines.reduce((sum, l) => sum + l.text.length + 1, 0);
+    expect(bytes).toBeLessThanOrEqual(8 * 1024 * 1024);
+    expect(bytes).toBeGreaterThan(7 * 1024 * 1024);
+    expect(body.data.lines.length).toBeLessThan(10_000);
+    const shown = await dockbot(['exec', 'logs --tail all logs-huge']);
+    expect(shown.stdout).toContain('cut: only the first 8MiB of the log were read');
+    // Within the cap nothing is cut.
+    expect((await dockbotJson<LogsBody>('logs --tail 100 logs-huge')).body.data).toMatchObject({ tail: 100, cut: false });
   });
 
   it('a missing container is not_found, exit code 1, one JSON line', async () => {

@@ -1,7 +1,7 @@
 // `run` against the private engine: what reaches the engine (checked with `docker inspect`),
 // foreground output and exit codes, cleanup after a failed start, conflicts, --dry-run, every
 // rule of the run policy, and pulling a missing image from the loopback registry first.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,11 +44,15 @@ const actionIds = (reply: Reply): string[] => reply.blocks.flatMap((b) => (b.typ
 describe.skipIf(skipReason)('run', () => {
   let app: App;
   let allowedDir: string;
+  /** A host directory outside the allowlist, with a file standing for a secret. */
+  let outsideDir: string;
   const pulledImage = `${registry}/library/busybox:1`;
 
   beforeAll(async () => {
     await cleanup(FILE);
     allowedDir = mkdtempSync(join(tmpdir(), 'dockbot-run-allowed-'));
+    outsideDir = mkdtempSync(join(tmpdir(), 'dockbot-run-outside-'));
+    writeFileSync(join(outsideDir, 'token'), 'top-secret\n');
     ({ app } = await testApp(`policy:\n  bindMounts: ["${allowedDir}"]\n`));
   });
 
@@ -56,6 +60,7 @@ describe.skipIf(skipReason)('run', () => {
     await cleanup(FILE);
     if (registry) await docker('rmi', pulledImage).catch(() => undefined);
     rmSync(allowedDir, { recursive: true, force: true });
+    rmSync(outsideDir, { recursive: true, force: true });
   });
 
   it('run -d -p -e -l --name reaches the engine exactly as asked, with the default limits', async () => {
@@ -86,6 +91,17 @@ describe.skipIf(skipReason)('run', () => {
     expect(out.reply.title).toBe('run-exit3 exited with code 3');
     expect(plainText(out.reply)).toContain('hi');
     expect((await inspect('run-exit3')).State).toMatchObject({ Status: 'exited', ExitCode: 3 });
+  });
+
+  it('a foreground run with a lot of output shows its last lines and counts them all', async () => {
+    const out = await handle(app, `run --rm -l ${LABEL} ${busybox} seq 1 200000`);
+    expect(out).toMatchObject({ ok: true, data: { exitCode: 0, outputLines: 200000 } });
+    expect((out.data as { output: string[] }).output.at(-1)).toBe('200000');
+    expect(plainText(out.reply)).toContain('last 25 of 200000 lines');
+    // One frame per line (the shell writes each echo at once): many frames arrive in one read.
+    const framed = await handle(app, `run --rm -l ${LABEL} ${busybox} sh -c 'i=0; while [ $i -lt 100000 ]; do echo $i; i=$((i+1)); done'`);
+    expect(framed).toMatchObject({ ok: true, data: { exitCode: 0, outputLines: 100000 } });
+    expect((framed.data as { output: string[] }).output.at(-1)).toBe('99999');
   });
 
   it('--rm removes the container once it exited; stderr is shown too', async () => {
@@ -124,7 +140,7 @@ describe.skipIf(skipReason)('run', () => {
 
   it('--dry-run creates nothing and returns the create body', async () => {
     const before = await allContainers();
-    const out = await handle(app, `run --dry-run -d --name run-dry -p 127.0.0.1:9090:90/udp -e B=2 -l ${LABEL} -m 64m ${busybox} sleep 5`);
+    const out = await handle(app, `run --dry-run -d --name run-dry -p 127.0.0.1:9090:90/udp -e B=s3cret-value -l ${LABEL} -m 64m ${busybox} sleep 5`);
     expect(out.ok).toBe(true);
     expect(out.data).toEqual({
       dryRun: true,
@@ -134,7 +150,8 @@ describe.skipIf(skipReason)('run', () => {
         name: 'run-dry',
         Image: busybox,
         Cmd: ['sleep', '5'],
-        Env: ['B=2'],
+        // The plan names the variables but never carries their values.
+        Env: ['B=[redacted]'],
         Labels: { [TEST_LABEL]: FILE },
         ExposedPorts: { '90/udp': {} },
         AttachStdin: false,
@@ -149,8 +166,9 @@ describe.skipIf(skipReason)('run', () => {
         },
       },
     });
-    // The reply names the variables but never shows their values.
+    // Neither does the reply.
     expect(plainText(out.reply)).toContain('B=[redacted]');
+    expect(JSON.stringify(out)).not.toContain('s3cret-value');
     expect(await exists('run-dry')).toBe(false);
     expect(await allContainers()).toEqual(before);
   });
@@ -177,18 +195,38 @@ describe.skipIf(skipReason)('run', () => {
       expect(await allContainers()).toEqual(before);
     });
 
-    it("joining a container that uses the host's namespaces is refused like the host's own", async () => {
+    it("joining another container's namespaces is refused (its mounts, a chain, the host's): nothing is created", async () => {
+      // run-mounted has a host directory outside the allowlist: `--pid container:run-mounted` would
+      // reach it through /proc/1/root.
+      await docker('run', '-d', '--name', 'run-mounted', '-l', LABEL, '-v', `${outsideDir}:/secret:ro`, busybox, 'sleep', '60');
+      // A chain: run-chain joins run-hostnet, which uses the host's network and PID namespaces.
       await docker('run', '-d', '--name', 'run-hostnet', '--network', 'host', '--pid', 'host', '-l', LABEL, busybox, 'sleep', '60');
-      await docker('run', '-d', '--name', 'run-plain', '-l', LABEL, busybox, 'sleep', '60');
+      await docker('run', '-d', '--name', 'run-chain', '--network', 'container:run-hostnet', '--pid', 'container:run-hostnet', '-l', LABEL, busybox, 'sleep', '60');
       const before = await allContainers();
-      for (const flag of ['--network', '--pid']) {
-        const out = await handle(app, `run --rm ${flag} container:run-hostnet -l ${LABEL} ${busybox} true`);
-        expect(out.error?.code).toBe('forbidden');
-        expect(out.error?.message).toContain(`${flag} container:run-hostnet (rule host-namespaces: run-hostnet uses the host's namespace`);
+      for (const [flags, subject] of [
+        ['--pid container:run-mounted', '--pid container:run-mounted'],
+        ['--network container:run-mounted', '--network container:run-mounted'],
+        ['--pid container:run-chain', '--pid container:run-chain'],
+        ['--network container:run-chain', '--network container:run-chain'],
+        ['--ipc container:run-mounted', '--ipc container:run-mounted'],
+      ]) {
+        for (const dryRun of ['', '--dry-run ']) {
+          const out = await handle(app, `run ${dryRun}--rm ${flags} -l ${LABEL} ${busybox} cat /proc/1/root/secret/token`);
+          expect({ flags, code: out.error?.code }).toEqual({ flags, code: 'forbidden' });
+          expect(out.error?.message).toContain(`${subject} (rule container-namespaces: `);
+          expect(out.error?.message).toContain('nothing was created');
+          expect(out.error?.hint).toContain('policy.allowHostNamespaces');
+          expect(JSON.stringify(out)).not.toContain('top-secret');
+        }
       }
       expect(await allContainers()).toEqual(before);
-      const joined = await handle(app, `run --rm --pid container:run-plain -l ${LABEL} ${busybox} true`);
-      expect(joined.ok).toBe(true);
+    });
+
+    it('joins are possible once config allows host namespaces', async () => {
+      const { app: relaxed } = await testApp(`policy:\n  allowHostNamespaces: true\n`);
+      const joined = await handle(relaxed, `run --rm --pid container:run-mounted -l ${LABEL} ${busybox} cat /proc/1/root/secret/token`);
+      // What the rule is there for: the joining container reads the other one's bind mount.
+      expect(joined).toMatchObject({ ok: true, data: { exitCode: 0, output: ['top-secret'] } });
     });
 
     it('a bind mount inside the allowlist runs', async () => {
@@ -209,6 +247,24 @@ describe.skipIf(skipReason)('run', () => {
       expect(await allContainers()).toEqual(before);
       const allowed = await handle(strict, `run --dry-run -l ${LABEL} ${pulledImage} true`);
       expect(allowed.ok).toBe(true);
+    });
+
+    it('with a registry allowlist, an image ID prefix is refused like a full ID: its registry cannot be told', async () => {
+      const { app: strict } = await testApp(`policy:\n  registries: ["${registry || '127.0.0.1:5000'}", "docker.io"]\n`);
+      const id = (await docker('image', 'inspect', '--format', '{{.Id}}', busybox)).trim().replace(/^sha256:/, '');
+      const before = await allContainers();
+      // `docker.io` is allowed: checked as the name docker.io/library/<prefix>, the prefix would pass
+      // while the engine runs the local image that has this ID.
+      for (const image of [id.slice(0, 6), id.slice(0, 12), id, `sha256:${id}`]) {
+        for (const dryRun of ['', '--dry-run ']) {
+          const out = await handle(strict, `run ${dryRun}--rm -l ${LABEL} ${image} true`);
+          expect({ image, code: out.error?.code }).toEqual({ image, code: 'forbidden' });
+          expect(out.error?.message).toContain(`${image} (rule registries: an image ID`);
+        }
+      }
+      expect(await allContainers()).toEqual(before);
+      // Without an allowlist, an ID prefix runs the image it names, as with the Docker CLI.
+      expect(await handle(app, `run --rm -l ${LABEL} ${id.slice(0, 12)} true`)).toMatchObject({ ok: true, data: { exitCode: 0 } });
     });
   });
 

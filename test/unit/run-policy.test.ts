@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunPolicyConfig } from '../../src/config.js';
 import { UserError } from '../../src/core/errors.js';
-import { applyRunPolicy, findViolations, isUnderAllowedPath, joinedNamespaces } from '../../src/core/run-policy.js';
+import { applyRunPolicy, containerViolations, findViolations, isUnderAllowedPath, refuseStoredViolations, type StoredContainer } from '../../src/core/run-policy.js';
 import { buildRunSpec, type RunOptions } from '../../src/docker/run-spec.js';
 
 /** The schema's defaults (config.ts): everything dangerous off, 512m and 1 CPU. */
@@ -81,16 +81,32 @@ describe('run policy', () => {
     expect(err.data).toMatchObject({ rules: ['privileged', 'host-namespaces'] });
   });
 
-  it('allows named volumes, anonymous volumes and networks that are not the host', () => {
-    expect(findViolations(spec({ volumes: ['cache:/cache', '/scratch'], network: 'backend', pid: 'container:db' }), DEFAULTS)).toEqual([]);
+  it('allows named volumes, anonymous volumes, networks that are not the host and private namespaces', () => {
+    expect(findViolations(spec({ volumes: ['cache:/cache', '/scratch'], network: 'backend', ipc: 'shareable' }), DEFAULTS)).toEqual([]);
+    expect(findViolations(spec({ network: 'none', ipc: 'private' }), DEFAULTS)).toEqual([]);
   });
 
-  it('lists the namespaces taken from other containers, for the caller to look up', () => {
-    expect(joinedNamespaces(spec({ network: 'container:db', pid: 'container:web', ipc: 'shareable' }).body)).toEqual([
-      { flag: '--network', field: 'NetworkMode', container: 'db' },
-      { flag: '--pid', field: 'PidMode', container: 'web' },
-    ]);
-    expect(joinedNamespaces(spec({ network: 'backend' }).body)).toEqual([]);
+  describe("joining another container's namespaces", () => {
+    // `--pid container:X` reaches X's mounts through /proc/1/root; X may itself join the host or
+    // another container: refused outright (fail closed), with the host namespaces' setting.
+    it.each<[string, Partial<RunOptions>, string]>([
+      ['--pid container:db', { pid: 'container:db' }, '--pid container:db'],
+      ['--ipc container:db', { ipc: 'container:db' }, '--ipc container:db'],
+      ['--network container:db', { network: 'container:db' }, '--network container:db'],
+    ])('%s is refused, naming the rule and the setting', (_what, options, subject) => {
+      const err = denial(options);
+      expect(err.code).toBe('forbidden');
+      expect(err.message).toContain(`${subject} (rule container-namespaces: `);
+      expect(err.message).toContain('nothing was created');
+      expect(err.hint).toContain('policy.allowHostNamespaces: true');
+      expect(err.data).toMatchObject({ rules: ['container-namespaces'] });
+    });
+
+    it('is allowed once config allows host namespaces', () => {
+      const joins = spec({ pid: 'container:db', ipc: 'container:db', network: 'container:db' });
+      expect(findViolations(joins, { ...DEFAULTS, allowHostNamespaces: true })).toEqual([]);
+      expect(findViolations(joins, DEFAULTS).map((v) => v.subject)).toEqual(['--network container:db', '--pid container:db', '--ipc container:db']);
+    });
   });
 
   describe('bind mounts', () => {
@@ -134,6 +150,22 @@ describe('run policy', () => {
       expect(findViolations(spec({ image: id }), DEFAULTS)).toEqual([]);
     });
 
+    it.each(['363b3a', 'cafe', 'sha256:363b3a', `sha256:${'c'.repeat(64)}`])(
+      'refuses %s while an allowlist is set: the engine may resolve it as an image ID, whose registry cannot be told',
+      (image) => {
+        const err = denial({ image }, registries);
+        expect(err.data).toMatchObject({ rules: ['registries'] });
+        expect(err.message).toContain(`${image} (rule registries: an image ID`);
+        expect(findViolations(spec({ image }), DEFAULTS)).toEqual([]);
+      },
+    );
+
+    it('checks a hex-looking name given with its registry as the name it is', () => {
+      expect(findViolations(spec({ image: 'docker.io/library/363b3a' }), { ...DEFAULTS, registries: ['docker.io'] })).toEqual([]);
+      const err = denial({ image: 'docker.io/library/363b3a' }, { registries: ['127.0.0.1:5000'] });
+      expect(err.message).toContain('363b3a (rule registries: images must come from an allowed registry (127.0.0.1:5000); this one is from docker.io)');
+    });
+
     it('allows any registry without an allowlist', () => {
       expect(findViolations(spec({ image: 'quay.io/org/app' }), DEFAULTS)).toEqual([]);
     });
@@ -159,5 +191,63 @@ describe('run policy', () => {
       applyRunPolicy(original, DEFAULTS);
       expect(original.body.HostConfig).toEqual({});
     });
+  });
+});
+
+describe('containers created elsewhere (start, restart)', () => {
+  /** What `docker inspect` stores for a container created by the Docker CLI. */
+  const stored = (host: NonNullable<StoredContainer['HostConfig']> = {}, mounts: StoredContainer['Mounts'] = []): StoredContainer => ({
+    HostConfig: { NetworkMode: 'bridge', IpcMode: 'private', PidMode: '', UTSMode: '', CapAdd: null, Devices: [], Binds: null, Mounts: null, ...host },
+    Mounts: mounts,
+  });
+
+  it('allows what the Docker CLI stores for a plain container', () => {
+    expect(containerViolations(stored(), DEFAULTS)).toEqual([]);
+    expect(containerViolations(stored({ NetworkMode: 'default', IpcMode: 'shareable' }, [{ Type: 'volume', Source: '/var/lib/docker/volumes/x/_data', Destination: '/x' }]), DEFAULTS)).toEqual([]);
+  });
+
+  it.each<[string, StoredContainer, string, string]>([
+    ['--privileged', stored({ Privileged: true }), 'privileged', '--privileged'],
+    ['--network host', stored({ NetworkMode: 'host' }), 'host-namespaces', '--network host'],
+    ['--pid host', stored({ PidMode: 'host' }), 'host-namespaces', '--pid host'],
+    ['--ipc host', stored({ IpcMode: 'host' }), 'host-namespaces', '--ipc host'],
+    ['--uts host', stored({ UTSMode: 'host' }), 'host-namespaces', '--uts host'],
+    ['--pid container:', stored({ PidMode: 'container:abc' }), 'container-namespaces', '--pid container:abc'],
+    ['--network container:', stored({ NetworkMode: 'container:abc' }), 'container-namespaces', '--network container:abc'],
+    ['--cap-add', stored({ CapAdd: ['CAP_SYS_ADMIN'] }), 'cap-add', '--cap-add CAP_SYS_ADMIN'],
+    ['--device', stored({ Devices: [{ PathOnHost: '/dev/kmsg' }] }), 'devices', '--device /dev/kmsg'],
+    ['-v /etc:/x', stored({ Binds: ['/etc:/x:ro'] }), 'bind-mounts', '-v /etc:/x'],
+    ['--mount type=bind', stored({ Mounts: [{ Type: 'bind', Source: '/etc', Target: '/x' }] }), 'bind-mounts', '-v /etc:/x'],
+    ['a bind mount the engine lists', stored({}, [{ Type: 'bind', Source: '/root', Destination: '/r' }]), 'bind-mounts', '-v /root:/r'],
+  ])('finds %s in the stored HostConfig', (_what, info, rule, subject) => {
+    expect(containerViolations(info, DEFAULTS)).toEqual([expect.objectContaining({ rule, subject })]);
+  });
+
+  it('counts a bind mount listed twice (Binds and Mounts) once, and allows the allowlist and named volumes', () => {
+    const both = stored({ Binds: ['/etc:/x', 'cache:/cache'] }, [{ Type: 'bind', Source: '/etc', Destination: '/x' }]);
+    expect(containerViolations(both, DEFAULTS)).toHaveLength(1);
+    expect(containerViolations(both, { ...DEFAULTS, bindMounts: ['/etc'] })).toEqual([]);
+  });
+
+  it('refuses naming each container and its rules; nothing is started', () => {
+    const containers = [
+      { name: 'plain', info: stored() },
+      { name: 'priv', info: stored({ Privileged: true, PidMode: 'host' }) },
+    ];
+    let err: unknown;
+    try {
+      refuseStoredViolations(containers, DEFAULTS, 'nothing was started');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    const e = err as UserError;
+    expect(e.code).toBe('forbidden');
+    expect(e.message).toBe(
+      "the run policy forbids priv: --privileged (rule privileged: privileged containers have full access to the host); priv: --pid host (rule host-namespaces: containers may not share the host's namespaces); nothing was started",
+    );
+    expect(e.hint).toContain('containers created outside dockbot');
+    expect(e.data).toMatchObject({ rules: ['privileged', 'host-namespaces'], violations: [{ container: 'priv' }, { container: 'priv' }] });
+    expect(() => refuseStoredViolations([containers[0] as (typeof containers)[0]], DEFAULTS, 'nothing was started')).not.toThrow();
   });
 });

@@ -1,8 +1,9 @@
 // What `container prune` would remove, decided as the engine decides it.
 import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { isPruneCandidate, parseUntil, pruneFilters } from '../../../commands/container-prune.js';
+import { isPruneCandidate } from '../../../commands/container-prune.js';
 import { UserError } from '../../../src/core/errors.js';
+import { parsePruneFilters as pruneFilters, parseUntil } from '../../../src/docker/filters.js';
 
 const NOW = Date.parse('2026-01-31T12:00:00Z');
 const container = (state: string, labels: Record<string, string>, createdMs = NOW - 3_600_000): Dockerode.ContainerInfo =>

@@ -1,6 +1,7 @@
-import Dockerode from 'dockerode';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { engineTimestamp, splitLogOutput, tailForReply, type LogLine } from '../../../commands/logs.js';
+import { DEFAULT_TAIL, logs, MAX_LOG_BYTES, readCapped, splitLogOutput, tailForReply, tailOption, type LogLine } from '../../../commands/logs.js';
+import { engineTimestamp } from '../../../src/docker/timestamp.js';
 
 /** One frame of the Engine's multiplexed stream: type, 3 zero bytes, big-endian length, payload. */
 function frame(stream: 1 | 2, payload: string): Buffer {
@@ -11,13 +12,11 @@ function frame(stream: 1 | 2, payload: string): Buffer {
   return Buffer.concat([header, body]);
 }
 
-// demuxStream needs no connection: the modem is only used to split frames.
-const modem = new Dockerode({ socketPath: '/nonexistent.sock' }).modem;
 
 describe('splitLogOutput', () => {
   it('separates stdout and stderr and keeps the engine’s order', async () => {
     const output = Buffer.concat([frame(1, 'out1\n'), frame(2, 'err1\n'), frame(1, 'out2\nout3\n'), frame(2, 'no newline')]);
-    expect(await splitLogOutput(output, false, false, modem)).toEqual([
+    expect(splitLogOutput(output, false, false)).toEqual([
       { stream: 'stdout', text: 'out1' },
       { stream: 'stderr', text: 'err1' },
       { stream: 'stdout', text: 'out2' },
@@ -36,19 +35,41 @@ describe('splitLogOutput', () => {
       return h;
     };
     const split = Buffer.concat([output, header(2), text.subarray(0, 2), header(text.length - 2), text.subarray(2)]);
-    expect(await splitLogOutput(split, false, false, modem)).toEqual([{ stream: 'stdout', text: 'partial 日本' }]);
+    expect(splitLogOutput(split, false, false)).toEqual([{ stream: 'stdout', text: 'partial 日本' }]);
   });
 
   it('reads a TTY container’s raw output as stdout without carriage returns', async () => {
-    expect(await splitLogOutput(Buffer.from('tty1\r\ntty2\r\n'), true, false, modem)).toEqual([
+    expect(splitLogOutput(Buffer.from('tty1\r\ntty2\r\n'), true, false)).toEqual([
       { stream: 'stdout', text: 'tty1' },
       { stream: 'stdout', text: 'tty2' },
     ]);
   });
 
+  it('splits a log of many frames in one pass (8 MiB, 10000 frames, well under a second)', () => {
+    const line = `${'x'.repeat(838)}\n`;
+    const output = Buffer.concat(Array.from({ length: 10_000 }, (_, i) => frame(i % 2 ? 2 : 1, line)));
+    const started = performance.now();
+    const lines = splitLogOutput(output, false, false);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(lines).toHaveLength(10_000);
+    expect(lines[1]).toEqual({ stream: 'stderr', text: 'x'.repeat(838) });
+  });
+
+  it('keeps what was read of a last frame cut short, and reads bytes that are no frame as stdout', () => {
+    const cut = Buffer.concat([frame(1, 'whole\n'), frame(1, 'half of it\n').subarray(0, 12)]);
+    expect(splitLogOutput(cut, false, false)).toEqual([
+      { stream: 'stdout', text: 'whole' },
+      { stream: 'stdout', text: 'half' },
+    ]);
+    expect(splitLogOutput(Buffer.concat([frame(2, 'err\n'), Buffer.from('raw text\n')]), false, false)).toEqual([
+      { stream: 'stderr', text: 'err' },
+      { stream: 'stdout', text: 'raw text' },
+    ]);
+  });
+
   it('takes the engine’s timestamp off each line', async () => {
     const output = frame(2, '2026-11-27T20:27:25.371081820Z err one\n');
-    expect(await splitLogOutput(output, false, true, modem)).toEqual([{ stream: 'stderr', text: 'err one', time: '2026-11-27T20:27:25.371081820Z' }]);
+    expect(splitLogOutput(output, false, true)).toEqual([{ stream: 'stderr', text: 'err one', time: '2026-11-27T20:27:25.371081820Z' }]);
   });
 });
 
@@ -115,5 +136,40 @@ describe('tailForReply', () => {
 
   it('shows timestamps as the CLI prints them', () => {
     expect(tailForReply([{ stream: 'stderr', text: 'boom', time: '2026-01-02T03:04:05.000000001Z' }]).text).toBe('2026-01-02T03:04:05.000000001Z boom');
+  });
+});
+
+describe('how much of a log is read', () => {
+  it('without --tail, the last DEFAULT_TAIL lines (and the help says so); --tail N and all as given', () => {
+    expect(DEFAULT_TAIL).toBe(1000);
+    expect(tailOption(undefined)).toBe(1000);
+    expect(tailOption('all')).toBe('all');
+    expect(tailOption('0')).toBe(0);
+    expect(tailOption('25')).toBe(25);
+    expect(() => tailOption('-1')).toThrow('invalid value "-1" for --tail');
+    const help = logs.options.find((o) => o.name === 'tail')?.description ?? '';
+    expect(help).toContain('default 1000');
+    expect(help).toContain('8MiB');
+    expect(help.length).toBeLessThanOrEqual(100);
+  });
+
+  it('stops reading at the cap and says it cut; reads to the end below it', async () => {
+    expect(MAX_LOG_BYTES).toBe(8 * 1024 * 1024);
+    let pulled = 0;
+    // An endless log: only what the cap allows may ever be read.
+    const endless = new Readable({
+      read() {
+        pulled += 1024;
+        this.push(Buffer.alloc(1024, 'x'));
+      },
+    });
+    const capped = await readCapped(endless, 10_000);
+    expect(capped.cut).toBe(true);
+    expect(capped.output.length).toBe(10_000);
+    expect(endless.destroyed).toBe(true);
+    expect(pulled).toBeLessThan(100_000);
+
+    const whole = await readCapped(Readable.from([Buffer.from('abc'), Buffer.from('def')]), 6);
+    expect(whole).toEqual({ output: Buffer.from('abcdef'), cut: false });
   });
 });

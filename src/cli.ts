@@ -13,7 +13,7 @@ const USAGE = `Usage:
   dockbot exec [--json] [--yes] "<command>"
                                   run one command, e.g. dockbot exec "ps -a"
   dockbot ask [--json] "<question>"
-                                  ask the FAQ, e.g. dockbot ask "what is an image?"
+                                  ask the FAQ, e.g. dockbot ask "what does docker pull do?"
   dockbot help                    this text
 
 Environment: DOCKER_HOST, DOCKBOT_CONFIG, SLACK_BOT_TOKEN, DISCORD_TOKEN, LOG_LEVEL, ... (see README)`;

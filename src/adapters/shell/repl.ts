@@ -49,7 +49,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   const show = (r: Reply): void => print(renderReply(r, { color }));
   const requester = shellRequester();
 
-  print('dockbot — type a Docker command (`ps`, `images`, `help`) or a question (`ask what is an image?`). Ctrl-D exits.');
+  print('dockbot — type a Docker command (`ps`, `images`, `help`) or a question (`ask what does docker pull do?`). Ctrl-D exits.');
   rl.setPrompt('docker> ');
   for (;;) {
     rl.prompt();

@@ -19,7 +19,7 @@ const memory = z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i, 'a size like 512m or 2g
 const runPolicy = z
   .object({
     allowPrivileged: z.boolean().default(false),
-    /** --network/--pid/--ipc/--uts host */
+    /** --network/--pid/--ipc/--uts host, or joining another container's namespaces (container:NAME) */
     allowHostNamespaces: z.boolean().default(false),
     allowCapAdd: z.boolean().default(false),
     allowDevices: z.boolean().default(false),

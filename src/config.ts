@@ -37,6 +37,9 @@ const runPolicy = z
 
 export type RunPolicyConfig = z.infer<typeof runPolicy>;
 
+/** The policy with nothing configured: every dangerous option off, default limits on. */
+export const DEFAULT_RUN_POLICY: RunPolicyConfig = runPolicy.parse({});
+
 const fileSchema = z
   .object({
     policy: runPolicy.default({}),

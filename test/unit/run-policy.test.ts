@@ -1,22 +1,11 @@
 // The run policy: what `run` may ask of the engine, for every role; only config relaxes it.
 import { describe, expect, it } from 'vitest';
-import type { RunPolicyConfig } from '../../src/config.js';
+import { DEFAULT_RUN_POLICY, type RunPolicyConfig } from '../../src/config.js';
 import { UserError } from '../../src/core/errors.js';
 import { applyRunPolicy, containerViolations, findViolations, isUnderAllowedPath, refuseStoredViolations, type StoredContainer } from '../../src/core/run-policy.js';
 import { buildRunSpec, type RunOptions } from '../../src/docker/run-spec.js';
 
-/** The schema's defaults (config.ts): everything dangerous off, 512m and 1 CPU. */
-const DEFAULTS: RunPolicyConfig = {
-  allowPrivileged: false,
-  allowHostNamespaces: false,
-  allowCapAdd: false,
-  allowDevices: false,
-  bindMounts: [],
-  registries: [],
-  defaultMemory: '512m',
-  defaultCpus: 1,
-  foregroundTimeoutSeconds: 60,
-};
+const DEFAULTS: RunPolicyConfig = DEFAULT_RUN_POLICY;
 
 const spec = (options: Partial<RunOptions>) => buildRunSpec({ image: 'busybox', command: [], ...options });
 

@@ -9,21 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../../commands/run.js';
 import { DRY_RUN, HELP, parseCommandArgs, tokenize } from '../../../src/core/args.js';
 import type { CommandContext } from '../../../src/core/command.js';
-import type { RunPolicyConfig } from '../../../src/config.js';
+import { DEFAULT_RUN_POLICY, type RunPolicyConfig } from '../../../src/config.js';
 import { DockerHost } from '../../../src/docker/host.js';
 
 const ID = 'f'.repeat(64);
-const POLICY: RunPolicyConfig = {
-  allowPrivileged: false,
-  allowHostNamespaces: false,
-  allowCapAdd: false,
-  allowDevices: false,
-  bindMounts: [],
-  registries: [],
-  defaultMemory: '512m',
-  defaultCpus: 1,
-  foregroundTimeoutSeconds: 2,
-};
+const POLICY: RunPolicyConfig = { ...DEFAULT_RUN_POLICY, foregroundTimeoutSeconds: 2 };
 
 function frame(payload: string): Buffer {
   const body = Buffer.from(payload);

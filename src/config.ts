@@ -48,6 +48,8 @@ const fileSchema = z
     channels: z.record(z.string().regex(/^(slack|discord):[A-Za-z0-9]+$/, 'a channel like "slack:C01" or "discord:1234"'), grants.partial()).default({}),
     knowledge: z.object({ dirs: z.array(z.string()).default([]) }).strict().default({}),
     confirm: z.object({ ttlSeconds: z.number().int().min(10).max(3600).default(120) }).strict().default({}),
+    /** How long one Engine API call may take (reads and quick writes; a stream until it starts). */
+    engine: z.object({ timeoutSeconds: z.number().positive().max(3600).default(30) }).strict().default({}),
     dataDir: z.string().optional(),
   })
   .strict();
@@ -98,6 +100,8 @@ export interface Config {
   roles: FileConfig['roles'] & { channels: FileConfig['channels'] };
   knowledgeDirs: string[];
   confirmTtlMs: number;
+  /** Deadline of one Engine API call. */
+  engineTimeoutMs: number;
   policy: RunPolicyConfig;
   /** Where the audit log and other state live. */
   dataDir: string;
@@ -154,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     roles: { ...f.roles, channels: f.channels },
     knowledgeDirs: f.knowledge.dirs.map((d) => resolve(cwd, d)),
     confirmTtlMs: f.confirm.ttlSeconds * 1000,
+    engineTimeoutMs: f.engine.timeoutSeconds * 1000,
     policy: f.policy,
     dataDir: resolve(cwd, e.DOCKBOT_DATA_DIR ?? f.dataDir ?? defaultDataDir(env)),
     file: existsSync(file) ? file : null,

@@ -1,5 +1,6 @@
 // `docker run` flags -> the Engine API's create body, as the Docker CLI builds it. Pure: no
 // engine, no policy (src/core/run-policy.ts decides what is allowed and adds default limits).
+import { engineSegment } from './engine-guard.js';
 import { posix } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { parsePortSpecs, type PortBinding, type PortKey, type PublishedPorts } from './ports.js';
@@ -132,7 +133,7 @@ export function buildRunSpec(options: RunOptions): RunSpec {
   if (options.privileged) hostConfig.Privileged = true;
   if (options.capAdd?.length) hostConfig.CapAdd = [...options.capAdd];
   if (options.devices?.length) hostConfig.Devices = options.devices.map(parseDevice);
-  if (options.network !== undefined) hostConfig.NetworkMode = nonEmpty(options.network, '--network');
+  if (options.network !== undefined) hostConfig.NetworkMode = parseNetworkMode(options.network);
   if (options.pid !== undefined) hostConfig.PidMode = parseNamespaceMode(options.pid, '--pid', ['host']);
   if (options.ipc !== undefined) hostConfig.IpcMode = parseNamespaceMode(options.ipc, '--ipc', ['host', 'none', 'private', 'shareable']);
   if (options.uts !== undefined) hostConfig.UTSMode = parseNamespaceMode(options.uts, '--uts', ['host'], false);
@@ -328,6 +329,18 @@ function volumeError(raw: string, problem: string): UserError {
 
 function formatBind(mount: Exclude<VolumeMount, { kind: 'anonymous' }>): string {
   return `${mount.source}:${mount.target}${mount.mode === undefined ? '' : `:${mount.mode}`}`;
+}
+
+/** `--network NAME|ID`, `host`, `none`, `bridge` or `container:NAME`: names by Docker's grammar. */
+function parseNetworkMode(value: string): string {
+  const [, container] = /^container:(.*)$/s.exec(value) ?? [];
+  try {
+    engineSegment(container === undefined ? 'network' : 'container', container ?? value);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    throw new UserError('invalid_argument', `--network: ${err.message}`, err.hint ? { hint: err.hint } : {});
+  }
+  return value;
 }
 
 function nonEmpty(value: string, flag: string): string {

@@ -3,6 +3,10 @@
 // segment (dockerode pastes ids into paths as they are); every request has a deadline; a
 // library error that no listener catches fails the engine call it belongs to, not the process.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Agent } from 'node:http';
+import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
 import type Dockerode from 'dockerode';
 import { UserError } from '../core/errors.js';
 import { classifyImageArgument } from './reference.js';
@@ -86,7 +90,7 @@ function checkPath(path: unknown): void {
 export class EngineCallError extends Error {
   constructor(
     message: string,
-    readonly code: 'ETIMEDOUT' | 'ECONNRESET',
+    readonly code: 'ETIMEDOUT' | 'ECONNRESET' | 'EBADRESPONSE',
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -97,7 +101,36 @@ export class EngineCallError extends Error {
 interface CallScope {
   /** Ends the engine call with this error (first one wins). */
   fail(err: unknown): void;
+  /** The connection closed; an answer still being read will never end. */
+  closed(): void;
   path: string;
+}
+
+/** How long after its connection closed an unfinished answer is given up (its last bytes may still be in flight). */
+const CLOSE_GRACE_MS = 100;
+
+/** Connections that tell the engine call they serve when they close (undici-free http, as dockerode uses). */
+class WatchedAgent extends Agent {
+  override createConnection(...args: Parameters<Agent['createConnection']>): Socket {
+    const socket = (Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }).createConnection.apply(this, args);
+    const scope = callScope.getStore();
+    if (scope) socket.once('close', () => scope.closed());
+    return socket;
+  }
+}
+
+/**
+ * Installs the last line of defence for a long-running process: an error no listener caught, or
+ * a rejection nobody awaited, fails the engine call it happened in (that request gets a coded
+ * answer) and is logged; the process keeps serving everyone else.
+ */
+export function keepServing(log: Logger): void {
+  const onStray = (kind: string) => (err: unknown) => {
+    const ended = failCurrentEngineCall(err);
+    log.error({ err, engineCallEnded: ended }, `${kind}: kept running`);
+  };
+  process.on('uncaughtException', onStray('uncaught exception'));
+  process.on('unhandledRejection', onStray('unhandled rejection'));
 }
 
 /** The engine call running in the current async context, so a stray library error can end it. */
@@ -145,6 +178,7 @@ export function guardModem(modem: Dockerode['modem'], options: GuardOptions): vo
       callback(err, result);
     };
     const seconds = Math.round(options.timeoutMs / 100) / 10;
+    const streaming = opts.isStream === true || opts.hijack === true || opts.openStdin === true;
     const timer = setTimeout(() => {
       finish(new EngineCallError(`the engine did not answer within ${seconds} s`, 'ETIMEDOUT'));
       abort.abort();
@@ -156,11 +190,21 @@ export function guardModem(modem: Dockerode['modem'], options: GuardOptions): vo
         finish(new EngineCallError(`the connection to the engine failed: ${(err as Error)?.message ?? String(err)}`, 'ECONNRESET', { cause: err }));
         abort.abort();
       },
+      closed: () => {
+        if (settled) return;
+        setTimeout(() => finish(new EngineCallError('the engine closed the connection before its answer was complete', 'ECONNRESET')), CLOSE_GRACE_MS).unref();
+      },
     };
     callScope.run(scope, () => {
       try {
         dial({ ...opts, abortSignal: signal }, (err, result) => {
           // A stream's body is the command's to read: the call itself is done once the answer began.
+          if (err instanceof Error && REDIRECT_REFUSED.test(err.message)) {
+            return finish(new EngineCallError('the engine answered with a redirect, which is not followed', 'EBADRESPONSE', { cause: err }));
+          }
+          if (!err && !streaming && looksLikeBrokenJson(result)) {
+            return finish(new EngineCallError('the engine answered with invalid JSON', 'EBADRESPONSE'));
+          }
           finish(err, result);
         });
       } catch (err) {
@@ -168,6 +212,23 @@ export function guardModem(modem: Dockerode['modem'], options: GuardOptions): vo
       }
     });
   };
+}
+
+const REDIRECT_REFUSED = /^Max redirects exceeded/;
+
+/**
+ * docker-modem follows redirects to wherever `Location` points, on a request with no 'error'
+ * listener (an engine's 301 for `/containers//json` once took the process down). The Engine API
+ * never redirects: with a limit of 0 the first redirect fails the call it answered instead.
+ */
+function refuseRedirects(): void {
+  const fromDockerode = createRequire(createRequire(import.meta.url).resolve('dockerode'));
+  (fromDockerode('docker-modem/lib/http.js') as { maxRedirects: number }).maxRedirects = 0;
+}
+
+/** dockerode hands back the raw bytes when a body does not parse: one that began as JSON is broken. */
+function looksLikeBrokenJson(result: unknown): boolean {
+  return Buffer.isBuffer(result) && /^\s*[[{"]/.test(result.subarray(0, 16).toString('latin1'));
 }
 
 /** dockerode with every object accessor behind `engineSegment` and the modem behind `guardModem`. */
@@ -189,7 +250,10 @@ export function guardedEngine(DockerodeClass: typeof Dockerode, connection: Dock
       return super.getExec(engineSegment('exec', id));
     }
   }
-  const engine = new GuardedDockerode(connection);
+  // https and ssh bring their own agents; plain http and unix sockets get one that watches its connections.
+  const watched = connection.protocol === 'https' || connection.protocol === 'ssh' ? {} : { agent: new WatchedAgent({ keepAlive: false }) };
+  refuseRedirects();
+  const engine = new GuardedDockerode({ ...connection, ...watched });
   guardModem(engine.modem, options);
   return engine;
 }

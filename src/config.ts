@@ -15,6 +15,8 @@ const grants = z.object({ admin: z.array(identity).default([]), operator: z.arra
 /** Memory as the Docker CLI writes it: 512m, 1g, 1048576. */
 const memory = z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i, 'a size like 512m or 2g');
 
+const hostPath = z.string().startsWith('/', 'an absolute host path');
+
 /** What `run` may ask of the engine. Applies to every role; only this file relaxes it. */
 const runPolicy = z
   .object({
@@ -23,8 +25,12 @@ const runPolicy = z
     allowHostNamespaces: z.boolean().default(false),
     allowCapAdd: z.boolean().default(false),
     allowDevices: z.boolean().default(false),
-    /** Host paths (and what is under them) that bind mounts may use; empty: none. */
-    bindMounts: z.array(z.string().startsWith('/', 'an absolute host path')).default([]),
+    /** Host paths (and what is under them) that bind mounts may use, read-only unless `{path, rw: true}`; empty: none. */
+    bindMounts: z
+      .array(z.union([hostPath, z.object({ path: hostPath, rw: z.boolean().default(false) }).strict()]))
+      .default([]),
+    /** --security-opt seccomp=unconfined, apparmor=unconfined, label=disable (and stored containers with them). */
+    allowUnconfined: z.boolean().default(false),
     /** Registries images may come from (docker.io, 127.0.0.1:5000, ...); empty: any. */
     registries: z.array(z.string().min(1)).default([]),
     /** Limits given to containers that do not ask for their own. */

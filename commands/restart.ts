@@ -1,6 +1,6 @@
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { context, plural, reply } from '../src/core/reply.js';
-import { realPathFor, refuseStoredViolations } from '../src/docker/run-policy.js';
+import { refuseStoredViolations, storedContainerFacts } from '../src/docker/run-policy.js';
 import {
   dryRunResult,
   forEachTarget,
@@ -26,7 +26,7 @@ async function plan(ctx: CommandContext) {
   const seconds = stopTimeout(ctx);
   const targets = await resolveContainers(ctx.services.docker, ctx.args.positionals);
   // Restarting starts: a container created elsewhere gets no more through dockbot than `run` would.
-  refuseStoredViolations(targets, ctx.services.config.policy, 'nothing was restarted', realPathFor(ctx.services.docker));
+  refuseStoredViolations(targets, ctx.services.config.policy, 'nothing was restarted', await storedContainerFacts(ctx.services.docker));
   const data = { action: 'restart', ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), containers: targets.map((t) => ({ ...summarize(t), action: rules.effect(t) })) };
   const shown = reply([targetTable(targets, rules.effect), context(`running ones get SIGTERM, then SIGKILL ${graceText(seconds)}, and start again`)], {
     title: `Restart ${plural(targets.length, 'container')}?`,
@@ -57,7 +57,7 @@ export const restart = defineCommand({
     const seconds = stopTimeout(ctx);
     const selection = await selectTargets(ctx, async () => (await plan(ctx)).targets, rules);
     // Checked again on what is started now, by ID: the policy holds whatever happened since the preview.
-    refuseStoredViolations(selection.act, ctx.services.config.policy, 'nothing was restarted', realPathFor(ctx.services.docker));
+    refuseStoredViolations(selection.act, ctx.services.config.policy, 'nothing was restarted', await storedContainerFacts(ctx.services.docker));
     const results = await forEachTarget(
       ctx.services.docker,
       selection.act,

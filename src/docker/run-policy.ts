@@ -6,6 +6,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { RunPolicyConfig } from '../config.js';
+import type { DockerHost } from './host.js';
 import { canonicalRegistryDomain } from './reference.js';
 import type { RunCreateBody, RunSpec } from './run-spec.js';
 import { cpusToNano, formatBind, parseMemorySize } from './run-spec.js';
@@ -67,6 +68,25 @@ export type RealPath = (hostPath: string) => string;
 /** The real-path check applies when the engine shares this host's files (a unix socket). */
 export const realPathFor = (host: { isLocal: boolean }): RealPath | undefined => (host.isLocal ? localRealPath : undefined);
 
+/** What the checks of a stored container need to know about the engine that stored it. */
+export interface EngineFacts {
+  realPath?: RealPath;
+  /** On cgroup v1 the engine gives every container the host's cgroup namespace: not something its creator asked for. */
+  cgroupnsHostIsDefault?: boolean;
+}
+
+const factsCache = new WeakMap<object, EngineFacts>();
+
+/** For `start` and `restart`: the real-path check and the engine's cgroup version (`info`, asked once). */
+export async function storedContainerFacts(host: DockerHost): Promise<EngineFacts> {
+  const known = factsCache.get(host);
+  if (known) return known;
+  const info = (await host.engine.info()) as { CgroupVersion?: string };
+  const facts: EngineFacts = { ...(host.isLocal ? { realPath: localRealPath } : {}), cgroupnsHostIsDefault: info.CgroupVersion === '1' };
+  factsCache.set(host, facts);
+  return facts;
+}
+
 export const localRealPath: RealPath = (hostPath) => {
   const rest: string[] = [];
   let existing = posix.normalize(hostPath);
@@ -115,7 +135,8 @@ const violation = (rule: RunRule, subject: string, reason: string): PolicyViolat
  * The rules that read a HostConfig and the host paths it mounts: privileged, host and container
  * namespaces, added capabilities, devices, bind mounts. The same for `run` and for `start`.
  */
-export function hostConfigViolations(host: PolicyHostConfig, binds: readonly HostPathMount[], policy: RunPolicyConfig, realPath?: RealPath): PolicyViolation[] {
+export function hostConfigViolations(host: PolicyHostConfig, binds: readonly HostPathMount[], policy: RunPolicyConfig, facts: EngineFacts = {}): PolicyViolation[] {
+  const { realPath } = facts;
   const violations: PolicyViolation[] = [];
   if (host.Privileged && !policy.allowPrivileged) violations.push(violation('privileged', '--privileged', 'privileged containers have full access to the host'));
   if (!policy.allowHostNamespaces) {
@@ -132,7 +153,7 @@ export function hostConfigViolations(host: PolicyHostConfig, binds: readonly Hos
     }
     // A host user namespace undoes user remapping; a host cgroup namespace shows the host's cgroup tree.
     if (host.UsernsMode === 'host') violations.push(violation('host-namespaces', '--userns host', "containers may not share the host's namespaces"));
-    if (host.CgroupnsMode === 'host') violations.push(violation('host-namespaces', '--cgroupns host', "containers may not share the host's namespaces"));
+    if (host.CgroupnsMode === 'host' && !facts.cgroupnsHostIsDefault) violations.push(violation('host-namespaces', '--cgroupns host', "containers may not share the host's namespaces"));
   }
   const unconfined = (host.SecurityOpt ?? []).filter((o) => UNCONFINED_OPTION.test(o));
   if (unconfined.length && !policy.allowUnconfined) {
@@ -184,7 +205,7 @@ const isReadOnlyMode = (mode: string | undefined): boolean => (mode ?? '').split
 export function findViolations(spec: RunSpec, policy: RunPolicyConfig, realPath?: RealPath): PolicyViolation[] {
   // Without a mode a bind is made read-only by applyRunPolicy: only an explicit `rw` asks to write.
   const binds = spec.mounts.flatMap((m) => (m.kind === 'bind' ? [{ source: m.source, target: m.target, readOnly: !(m.mode ?? '').split(',').includes('rw') }] : []));
-  const violations = hostConfigViolations(spec.body.HostConfig, binds, policy, realPath);
+  const violations = hostConfigViolations(spec.body.HostConfig, binds, policy, realPath ? { realPath } : {});
 
   if (policy.registries.length) {
     if (spec.image.kind !== 'reference') {
@@ -212,7 +233,7 @@ export interface StoredContainer {
  * The rules an existing container breaks, from what the engine stored: a container created
  * outside dockbot (`docker create --privileged`) must not be started through it either.
  */
-export function containerViolations(info: StoredContainer, policy: RunPolicyConfig, realPath?: RealPath): PolicyViolation[] {
+export function containerViolations(info: StoredContainer, policy: RunPolicyConfig, facts: EngineFacts = {}): PolicyViolation[] {
   const host = info.HostConfig ?? {};
   const binds = new Map<string, HostPathMount>();
   const add = (source: string | undefined, target: string | undefined, readOnly: boolean): void => {
@@ -229,15 +250,15 @@ export function containerViolations(info: StoredContainer, policy: RunPolicyConf
   }
   for (const m of host.Mounts ?? []) if (m.Type === 'bind') add(m.Source, m.Target, m.ReadOnly === true);
   for (const m of info.Mounts ?? []) if (m.Type === 'bind') add(m.Source, m.Destination, m.RW === false);
-  return hostConfigViolations(host, [...binds.values()], policy, realPath);
+  return hostConfigViolations(host, [...binds.values()], policy, facts);
 }
 
 /**
  * `start` and `restart`: throws `forbidden` naming each container and the rules it breaks, before
  * any of them is started. `outcome` says what did not happen ("nothing was started").
  */
-export function refuseStoredViolations(containers: ReadonlyArray<{ name: string; info: StoredContainer }>, policy: RunPolicyConfig, outcome: string, realPath?: RealPath): void {
-  const violations = containers.flatMap((c) => containerViolations(c.info, policy, realPath).map((v) => ({ ...v, container: c.name })));
+export function refuseStoredViolations(containers: ReadonlyArray<{ name: string; info: StoredContainer }>, policy: RunPolicyConfig, outcome: string, facts: EngineFacts = {}): void {
+  const violations = containers.flatMap((c) => containerViolations(c.info, policy, facts).map((v) => ({ ...v, container: c.name })));
   if (violations.length) throw policyError(violations, outcome);
 }
 

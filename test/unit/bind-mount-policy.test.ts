@@ -70,7 +70,7 @@ describe('bind mounts', () => {
     expect(containerViolations(stored([`${shared}/sub:/d:ro`]), policy({ bindMounts: [shared] }))).toEqual([]);
     expect(containerViolations(stored([`${shared}/sub:/d`]), policy({ bindMounts: [shared] }))[0]?.reason).toMatch(/read-only/);
     expect(containerViolations(stored([], [{ Type: 'bind', Source: `${shared}/sub`, Destination: '/d', RW: true }]), policy({ bindMounts: [shared] }))).toHaveLength(1);
-    expect(containerViolations(stored([`${shared}/root:/h:ro`]), policy({ bindMounts: [shared] }), localRealPath)[0]?.reason).toMatch(/symbolic link/);
+    expect(containerViolations(stored([`${shared}/root:/h:ro`]), policy({ bindMounts: [shared] }), { realPath: localRealPath })[0]?.reason).toMatch(/symbolic link/);
   });
 
   it('reads {path, rw} beside the plain form in dockbot.yaml', () => {
@@ -110,6 +110,10 @@ describe('confinement', () => {
     ['CgroupnsMode host', { CgroupnsMode: 'host' }, '--cgroupns host'],
   ])('a stored container with %s is not started', (_what, host, subject) => {
     expect(containerViolations({ HostConfig: host }, DEFAULT_RUN_POLICY)).toEqual([expect.objectContaining({ subject })]);
+  });
+
+  it('leaves the host cgroup namespace alone where it is every container\'s default (cgroup v1)', () => {
+    expect(containerViolations({ HostConfig: { CgroupnsMode: 'host' } }, DEFAULT_RUN_POLICY, { cgroupnsHostIsDefault: true })).toEqual([]);
   });
 
   it('leaves what the engine stores for a plain container alone', () => {

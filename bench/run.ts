@@ -14,6 +14,7 @@ import { packageRoot } from '../src/paths.js';
 import { BUSYBOX_TAG, startPrivateEngine, type PrivateEngine } from '../test/support/private-engine.js';
 import { benchRunDetached } from './container.js';
 import { benchFaq } from './faq.js';
+import { benchFuzz } from './fuzz.js';
 import { benchPull } from './pull.js';
 import { interleaved, median, round } from './stats.js';
 
@@ -87,8 +88,11 @@ async function main(): Promise<void> {
       ps: await benchPs(dockerHost),
       run: await benchRunDetached(dockerHost),
       pull: registry ? await benchPull({ dockerHost, registry, busybox: BUSYBOX_TAG }) : 'skipped: no loopback registry (set DOCKBOT_TEST_REGISTRY)',
+      fuzz: await benchFuzz(dockerHost),
     };
     process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+    const fuzz = results.fuzz as { crashes: number; internal: number; over_deadline: number; stray_process_errors: number };
+    if (fuzz.crashes || fuzz.internal || fuzz.over_deadline || fuzz.stray_process_errors) process.exitCode = 1;
   } finally {
     // A private engine goes away whole; on an engine you named, remove what the bench made.
     if (privateEngine) await privateEngine.stop();

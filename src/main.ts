@@ -45,6 +45,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     audit: new FanOutAuditSink([new LogAuditSink(log.child({ part: 'audit' })), auditFile]),
     confirmations: new ConfirmationStore(config.confirmTtlMs),
     mapError: (err) => mapEngineError(err, docker.address),
+    questionCommand: 'ask',
   });
   return { dispatcher, services };
 }

@@ -38,6 +38,8 @@ export interface DispatcherDeps {
   mapError(err: unknown): UserError | undefined;
   /** Minimum interval between live edits of one message. */
   progressIntervalMs?: number;
+  /** The command that answers a question typed where a command was expected (`ask`). */
+  questionCommand?: string;
 }
 
 export interface HandleOptions {
@@ -48,6 +50,10 @@ interface ExecuteOptions extends HandleOptions {
   /** What the requester saw and confirmed (set only when a Confirm button was pressed). */
   confirmedPreview?: unknown;
 }
+
+/** Words that start a question rather than a command; any Han text reads as a question (no command is Chinese). */
+const QUESTION_WORDS = /^(what|what's|whats|how|why|when|where|which|who|can|could|is|are|does|do|should|difference)$/;
+const HAN = /\p{Script=Han}/u;
 
 /** `/docker ps`, `docker ps` and `ps` are the same request. */
 const PREFIX = /^\/?docker(\s+|$)/i;
@@ -134,7 +140,7 @@ export class Dispatcher {
     let command: Command | undefined;
     let outcome: Omit<Outcome, 'line'>;
     try {
-      const found = this.resolve(typed);
+      const found = this.resolve(typed) ?? this.asQuestion(typed);
       if (!found) throw this.unknownCommand(typed.split(/\s+/));
       command = found.command;
       const tokens = command.freeText ? (found.rest ? [found.rest] : []) : tokenize(found.rest);
@@ -144,7 +150,8 @@ export class Dispatcher {
         parsed === 'help'
           ? { ok: true, data: { help: command.name }, reply: commandHelp(command) }
           : await this.execute(command, parsed, line, request, log, options);
-      outcome = { requestId: request.id, command: command.name, ok: result.ok, data: result.data, reply: result.reply };
+      const shown = 'question' in found ? { ...result.reply, blocks: [context('taken as a question: no command is named like that (`help` lists them)'), ...result.reply.blocks] } : result.reply;
+      outcome = { requestId: request.id, command: command.name, ok: result.ok, data: result.data, reply: shown };
     } catch (err) {
       outcome = this.failure(err, request, command, log);
     }
@@ -225,6 +232,21 @@ export class Dispatcher {
         } satisfies Reply,
       },
     });
+  }
+
+  /**
+   * A line that names no command but reads as a question (`what is a registry`, `镜像和容器有什么区别?`)
+   * goes to the question command. A near-miss of a command name (`pul busybox`, `ps?`) does not:
+   * it keeps its did-you-mean answer.
+   */
+  private asQuestion(line: string): { command: Command; rest: string; question: true } | undefined {
+    const command = this.deps.questionCommand ? this.byName.get(this.deps.questionCommand) : undefined;
+    if (!command) return undefined;
+    const first = (line.split(/\s+/)[0] ?? '').toLowerCase();
+    const asked = QUESTION_WORDS.test(first) || HAN.test(line);
+    const nearMiss = [...this.byName.keys()].some((n) => distance(n, first.replace(/[?？]+$/, '')) <= 1);
+    if (!asked && !(/[?？]\s*$/.test(line) && !nearMiss)) return undefined;
+    return { command, rest: line, question: true };
   }
 
   private unknownCommand(tokens: string[]): UserError {

@@ -36,9 +36,18 @@ function shown(value: string): string {
   return JSON.stringify(printable.length > 80 ? `${printable.slice(0, 77)}...` : printable);
 }
 
+/**
+ * A name no object of that kind can have. It carries the status the engine gives such a name
+ * (400), so code that tries one kind and then another (`inspect NAME`: a container, else an
+ * image) goes on to the next as it would after the engine's answer.
+ */
+export class InvalidName extends UserError {
+  readonly statusCode = 400;
+}
+
 function invalidName(kind: ObjectKind, value: string, why?: string): UserError {
   const code = kind === 'image' ? 'invalid_reference' : 'invalid_argument';
-  return new UserError(code, `${shown(value)} is not a valid ${kind} name${why ? `: ${why}` : ''}`, { hint: GRAMMAR[kind] });
+  return new InvalidName(code, `${shown(value)} is not a valid ${kind} name${why ? `: ${why}` : ''}`, { hint: GRAMMAR[kind] });
 }
 
 /**
@@ -63,7 +72,7 @@ export function engineSegment(kind: ObjectKind, value: unknown): string {
       try {
         classifyImageArgument(value);
       } catch (err) {
-        if (err instanceof UserError) throw new UserError('invalid_reference', err.message, { hint: err.hint ?? GRAMMAR.image, cause: err });
+        if (err instanceof UserError) throw new InvalidName('invalid_reference', err.message, { hint: err.hint ?? GRAMMAR.image, cause: err });
         throw err;
       }
       // A reference keeps its `/` separators (the engine routes /images/{name:.*}); every

@@ -121,6 +121,8 @@ export async function inspectImageOrNull(engine: Dockerode, name: string): Promi
   try {
     return await engine.getImage(name).inspect();
   } catch (err) {
+    // Refused before any call (a name no image can have): that is the user's, not the engine's.
+    if (err instanceof UserError) throw err;
     const status = (err as { statusCode?: number }).statusCode;
     if (status === 404 && !refusesReference(err)) return null;
     if ((status === 400 || status === 404) && refusesReference(err)) throw await referenceRefused(engine, name, err);

@@ -131,9 +131,12 @@ describe('names from users reach the Engine API only checked and escaped', () =>
     const outcome = await app.dispatcher.handle({ id: 'names-valid', text: 'logs /web_1.blue-2', requester: admin });
     expect(outcome.error?.code).toBe('not_found');
     expect(engine.requests.slice(before).map((r) => r.path)).toContainEqual(expect.stringMatching(/\/containers\/web_1\.blue-2\/json$/));
-    const image = await app.dispatcher.handle({ id: 'names-valid-image', text: 'inspect --type image 127.0.0.1:5000/team/app:v1', requester: admin });
-    expect(image.error?.code).toBe('not_found');
-    expect(engine.requests.at(-1)?.path).toMatch(/\/images\/127\.0\.0\.1:5000\/team\/app:v1\/json$/);
+    for (const line of ['inspect --type image 127.0.0.1:5000/team/app:v1', 'inspect 127.0.0.1:5000/team/app:v1']) {
+      // Without --type, a reference that cannot be a container name is tried as an image.
+      const image = await app.dispatcher.handle({ id: 'names-valid-image', text: line, requester: admin });
+      expect(image.error?.code, line).toBe('not_found');
+      expect(engine.requests.at(-1)?.path).toMatch(/\/images\/127\.0\.0\.1:5000\/team\/app:v1\/json$/);
+    }
   });
 
   it('escapes a segment even where the grammar would let an odd character through', () => {

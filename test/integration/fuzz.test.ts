@@ -11,7 +11,9 @@ const LINES = 3000;
 const FILE = 'fuzz';
 const operator = { platform: 'slack', userId: 'UFUZZOPS', channelId: 'CFUZZ' };
 const viewer = { platform: 'slack', userId: 'UFUZZVIEW', channelId: 'CFUZZ' };
-const engineState = async (): Promise<string> => [await docker('ps', '-aq', '--no-trunc'), await docker('images', '-aq', '--no-trunc')].join('|');
+/** Every container and image id, sorted (images created in the same second list in any order). */
+const ids = async (...args: string[]): Promise<string> => (await docker(...args)).split('\n').filter(Boolean).sort().join(',');
+const engineState = async (): Promise<string> => `${await ids('ps', '-aq', '--no-trunc')}|${await ids('images', '-aq', '--no-trunc')}`;
 
 describe.skipIf(skipReason)('fuzzed command lines', () => {
   let app: App;

@@ -14,6 +14,7 @@ import { packageRoot } from '../src/paths.js';
 import { BUSYBOX_TAG, startPrivateEngine, type PrivateEngine } from '../test/support/private-engine.js';
 import { benchRunDetached } from './container.js';
 import { benchFaq } from './faq.js';
+import { benchFuzz } from './fuzz.js';
 import { benchPull } from './pull.js';
 import { interleaved, median, round } from './stats.js';
 
@@ -81,14 +82,20 @@ async function main(): Promise<void> {
   const dockerHost = named ?? (privateEngine = await startPrivateEngine()).dockerHost;
   const registry = privateEngine?.registry ?? process.env.DOCKBOT_TEST_REGISTRY ?? '';
   try {
-    const results: Record<string, unknown> = {
-      node: process.version,
-      faq: await benchFaq(),
-      ps: await benchPs(dockerHost),
-      run: await benchRunDetached(dockerHost),
-      pull: registry ? await benchPull({ dockerHost, registry, busybox: BUSYBOX_TAG }) : 'skipped: no loopback registry (set DOCKBOT_TEST_REGISTRY)',
+    const parts: Record<string, () => Promise<unknown>> = {
+      faq: () => benchFaq(),
+      ps: () => benchPs(dockerHost),
+      run: () => benchRunDetached(dockerHost),
+      pull: async () => (registry ? benchPull({ dockerHost, registry, busybox: BUSYBOX_TAG }) : 'skipped: no loopback registry (set DOCKBOT_TEST_REGISTRY)'),
+      fuzz: () => benchFuzz(dockerHost),
     };
+    // DOCKBOT_BENCH=fuzz,ps runs only those parts (all by default).
+    const only = process.env.DOCKBOT_BENCH?.split(',').map((p) => p.trim());
+    const results: Record<string, unknown> = { node: process.version };
+    for (const [name, part] of Object.entries(parts)) if (!only || only.includes(name)) results[name] = await part();
     process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+    const fuzz = results.fuzz as { crashes: number; internal: number; over_deadline: number; stray_process_errors: number } | undefined;
+    if (fuzz && (fuzz.crashes || fuzz.internal || fuzz.over_deadline || fuzz.stray_process_errors)) process.exitCode = 1;
   } finally {
     // A private engine goes away whole; on an engine you named, remove what the bench made.
     if (privateEngine) await privateEngine.stop();

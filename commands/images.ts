@@ -146,7 +146,8 @@ export const images = defineCommand({
       ok: true,
       data: rows,
       reply: reply(rows.length === 0 ? [text(filtered ? 'No images match.' : 'No images.')] : [table(columns, cells)], {
-        title: plural(count, 'image'),
+        // One row per tag, as the Docker CLI lists them: the title counts rows, and images when fewer.
+        title: rows.length === count ? plural(count, 'image') : `${plural(rows.length, 'row')}: ${plural(count, 'image')}, one row per tag`,
       }),
     };
   },

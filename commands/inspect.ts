@@ -1,3 +1,4 @@
+import { engineSegment, InvalidName } from '../src/docker/engine-guard.js';
 import { isIP } from 'node:net';
 import type Dockerode from 'dockerode';
 import { defineCommand } from '../src/core/command.js';
@@ -213,6 +214,26 @@ async function inspectContainer(engine: Dockerode, name: string): Promise<Contai
   return summarizeContainer(await engine.getContainer(name).inspect());
 }
 
+/** `--type container`: only a container. */
+async function inspectOnlyContainer(engine: Dockerode, name: string): Promise<ContainerSummary> {
+  try {
+    return await inspectContainer(engine, name);
+  } catch (err) {
+    // An image reference (`repo/name:tag`) is no container name: as the CLI says, there is no such container.
+    if (err instanceof InvalidName && isImageReference(name)) throw new UserError('not_found', `no such container: ${name}`, { hint: '`ps -a` lists the containers there are; `inspect --type image` looks up images' });
+    throw err;
+  }
+}
+
+const isImageReference = (name: string): boolean => {
+  try {
+    engineSegment('image', name);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 async function inspectImage(engine: Dockerode, name: string): Promise<ImageSummary> {
   return summarizeImage(await engine.getImage(name).inspect());
 }
@@ -247,7 +268,7 @@ export const inspect = defineCommand({
     }
     const engine = ctx.services.docker.engine;
     const summary =
-      type === 'container' ? await inspectContainer(engine, name) : type === 'image' ? await inspectImage(engine, name) : await inspectAny(engine, name);
+      type === 'container' ? await inspectOnlyContainer(engine, name) : type === 'image' ? await inspectImage(engine, name) : await inspectAny(engine, name);
     const blocks = summary.type === 'container' ? containerBlocks(summary) : imageBlocks(summary);
     const title = summary.type === 'container' ? `container ${summary.name}` : `image ${summary.tags[0] ?? shortId(summary.id)}`;
     return { ok: true, data: summary, reply: reply(blocks, { title }) };

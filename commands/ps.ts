@@ -1,3 +1,4 @@
+import { UserError } from '../src/core/errors.js';
 import type Dockerode from 'dockerode';
 import { defineCommand } from '../src/core/command.js';
 import { plural, reply, table, text } from '../src/core/reply.js';
@@ -81,6 +82,10 @@ export const ps = defineCommand({
     const { args } = ctx;
     const filters = parseFilters(args.strings('filter'), FILTERS);
     const limit = args.bool('latest') ? 1 : (args.number('last') ?? -1);
+    // The engine parses the limit as a Go int: a larger or fractional one is its 500, not an answer.
+    if (!Number.isSafeInteger(limit) || limit > 2 ** 31 - 1) {
+      throw new UserError('usage', `--last must be a whole number, not ${args.number('last')}`, { hint: 'e.g. ps -n 5 (or -1 for all)' });
+    }
     const withSize = args.bool('size');
     const list = await ctx.services.docker.engine.listContainers({
       all: args.bool('all'),

@@ -1,6 +1,6 @@
 import { defineCommand, dryRun } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { isRegistryAllowed } from '../src/core/run-policy.js';
+import { isRegistryAllowed } from '../src/docker/run-policy.js';
 import { code, fields, reply } from '../src/core/reply.js';
 import { shortId } from '../src/docker/format.js';
 import { inspectImageOrNull } from '../src/docker/image-space.js';

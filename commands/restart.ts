@@ -1,6 +1,6 @@
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { plural } from '../src/core/reply.js';
-import { refuseStoredViolations } from '../src/core/run-policy.js';
+import { refuseStoredViolations, storedContainerFacts } from '../src/docker/run-policy.js';
 import {
   containerChange,
   forEachTarget,
@@ -24,7 +24,7 @@ async function plan(ctx: CommandContext) {
   const seconds = stopTimeout(ctx);
   const targets = await resolveContainers(ctx.services.docker, ctx.args.positionals);
   // Restarting starts: a container created elsewhere gets no more through dockbot than `run` would.
-  refuseStoredViolations(targets, ctx.services.config.policy, 'nothing was restarted');
+  refuseStoredViolations(targets, ctx.services.config.policy, 'nothing was restarted', await storedContainerFacts(ctx.services.docker));
   return targetsPlan(targets, rules, {
     verb: 'restart',
     done: 'restarted',
@@ -45,7 +45,7 @@ export const restart = defineCommand<ContainerPlan>({
   change: containerChange(plan, rules, async (ctx, selection) => {
     const seconds = stopTimeout(ctx);
     // Checked again on what is started now, by ID: the policy holds whatever happened since the preview.
-    refuseStoredViolations(selection.act, ctx.services.config.policy, 'nothing was restarted');
+    refuseStoredViolations(selection.act, ctx.services.config.policy, 'nothing was restarted', await storedContainerFacts(ctx.services.docker));
     const results = await forEachTarget(
       ctx.services.docker,
       selection.act,

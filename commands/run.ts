@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import { defineCommand, dryRun as isDryRun, type CommandContext } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { applyRunPolicy } from '../src/core/run-policy.js';
+import { applyRunPolicy, realPathFor } from '../src/docker/run-policy.js';
 import { code, context, fields, reply, type Block } from '../src/core/reply.js';
 import { engineMessage, statusCode } from '../src/docker/errors.js';
 import { bytesSize, shortId } from '../src/docker/format.js';
@@ -39,6 +39,7 @@ export function runOptionsFrom(ctx: CommandContext): RunOptions {
     capAdd: args.strings('cap-add'),
     devices: args.strings('device'),
     volumes: args.strings('volume'),
+    securityOpt: args.strings('security-opt'),
     ...optional('name', args.string('name')),
     ...optional('workdir', args.string('workdir')),
     ...optional('entrypoint', args.string('entrypoint')),
@@ -260,6 +261,7 @@ export const run = defineCommand({
     { name: 'pid', type: 'string', placeholder: 'string', description: 'PID namespace to use (host is refused unless the policy allows it)' },
     { name: 'ipc', type: 'string', placeholder: 'string', description: 'IPC mode to use (host is refused unless the policy allows it)' },
     { name: 'uts', type: 'string', placeholder: 'string', description: 'UTS namespace to use (host is refused unless the policy allows it)' },
+    { name: 'security-opt', type: 'string', multiple: true, placeholder: 'list', description: 'Security options (unconfined and label=disable are refused unless the policy allows it)' },
   ],
   positionals: [
     { name: 'image', description: 'The image to run, e.g. nginx:1.27', required: true, complete: 'image' },
@@ -272,7 +274,7 @@ export const run = defineCommand({
     const host = ctx.services.docker;
     const policy = ctx.services.config.policy;
     const spec = buildRunSpec(runOptionsFrom(ctx));
-    const { body, defaultsApplied } = applyRunPolicy(spec, policy);
+    const { body, defaultsApplied } = applyRunPolicy(spec, policy, realPathFor(host));
 
     if (isDryRun(ctx)) return dryRun(ctx, spec, body, defaultsApplied);
 

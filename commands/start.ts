@@ -1,6 +1,6 @@
 import { defineCommand, dryRun } from '../src/core/command.js';
 import { plural, reply } from '../src/core/reply.js';
-import { refuseStoredViolations } from '../src/core/run-policy.js';
+import { refuseStoredViolations, storedContainerFacts } from '../src/docker/run-policy.js';
 import { dryRunResult, forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
 import { statusCode } from '../src/docker/errors.js';
 
@@ -18,7 +18,7 @@ export const start = defineCommand({
     const host = ctx.services.docker;
     const targets = await resolveContainers(host, ctx.args.positionals);
     // A container created elsewhere (`docker create --privileged`) gets no more through dockbot than `run` would.
-    refuseStoredViolations(targets, ctx.services.config.policy, 'nothing was started');
+    refuseStoredViolations(targets, ctx.services.config.policy, 'nothing was started', await storedContainerFacts(ctx.services.docker));
 
     if (dryRun(ctx)) {
       const plan = { data: { action: 'start', containers: targets.map((t) => ({ ...summarize(t), action: effect(t) })) }, reply: reply([targetTable(targets, effect)]) };

@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import { defineCommand, dryRun } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { context, fields, reply } from '../src/core/reply.js';
-import { isRegistryAllowed } from '../src/core/run-policy.js';
+import { isRegistryAllowed } from '../src/docker/run-policy.js';
 import { shortId } from '../src/docker/format.js';
 import { inspectImageOrNull, realTags } from '../src/docker/image-space.js';
 import { classifyImageArgument, parseReference, withDefaultTag, type ImageArgument, type ImageReference } from '../src/docker/reference.js';

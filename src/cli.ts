@@ -5,6 +5,7 @@ import { renderReply } from './adapters/shell/render.js';
 import { runRepl, shellRequester } from './adapters/shell/repl.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { newRequestId, type Outcome } from './core/dispatcher.js';
+import { keepServing } from './docker/engine-guard.js';
 import { createLogger } from './log.js';
 import { createApp } from './main.js';
 
@@ -95,7 +96,10 @@ async function start(): Promise<number> {
   if (chat.length > 0) {
     throw new ExitError(2, `${chat.join(' and ')} token(s) are set, but this build has no ${chat.join('/')} adapter yet; unset them to use the terminal`);
   }
-  const { dispatcher } = createApp(config, createLogger(config.logLevel ?? TERMINAL_LOG_LEVEL, 'stderr'), { watchKnowledge: true });
+  const log = createLogger(config.logLevel ?? TERMINAL_LOG_LEVEL, 'stderr');
+  // A long-running bot: one request's stray library error must not end the session for everyone.
+  keepServing(log);
+  const { dispatcher } = createApp(config, log, { watchKnowledge: true });
   await runRepl({ dispatcher, historyFile: join(config.dataDir, 'history') });
   return 0;
 }

@@ -15,6 +15,8 @@ const grants = z.object({ admin: z.array(identity).default([]), operator: z.arra
 /** Memory as the Docker CLI writes it: 512m, 1g, 1048576. */
 const memory = z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i, 'a size like 512m or 2g');
 
+const hostPath = z.string().startsWith('/', 'an absolute host path');
+
 /** What `run` may ask of the engine. Applies to every role; only this file relaxes it. */
 const runPolicy = z
   .object({
@@ -23,8 +25,12 @@ const runPolicy = z
     allowHostNamespaces: z.boolean().default(false),
     allowCapAdd: z.boolean().default(false),
     allowDevices: z.boolean().default(false),
-    /** Host paths (and what is under them) that bind mounts may use; empty: none. */
-    bindMounts: z.array(z.string().startsWith('/', 'an absolute host path')).default([]),
+    /** Host paths (and what is under them) that bind mounts may use, read-only unless `{path, rw: true}`; empty: none. */
+    bindMounts: z
+      .array(z.union([hostPath, z.object({ path: hostPath, rw: z.boolean().default(false) }).strict()]))
+      .default([]),
+    /** --security-opt seccomp=unconfined, apparmor=unconfined, label=disable (and stored containers with them). */
+    allowUnconfined: z.boolean().default(false),
     /** Registries images may come from (docker.io, 127.0.0.1:5000, ...); empty: any. */
     registries: z.array(z.string().min(1)).default([]),
     /** Limits given to containers that do not ask for their own. */
@@ -55,6 +61,8 @@ const fileSchema = z
       })
       .strict()
       .default({}),
+    /** How long one Engine API call may take (reads and quick writes; a stream until it starts). */
+    engine: z.object({ timeoutSeconds: z.number().positive().max(3600).default(30) }).strict().default({}),
     dataDir: z.string().optional(),
   })
   .strict();
@@ -107,6 +115,8 @@ export interface Config {
   confirmTtlMs: number;
   /** Previews are posted for the channel, not only the requester. */
   previewsPublic: boolean;
+  /** Deadline of one Engine API call. */
+  engineTimeoutMs: number;
   policy: RunPolicyConfig;
   /** Where the audit log and other state live. */
   dataDir: string;
@@ -164,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     knowledgeDirs: f.knowledge.dirs.map((d) => resolve(cwd, d)),
     confirmTtlMs: f.confirm.ttlSeconds * 1000,
     previewsPublic: f.confirm.public,
+    engineTimeoutMs: f.engine.timeoutSeconds * 1000,
     policy: f.policy,
     dataDir: resolve(cwd, e.DOCKBOT_DATA_DIR ?? f.dataDir ?? defaultDataDir(env)),
     file: existsSync(file) ? file : null,

@@ -25,7 +25,7 @@ export interface AppOptions {
 }
 
 export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
-  const docker = new DockerHost(config.dockerHost);
+  const docker = new DockerHost(config.dockerHost, undefined, { timeoutMs: config.engineTimeoutMs });
   let knowledge: Promise<KnowledgeBase> | undefined;
   const auditFile = new AuditFile(join(config.dataDir, 'audit.jsonl'));
   const services: Services = {
@@ -47,6 +47,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     engineAddress: docker.address,
     previewsPublic: config.previewsPublic,
     mapError: (err) => mapEngineError(err, docker.address),
+    questionCommand: 'ask',
   });
   return { dispatcher, services };
 }

@@ -42,6 +42,8 @@ export interface DispatcherDeps {
   mapError(err: unknown): UserError | undefined;
   /** Minimum interval between live edits of one message (a sink may ask for more). */
   progressIntervalMs?: number;
+  /** The command that answers a question typed where a command was expected (`ask`). */
+  questionCommand?: string;
 }
 
 export interface HandleOptions {
@@ -56,6 +58,10 @@ interface Pressed {
   plan: unknown;
   by: Requester;
 }
+
+/** Words that start a question rather than a command; any Han text reads as a question (no command is Chinese). */
+const QUESTION_WORDS = /^(what|what's|whats|how|why|when|where|which|who|can|could|is|are|does|do|should|difference)$/;
+const HAN = /\p{Script=Han}/u;
 
 /** `/docker ps`, `docker ps` and `ps` are the same request. */
 const PREFIX = /^\/?docker(\s+|$)/i;
@@ -164,7 +170,7 @@ export class Dispatcher {
     let outcome: Omit<Outcome, 'line'>;
     const progress = this.progressFor(request.requester, options, log);
     try {
-      const found = this.resolve(typed);
+      const found = this.resolve(typed) ?? this.asQuestion(typed);
       if (!found) throw this.unknownCommand(typed.split(/\s+/));
       command = found.command;
       const tokens = command.freeText ? (found.rest ? [found.rest] : []) : tokenize(found.rest);
@@ -174,6 +180,9 @@ export class Dispatcher {
         outcome = { requestId: request.id, command: command.name, ok: true, data: { help: command.name }, reply: { ...commandHelp(command), ephemeral: true } };
       } else {
         outcome = await this.execute(command, parsed, line, request, log, progress, pressed);
+      }
+      if ('question' in found) {
+        outcome = { ...outcome, reply: { ...outcome.reply, blocks: [context('taken as a question: no command is named like that (`help` lists them)'), ...outcome.reply.blocks] } };
       }
     } catch (err) {
       outcome = this.failure(err, request, command, log);
@@ -311,6 +320,21 @@ export class Dispatcher {
       },
       confirmation,
     };
+  }
+
+  /**
+   * A line that names no command but reads as a question (`what is a registry`, `镜像和容器有什么区别?`)
+   * goes to the question command. A near-miss of a command name (`pul busybox`, `ps?`) does not:
+   * it keeps its did-you-mean answer.
+   */
+  private asQuestion(line: string): { command: Command; rest: string; question: true } | undefined {
+    const command = this.deps.questionCommand ? this.byName.get(this.deps.questionCommand) : undefined;
+    if (!command) return undefined;
+    const first = (line.split(/\s+/)[0] ?? '').toLowerCase();
+    const asked = QUESTION_WORDS.test(first) || HAN.test(line);
+    const nearMiss = [...this.byName.keys()].some((n) => distance(n, first.replace(/[?？]+$/, '')) <= 1);
+    if (!asked && !(/[?？]\s*$/.test(line) && !nearMiss)) return undefined;
+    return { command, rest: line, question: true };
   }
 
   private unknownCommand(tokens: string[]): UserError {

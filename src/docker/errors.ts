@@ -1,5 +1,6 @@
 // The Engine's failures, as errors a user can act on. No raw Engine JSON reaches a reply.
 import { UserError } from '../core/errors.js';
+import { EngineCallError } from './engine-guard.js';
 
 interface EngineError {
   statusCode?: number;
@@ -40,6 +41,12 @@ const isNetworkCall = (syscall: string | undefined): boolean => syscall === unde
 /** Maps dockerode/Engine errors; undefined for anything else (a bug, reported as internal). */
 export function mapEngineError(err: unknown, address: string): UserError | undefined {
   if (!err || typeof err !== 'object') return undefined;
+  if (err instanceof EngineCallError) {
+    return new UserError('engine_error', `${err.message} (engine at ${address})`, {
+      hint: err.code === 'ETIMEDOUT' ? 'try again; engine.timeoutSeconds in dockbot.yaml sets the deadline' : 'try again; `info` shows the engine state',
+      cause: err,
+    });
+  }
   const e = err as EngineError;
   if (e.code && UNREACHABLE[e.code] && isNetworkCall(e.syscall)) {
     return new UserError('engine_unreachable', `cannot reach the Docker engine at ${address} (${UNREACHABLE[e.code]})`, {

@@ -1,26 +1,47 @@
 // One engine connection. DOCKER_HOST is parsed here, once, so errors can name the address tried.
 import { createRequire } from 'node:module';
 import type Dockerode from 'dockerode';
+import { guardedEngine } from './engine-guard.js';
 
 const requireCommonJs = createRequire(import.meta.url);
+
+/** Reads and quick writes: how long one Engine API call may take before it fails (engine.timeoutSeconds). */
+export const DEFAULT_ENGINE_TIMEOUT_MS = 30_000;
+
+export interface DockerHostOptions {
+  /** Deadline of one Engine API call until its answer starts (streams) or ends (everything else). */
+  timeoutMs?: number;
+}
 
 export class DockerHost {
   /** The address as the user would write it (unix:///var/run/docker.sock, tcp://10.0.0.5:2375), password removed. */
   readonly address: string;
   private readonly options: Dockerode.DockerOptions;
   private client: Dockerode | undefined;
+  private readonly timeoutMs: number;
 
-  constructor(address: string, engine?: Dockerode) {
+  /** `engine` replaces the connection (unit tests hand in a fake). */
+  constructor(address: string, engine?: Dockerode, options: DockerHostOptions = {}) {
     this.options = connectionOptions(address); // a bad DOCKER_HOST fails at start-up, not on first use
     this.address = withoutPassword(address);
     this.client = engine;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
   }
 
-  /** dockerode (with gRPC and ssh2) takes ~0.3 s to load: only commands that talk to the engine pay for it. */
+  /** The engine is on this host (a unix socket): paths it is given mean the same files as ours. */
+  get isLocal(): boolean {
+    return this.options.socketPath !== undefined;
+  }
+
+  /**
+   * The Engine API. Containers, images, networks and volumes are handed out only through
+   * accessors that check names against Docker's grammar and escape them (engine-guard.ts).
+   * dockerode (with gRPC and ssh2) takes ~0.3 s to load: only commands that talk to the engine pay for it.
+   */
   get engine(): Dockerode {
     if (!this.client) {
       const DockerodeClass = requireCommonJs('dockerode') as typeof Dockerode;
-      this.client = new DockerodeClass(this.options);
+      this.client = guardedEngine(DockerodeClass, this.options, { timeoutMs: this.timeoutMs });
     }
     return this.client;
   }

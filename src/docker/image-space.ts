@@ -2,6 +2,8 @@
 // deleting them frees. Shared by `image rm` and `image prune` for their previews.
 import { createHash } from 'node:crypto';
 import type Dockerode from 'dockerode';
+import { UserError } from '../core/errors.js';
+import { engineMessage } from './errors.js';
 import { containerName } from './format.js';
 
 export interface ContainerUse {
@@ -110,12 +112,33 @@ export function realDigests(image: { RepoDigests?: string[] | null | undefined }
   return (image.RepoDigests ?? []).filter((d) => d !== '<none>@<none>');
 }
 
-/** The image's inspect answer, or null when the engine has no such image. */
+/**
+ * The image's inspect answer, or null when the engine has no such image. A reference the
+ * grammar allows but this engine version cannot read (an IPv6 registry on older engines) is
+ * said to be the engine's refusal, with its version, not a missing image.
+ */
 export async function inspectImageOrNull(engine: Dockerode, name: string): Promise<Dockerode.ImageInspectInfo | null> {
   try {
     return await engine.getImage(name).inspect();
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return null;
+    // Refused before any call (a name no image can have): that is the user's, not the engine's.
+    if (err instanceof UserError) throw err;
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status === 404 && !refusesReference(err)) return null;
+    if ((status === 400 || status === 404) && refusesReference(err)) throw await referenceRefused(engine, name, err);
     throw err;
   }
+}
+
+const refusesReference = (err: unknown): boolean => /invalid reference format/i.test(engineMessage(err as { message?: string }));
+
+async function referenceRefused(engine: Dockerode, name: string, cause: unknown): Promise<UserError> {
+  const version = await engine.version().then(
+    (v) => `Docker ${v.Version}, API ${v.ApiVersion}`,
+    () => 'version unknown',
+  );
+  return new UserError('invalid_reference', `the engine (${version}) refused the reference ${name}: it answered "invalid reference format", though the reference is valid by the reference grammar`, {
+    hint: 'this engine version does not read this form of reference (e.g. an IPv6 registry address): write the registry another way, or use a newer engine',
+    cause,
+  });
 }

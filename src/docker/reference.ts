@@ -426,9 +426,13 @@ function nameTooLong(typed: string, path: string): UserError {
 }
 
 function invalid(typed: string, problem: string, options: { hint?: string } = {}): UserError {
-  const shown = typed.length > 100 ? `${typed.slice(0, 97)}...` : typed;
-  return new UserError('invalid_reference', `invalid image reference "${shown}": ${problem}`, {
+  const shown = printable(typed.length > 100 ? `${typed.slice(0, 97)}...` : typed);
+  return new UserError('invalid_reference', `invalid image reference "${shown}": ${printable(problem)}`, {
     hint: options.hint ?? REFERENCE_HINT,
     data: { reference: typed },
   });
 }
+
+/** Control characters of a typed reference never reach a reply as they are. */
+// eslint-disable-next-line no-control-regex
+const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -1,5 +1,6 @@
 // `docker run` flags -> the Engine API's create body, as the Docker CLI builds it. Pure: no
-// engine, no policy (src/core/run-policy.ts decides what is allowed and adds default limits).
+// engine, no policy (src/docker/run-policy.ts decides what is allowed and adds default limits).
+import { engineSegment } from './engine-guard.js';
 import { posix } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { parsePortSpecs, type PortBinding, type PortKey, type PublishedPorts } from './ports.js';
@@ -31,6 +32,7 @@ export interface RunOptions {
   pid?: string;
   ipc?: string;
   uts?: string;
+  securityOpt?: readonly string[];
 }
 
 export interface DeviceMapping {
@@ -59,6 +61,7 @@ export interface RunHostConfig {
   PidMode?: string;
   IpcMode?: string;
   UTSMode?: string;
+  SecurityOpt?: string[];
 }
 
 /** The create body (`POST /containers/create`), with the name dockerode puts in the query. */
@@ -132,9 +135,10 @@ export function buildRunSpec(options: RunOptions): RunSpec {
   if (options.privileged) hostConfig.Privileged = true;
   if (options.capAdd?.length) hostConfig.CapAdd = [...options.capAdd];
   if (options.devices?.length) hostConfig.Devices = options.devices.map(parseDevice);
-  if (options.network !== undefined) hostConfig.NetworkMode = nonEmpty(options.network, '--network');
+  if (options.network !== undefined) hostConfig.NetworkMode = parseNetworkMode(options.network);
   if (options.pid !== undefined) hostConfig.PidMode = parseNamespaceMode(options.pid, '--pid', ['host']);
   if (options.ipc !== undefined) hostConfig.IpcMode = parseNamespaceMode(options.ipc, '--ipc', ['host', 'none', 'private', 'shareable']);
+  if (options.securityOpt?.length) hostConfig.SecurityOpt = options.securityOpt.map(parseSecurityOpt);
   if (options.uts !== undefined) hostConfig.UTSMode = parseNamespaceMode(options.uts, '--uts', ['host'], false);
 
   const anonymous = mounts.filter((m) => m.kind === 'anonymous');
@@ -326,8 +330,40 @@ function volumeError(raw: string, problem: string): UserError {
   });
 }
 
-function formatBind(mount: Exclude<VolumeMount, { kind: 'anonymous' }>): string {
+export function formatBind(mount: Exclude<VolumeMount, { kind: 'anonymous' }>): string {
   return `${mount.source}:${mount.target}${mount.mode === undefined ? '' : `:${mount.mode}`}`;
+}
+
+/**
+ * `--security-opt`: the engine's keys only. A seccomp profile is a file the Docker CLI reads on
+ * its own machine; the bot reads no files for users, so only `seccomp=unconfined` (refused by the
+ * policy unless allowed) passes, and the engine's default profile applies otherwise.
+ */
+function parseSecurityOpt(value: string): string {
+  const [, key = '', rest] = /^([a-z-]+)(?:[=:](.*))?$/s.exec(value) ?? [];
+  const valid =
+    (key === 'no-new-privileges' && (rest === undefined || rest === 'true' || rest === 'false')) ||
+    (key === 'apparmor' && rest !== undefined && /^[\w.-]+$/.test(rest)) ||
+    (key === 'label' && rest !== undefined && /^(disable|nested|(user|role|type|level|filetype):[\w.:,-]+)$/.test(rest)) ||
+    ((key === 'seccomp' || key === 'systempaths') && rest === 'unconfined');
+  if (!valid) {
+    throw new UserError('invalid_argument', `invalid --security-opt "${value}"`, {
+      hint: 'use no-new-privileges, apparmor=PROFILE or label=...; seccomp profile files cannot be given through the bot',
+    });
+  }
+  return value;
+}
+
+/** `--network NAME|ID`, `host`, `none`, `bridge` or `container:NAME`: names by Docker's grammar. */
+function parseNetworkMode(value: string): string {
+  const [, container] = /^container:(.*)$/s.exec(value) ?? [];
+  try {
+    engineSegment(container === undefined ? 'network' : 'container', container ?? value);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    throw new UserError('invalid_argument', `--network: ${err.message}`, err.hint ? { hint: err.hint } : {});
+  }
+  return value;
 }
 
 function nonEmpty(value: string, flag: string): string {

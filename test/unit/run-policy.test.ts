@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_POLICY, type RunPolicyConfig } from '../../src/config.js';
 import { UserError } from '../../src/core/errors.js';
-import { applyRunPolicy, containerViolations, findViolations, isUnderAllowedPath, refuseStoredViolations, type StoredContainer } from '../../src/core/run-policy.js';
+import { applyRunPolicy, containerViolations, findViolations, isUnderAllowedPath, refuseStoredViolations, type StoredContainer } from '../../src/docker/run-policy.js';
 import { buildRunSpec, type RunOptions } from '../../src/docker/run-spec.js';
 
 const DEFAULTS: RunPolicyConfig = DEFAULT_RUN_POLICY;
@@ -215,7 +215,9 @@ describe('containers created elsewhere (start, restart)', () => {
   it('counts a bind mount listed twice (Binds and Mounts) once, and allows the allowlist and named volumes', () => {
     const both = stored({ Binds: ['/etc:/x', 'cache:/cache'] }, [{ Type: 'bind', Source: '/etc', Destination: '/x' }]);
     expect(containerViolations(both, DEFAULTS)).toHaveLength(1);
-    expect(containerViolations(both, { ...DEFAULTS, bindMounts: ['/etc'] })).toEqual([]);
+    // Writable (no :ro): only an entry that allows writing admits it; the plain form is read-only.
+    expect(containerViolations(both, { ...DEFAULTS, bindMounts: [{ path: '/etc', rw: true }] })).toEqual([]);
+    expect(containerViolations(both, { ...DEFAULTS, bindMounts: ['/etc'] })).toEqual([expect.objectContaining({ rule: 'bind-mounts', reason: expect.stringContaining('read-only') })]);
   });
 
   it('refuses naming each container and its rules; nothing is started', () => {

@@ -48,6 +48,8 @@ const fileSchema = z
     channels: z.record(z.string().regex(/^(slack|discord):[A-Za-z0-9]+$/, 'a channel like "slack:C01" or "discord:1234"'), grants.partial()).default({}),
     knowledge: z.object({ dirs: z.array(z.string()).default([]) }).strict().default({}),
     confirm: z.object({ ttlSeconds: z.number().int().min(10).max(3600).default(120) }).strict().default({}),
+    /** `@dockbot <text>` in Discord channels: needs the privileged Message Content intent. */
+    discord: z.object({ mentions: z.boolean().default(false) }).strict().default({}),
     dataDir: z.string().optional(),
   })
   .strict();
@@ -92,7 +94,7 @@ export type FileConfig = z.infer<typeof fileSchema>;
 export interface Config {
   dockerHost: string;
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string };
-  discord: { token?: string; applicationId?: string; apiUrl?: string };
+  discord: { token?: string; applicationId?: string; apiUrl?: string; mentions: boolean };
   port: number;
   logLevel: (typeof LOG_LEVELS)[number] | undefined;
   roles: FileConfig['roles'] & { channels: FileConfig['channels'] };
@@ -148,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return {
     dockerHost: e.DOCKER_HOST,
     slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL },
-    discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL },
+    discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, mentions: f.discord.mentions },
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     roles: { ...f.roles, channels: f.channels },

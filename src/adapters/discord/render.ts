@@ -49,7 +49,7 @@ const COLORS: Record<Tone, number> = { ok: 0x2ecc71, info: 0x5865f2, warn: 0xf1c
 const EPHEMERAL = 64;
 const ZWSP = '\u200b';
 
-/** Mentions, channel links and timestamps kept as text: `@​everyone`, `<​@123>`. */
+/** Mentions, channel links and timestamps kept as text: `@everyone` becomes `@` + U+200B + `everyone`. */
 export function neutraliseMentions(s: string): string {
   return s.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<([@#:/]|a:|t:)/g, `<${ZWSP}$1`);
 }

@@ -19,7 +19,9 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Command } from '../../core/command.js';
-import { newRequestId, type Dispatcher, type Outcome } from '../../core/dispatcher.js';
+import { newRequestId, type Dispatcher } from '../../core/dispatcher.js';
+import type { ReplyBudget } from '../../core/budget.js';
+import type { ProgressLimits, ProgressSink } from '../../core/progress.js';
 import type { Reply } from '../../core/reply.js';
 import { Completer, type CompletionKind } from './autocomplete.js';
 import { requesterOf } from './identity.js';
@@ -52,18 +54,27 @@ function toPayload(message: DiscordMessage): { content: string; embeds: DiscordM
   return { content: message.content, embeds: message.embeds, components: message.components, allowedMentions: message.allowed_mentions };
 }
 
-/** Errors, denials and previews go to the requester alone unless the reply says otherwise. */
-const privateReply = (outcome: Outcome): boolean => outcome.reply.ephemeral ?? !outcome.ok;
-
 /** Discord errors meaning the interaction token is no longer usable (15 minutes passed). */
 const TOKEN_GONE = new Set([10015, 10062, 50027]);
 
-interface Replier {
-  /** Edit the one message of this request (serialised: never two edits in flight). */
-  edit(reply: Reply): Promise<void>;
-  /** The final state; always sent, whatever happened to the edits before it. */
-  finish(outcome: Outcome): Promise<void>;
-}
+/** What a reply may hold so that the renderer's embed stays within Discord's 4096/6000 characters. */
+export const DISCORD_BUDGET: ReplyBudget = {
+  rows: 50,
+  chars: 3800,
+  measure: (r) => {
+    const e = renderReply(r).embeds[0];
+    return e ? [...(e.description ?? '')].length + [...(e.title ?? '')].length : 0;
+  },
+};
+
+/**
+ * The interaction token lasts 15 minutes; past 14, states go on as channel messages. No fixed
+ * per-channel numbers: discord.js reads Discord's X-RateLimit headers and waits as they say.
+ */
+const LIMITS: ProgressLimits = { messageIntervalMs: 1000, editWindowMs: 14 * 60 * 1000 };
+
+/** A message showing a request's answer: the interaction's own, a follow-up, or a channel message. */
+type Handle = { kind: 'original' } | { kind: 'followup'; id: string } | { kind: 'channel'; channelId: string; id: string };
 
 export interface DiscordBotDeps {
   dispatcher: Dispatcher;
@@ -131,15 +142,18 @@ export class DiscordBot {
   }
 
   private async onSlash(interaction: ChatInputCommandInteraction): Promise<void> {
-    // Acknowledge before anything else: Discord allows 3 s.
+    // Acknowledge before anything else: Discord allows 3 s. The answer may still go to the
+    // requester alone (errors, previews): then this public placeholder is replaced.
     await interaction.deferReply();
     const { path, given } = this.routeOf(interaction);
     const route = this.schema.routes.get(path);
-    const requester = requesterOf(interaction);
-    const request = { id: newRequestId('discord'), text: route ? commandLineOf(route, given) : path, requester };
-    const replier = this.interactionReplier(interaction, interaction.channelId);
-    const outcome = await this.deps.dispatcher.handle(request, { onProgress: (update) => replier.edit(update) });
-    await replier.finish(outcome);
+    const request = { id: newRequestId('discord'), text: route ? commandLineOf(route, given) : path, requester: requesterOf(interaction) };
+    const messages = new InteractionMessages(interaction, this.client);
+    const outcome = await this.deps.dispatcher.handle(request, { budget: DISCORD_BUDGET, onProgress: messages.sink('original') });
+    if (outcome.delivered) return;
+    const message = renderReply(outcome.reply);
+    if (outcome.reply.ephemeral) await messages.replaceWithPrivate(message, (err) => this.log.warn({ err }, 'could not remove the placeholder'));
+    else await messages.send({ kind: 'original' }, message);
   }
 
   private async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -154,58 +168,26 @@ export class DiscordBot {
   private async onButton(interaction: ButtonInteraction): Promise<void> {
     // The message with the button stays as it is until we know what the press did.
     await interaction.deferUpdate();
-    const requester = requesterOf(interaction);
+    const answers = this.deps.dispatcher.describeAction(interaction.customId)?.kind;
+    const onPreview = answers === 'confirm' || answers === 'cancel';
     const wasPrivate = interaction.message.flags.has(MessageFlags.Ephemeral);
-    const replier = this.interactionReplier(interaction, interaction.channelId);
-    const outcome = await this.deps.dispatcher.act(interaction.customId, requester, { onProgress: (update) => replier.edit(update) });
-    if (!outcome.ok && outcome.error && ['confirmation_invalid', 'forbidden', 'usage'].includes(outcome.error.code)) {
-      // Refused (someone else's confirmation, expired, not allowed): only the presser hears it.
-      await interaction.followUp({ ...toPayload(renderReply(outcome.reply)), flags: MessageFlags.Ephemeral });
+    const messages = new InteractionMessages(interaction, this.client);
+    // A confirmed change shows in the preview's message; a suggestion's result in a new one.
+    const outcome = await this.deps.dispatcher.act(interaction.customId, requesterOf(interaction), {
+      budget: DISCORD_BUDGET,
+      onProgress: messages.sink(onPreview ? 'original' : 'followup'),
+    });
+    if (outcome.delivered) return;
+    const message = renderReply(outcome.reply);
+    if (!onPreview || (outcome.reply.ephemeral && !outcome.ok)) {
+      // Refused (someone else's preview, expired, not allowed) or a suggestion's answer: a new
+      // message, private when the dispatcher says so; the pressed message stays as it was.
+      await interaction.followUp({ ...toPayload(message), ...(outcome.reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
       return;
     }
-    await replier.finish(outcome);
-    // A confirmed change the whole channel should see, pressed on a preview only one person saw.
-    if (wasPrivate && !privateReply(outcome)) {
-      await interaction.followUp(toPayload(renderReply(outcome.reply)));
-    }
-  }
-
-  /** Edits of the interaction's @original message, in order; past the token's life, a channel message. */
-  private interactionReplier(interaction: ChatInputCommandInteraction | ButtonInteraction, channelId: string | null): Replier {
-    let chain: Promise<void> = Promise.resolve();
-    let tokenGone = false;
-    const send = async (message: DiscordMessage): Promise<void> => {
-      if (!tokenGone) {
-        try {
-          await interaction.editReply(toPayload(message));
-          return;
-        } catch (err) {
-          if (!(err instanceof DiscordAPIError && TOKEN_GONE.has(Number(err.code)))) throw err;
-          tokenGone = true;
-        }
-      }
-      if (!channelId) throw new Error('the interaction token expired and there is no channel to post in');
-      await this.client.rest.post(Routes.channelMessages(channelId), { body: { ...message, flags: undefined } });
-    };
-    const enqueue = (work: () => Promise<void>): Promise<void> => {
-      chain = chain.then(work, work);
-      return chain;
-    };
-    return {
-      edit: (reply) => enqueue(() => send(renderReply(reply))),
-      finish: async (outcome) => {
-        const message = renderReply(outcome.reply);
-        if (privateReply(outcome) && interaction.isChatInputCommand() && !interaction.ephemeral) {
-          // The channel saw "thinking…"; the answer is for the requester alone.
-          await enqueue(async () => {
-            await interaction.deleteReply().catch((err: unknown) => this.log.warn({ err }, 'could not remove the deferred reply'));
-            await interaction.followUp({ ...toPayload(message), flags: MessageFlags.Ephemeral });
-          });
-          return;
-        }
-        await enqueue(() => send(message));
-      },
-    };
+    await messages.send({ kind: 'original' }, message);
+    // A change the channel should see, confirmed on a preview only the requester saw.
+    if (wasPrivate && !outcome.reply.ephemeral) await interaction.followUp(toPayload(message));
   }
 
   /** `@dockbot ps -a` or `@dockbot what is an image?` (only with mentions switched on). */
@@ -219,18 +201,77 @@ export class DiscordBot {
     const isCommand = this.deps.dispatcher.resolve(typed.replace(/^\/?docker\s+/i, '')) !== undefined;
     const requester = requesterOf({ user: message.author, member: message.member, guildId: message.guildId, channelId: message.channelId });
     const request = { id: newRequestId('discord'), text: isCommand ? typed : `ask ${typed}`, requester };
+    // One reply to the message, edited in place (the dispatcher never overlaps these calls).
     let answer: Message | undefined;
-    let chain: Promise<unknown> = Promise.resolve();
-    const show = (reply: Reply): Promise<unknown> => {
+    const show = async (reply: Reply): Promise<void> => {
       const payload = { ...toPayload(renderReply(reply)), allowedMentions: { parse: [], repliedUser: false } };
-      chain = chain.then(async () => {
-        if (answer) await answer.edit(payload);
-        else answer = await message.reply(payload);
-      });
-      return chain;
+      if (answer) await answer.edit(payload);
+      else answer = await message.reply(payload);
     };
-    const outcome = await this.deps.dispatcher.handle(request, { onProgress: (update) => void show(update) });
-    await show(outcome.reply);
+    const outcome = await this.deps.dispatcher.handle(request, {
+      budget: DISCORD_BUDGET,
+      onProgress: { limits: LIMITS, first: show, edit: (_h, r) => show(r), final: (_h, r) => show(r) },
+    });
+    if (!outcome.delivered) await show(outcome.reply);
+  }
+}
+
+/** The messages of one interaction: its own (@original), follow-ups, and channel messages past the token's life. */
+class InteractionMessages {
+  private tokenGone = false;
+  private posted = false;
+
+  constructor(
+    private readonly interaction: ChatInputCommandInteraction | ButtonInteraction,
+    private readonly client: Client,
+  ) {}
+
+  /** Progress for the dispatcher: the first state goes to `where`, later ones edit it. */
+  sink(where: 'original' | 'followup'): ProgressSink<Handle> {
+    return {
+      limits: LIMITS,
+      first: async (reply) => {
+        const message = renderReply(reply);
+        // Asked for a new message again: the edit window is over, the token gone or nearly.
+        if (this.tokenGone || this.posted) return this.postInChannel(message);
+        this.posted = true;
+        if (where === 'original') {
+          await this.send({ kind: 'original' }, message);
+          return { kind: 'original' };
+        }
+        const sent = await this.interaction.followUp(toPayload(message));
+        return { kind: 'followup', id: sent.id };
+      },
+      edit: (handle, reply) => this.send(handle, renderReply(reply)),
+      final: (handle, reply) => this.send(handle, renderReply(reply)),
+    };
+  }
+
+  async send(handle: Handle, message: DiscordMessage): Promise<void> {
+    if (handle.kind === 'channel') {
+      await this.client.rest.patch(Routes.channelMessage(handle.channelId, handle.id), { body: { ...message, flags: undefined } });
+      return;
+    }
+    try {
+      await this.interaction.editReply({ ...toPayload(message), ...(handle.kind === 'followup' ? { message: handle.id } : {}) });
+    } catch (err) {
+      if (!(err instanceof DiscordAPIError && TOKEN_GONE.has(Number(err.code)))) throw err;
+      this.tokenGone = true;
+      await this.postInChannel(message);
+    }
+  }
+
+  /** The channel saw the public placeholder; the answer is for the requester alone. */
+  async replaceWithPrivate(message: DiscordMessage, onError: (err: unknown) => void): Promise<void> {
+    await this.interaction.deleteReply().catch(onError);
+    await this.interaction.followUp({ ...toPayload(message), flags: MessageFlags.Ephemeral });
+  }
+
+  private async postInChannel(message: DiscordMessage): Promise<Handle> {
+    const channelId = this.interaction.channelId;
+    if (!channelId) throw new Error('the interaction token expired and there is no channel to post in');
+    const sent = (await this.client.rest.post(Routes.channelMessages(channelId), { body: { ...message, flags: undefined } })) as { id: string };
+    return { kind: 'channel', channelId, id: sent.id };
   }
 }
 

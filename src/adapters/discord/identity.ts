@@ -28,6 +28,9 @@ export function requesterOf(asker: Asker): Requester {
     userId: asker.user.id,
     displayName: asker.user.globalName || asker.user.username,
     groups: roleIdsOf(asker.member, asker.guildId),
+    // dockbot.yaml names them "discord-role:<id>".
+    groupKind: 'discord-role',
     ...(asker.channelId ? { channelId: asker.channelId } : {}),
+    ...(asker.guildId ? { workspaceId: asker.guildId } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // Reply -> a Discord message body (content, one embed, button rows), pure and within Discord's
 // limits: what does not fit ends with "… and N more"; values are escaped; nobody is pinged.
 import { escapeMarkdown } from 'discord.js';
-import type { Action, Block, Reply, Tone } from '../../core/reply.js';
+import { plain, spans, type Action, type Block, type Reply, type RichText, type Tone } from '../../core/reply.js';
 
 /** Discord's message limits (API reference: Message, Embed Limits, Component). */
 export const DISCORD_LIMITS = {
@@ -59,6 +59,20 @@ export function escapeValue(s: string): string {
   return neutraliseMentions(escapeMarkdown(s, { heading: true, bulletedList: true, numberedList: true, maskedLink: true }));
 }
 
+/** Inline code that shows backticks inside it as they are (a longer fence around them). */
+function inlineCode(s: string): string {
+  const body = neutraliseMentions(s.replace(/\s+/g, ' '));
+  if (!body.includes('`')) return `\`${body || ' '}\``;
+  return `\`\` ${body.replace(/``+/g, (run) => run.split('').join(ZWSP))} \`\``;
+}
+
+/** Our words (inline code where they mark it) with every value escaped: nothing formats but the structure. */
+export function richText(rich: RichText): string {
+  return spans(rich)
+    .map((span) => (span.code ? inlineCode(span.text) : escapeValue(span.text)))
+    .join('');
+}
+
 /** Inside a code block only a run of three backticks can end it. */
 const escapeCode = (s: string): string => neutraliseMentions(s.replace(/`(?=`)/g, `\`${ZWSP}`));
 
@@ -114,8 +128,10 @@ function progressText(steps: ReadonlyArray<{ label: string; status: string }>, p
 function describe(block: Block, budget: number): string | undefined {
   switch (block.type) {
     case 'text':
-      // Our own words, which may use markdown; the mentions in them never ping or render.
-      return clipTo(neutraliseMentions(block.text), budget);
+      return clipTo(richText(block.text), budget);
+    case 'context':
+      // A note between parts ("… and 3 earlier lines" before a log); trailing notes are the footer.
+      return clipTo(`*${richText(block.text)}*`, budget);
     case 'code':
       return codeBlock(block.text, budget, block.lang);
     case 'table':
@@ -127,7 +143,6 @@ function describe(block: Block, budget: number): string | undefined {
       return '───';
     case 'fields':
     case 'actions':
-    case 'context':
       return undefined;
   }
 }
@@ -154,12 +169,16 @@ export function renderReply(reply: Reply): DiscordMessage {
   let total = 0;
   const embed: DiscordEmbed = { color: COLORS[reply.tone ?? 'info'] };
   if (reply.title) {
-    embed.title = clipTo(neutraliseMentions(reply.title), DISCORD_LIMITS.title);
+    embed.title = clipTo(escapeValue(reply.title), DISCORD_LIMITS.title);
     total += chars(embed.title);
   }
 
-  // The footer is written last but its room is kept first: hints and "… more" notes must show.
-  const footerParts = reply.blocks.filter((b) => b.type === 'context').map((b) => neutraliseMentions(b.text));
+  // Notes at the end (hints, "… and N more rows") are the footer, which Discord shows as plain
+  // text: no markdown and no mentions there. Its room is kept first: they must show.
+  let end = reply.blocks.length;
+  while (end > 0 && ['context', 'actions', 'fields'].includes((reply.blocks[end - 1] as Block).type)) end--;
+  const trailing = new Set<Block>(reply.blocks.slice(end).filter((b) => b.type === 'context'));
+  const footerParts = [...trailing].map((b) => plain(b.type === 'context' ? b.text : ''));
   const actions = reply.blocks.flatMap((b) => (b.type === 'actions' ? b.actions : []));
   const { rows, dropped } = buttons(actions);
   if (dropped > 0) footerParts.push(more(dropped, 'action'));
@@ -171,7 +190,7 @@ export function renderReply(reply: Reply): DiscordMessage {
   const fieldBudget = Math.min(1500, DISCORD_LIMITS.embedTotal - total - 1000);
   let fieldChars = 0;
   for (const [i, f] of fieldEntries.entries()) {
-    const name = clipTo(neutraliseMentions(f.label) || '-', DISCORD_LIMITS.fieldName);
+    const name = clipTo(escapeValue(f.label) || '-', DISCORD_LIMITS.fieldName);
     const value = clipTo(escapeValue(f.value) || '-', DISCORD_LIMITS.fieldValue);
     const last = fields.length === DISCORD_LIMITS.fields - 1 && i < fieldEntries.length - 1;
     if (last || fieldChars + chars(name) + chars(value) > fieldBudget) {
@@ -186,7 +205,7 @@ export function renderReply(reply: Reply): DiscordMessage {
 
   const parts: string[] = [];
   let room = Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.embedTotal - total);
-  const described = reply.blocks.filter((b) => describe(b, Infinity) !== undefined);
+  const described = reply.blocks.filter((b) => !trailing.has(b) && describe(b, Infinity) !== undefined);
   for (const [i, block] of described.entries()) {
     const separator = parts.length ? 2 : 0;
     const budget = room - separator - (i < described.length - 1 ? 40 : 0);

@@ -1,6 +1,5 @@
 // Reply -> a Discord message body (content, one embed, button rows), pure and within Discord's
 // limits: what does not fit ends with "… and N more"; values are escaped; nobody is pinged.
-import { escapeMarkdown } from 'discord.js';
 import { plain, spans, type Action, type Block, type Reply, type RichText, type Tone } from '../../core/reply.js';
 
 /** Discord's message limits (API reference: Message, Embed Limits, Component). */
@@ -54,9 +53,19 @@ export function neutraliseMentions(s: string): string {
   return s.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<([@#:/]|a:|t:)/g, `<${ZWSP}$1`);
 }
 
-/** A value from a user or the engine, shown as itself: no formatting, no mention, no link. */
+/**
+ * A value from a user or the engine, shown as itself: no formatting, no mention, no link.
+ * Discord drops a backslash before any punctuation, so markdown characters get one (in one
+ * linear pass: discord.js's escapeMarkdown takes seconds on a few thousand characters).
+ */
 export function escapeValue(s: string): string {
-  return neutraliseMentions(escapeMarkdown(s, { heading: true, bulletedList: true, numberedList: true, maskedLink: true }));
+  return s
+    .replace(/[\\*_~|`[\]<:]/g, '\\$&')
+    // Quotes, headings, subtext and lists start a line.
+    .replace(/^(\s*)([>#-])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)\./gm, '$1\\.')
+    .replace(/@(everyone|here)/gi, `@${ZWSP}$1`)
+    .replace(/<([@#/])/g, `<${ZWSP}$1`);
 }
 
 /** Inline code that shows backticks inside it as they are (a longer fence around them). */
@@ -67,9 +76,10 @@ function inlineCode(s: string): string {
 }
 
 /** Our words (inline code where they mark it) with every value escaped: nothing formats but the structure. */
-export function richText(rich: RichText): string {
+export function richText(rich: RichText, max: number = DISCORD_LIMITS.description): string {
+  // Cut before escaping: escaping only adds characters, and what is cut is never shown.
   return spans(rich)
-    .map((span) => (span.code ? inlineCode(span.text) : escapeValue(span.text)))
+    .map((span) => (span.code ? inlineCode(clipTo(span.text, max)) : escapeValue(clipTo(span.text, max))))
     .join('');
 }
 
@@ -128,10 +138,10 @@ function progressText(steps: ReadonlyArray<{ label: string; status: string }>, p
 function describe(block: Block, budget: number): string | undefined {
   switch (block.type) {
     case 'text':
-      return clipTo(richText(block.text), budget);
+      return clipTo(richText(block.text, budget), budget);
     case 'context':
       // A note between parts ("… and 3 earlier lines" before a log); trailing notes are the footer.
-      return clipTo(`*${richText(block.text)}*`, budget);
+      return clipTo(`*${richText(block.text, budget)}*`, budget);
     case 'code':
       return codeBlock(block.text, budget, block.lang);
     case 'table':
@@ -169,7 +179,7 @@ export function renderReply(reply: Reply): DiscordMessage {
   let total = 0;
   const embed: DiscordEmbed = { color: COLORS[reply.tone ?? 'info'] };
   if (reply.title) {
-    embed.title = clipTo(escapeValue(reply.title), DISCORD_LIMITS.title);
+    embed.title = clipTo(escapeValue(clipTo(reply.title, DISCORD_LIMITS.title)), DISCORD_LIMITS.title);
     total += chars(embed.title);
   }
 
@@ -181,8 +191,8 @@ export function renderReply(reply: Reply): DiscordMessage {
   const footerParts = [...trailing].map((b) => plain(b.type === 'context' ? b.text : ''));
   const actions = reply.blocks.flatMap((b) => (b.type === 'actions' ? b.actions : []));
   const { rows, dropped } = buttons(actions);
-  if (dropped > 0) footerParts.push(more(dropped, 'action'));
-  const footer = footerParts.length ? clipTo(footerParts.join(' · '), Math.min(DISCORD_LIMITS.footer, 1000)) : undefined;
+  const notes = [...(footerParts.length ? [clipTo(footerParts.join(' · '), 900)] : []), ...(dropped > 0 ? [more(dropped, 'action')] : [])];
+  const footer = notes.length ? notes.join(' · ') : undefined;
   if (footer) total += chars(footer);
 
   const fieldEntries = reply.blocks.flatMap((b) => (b.type === 'fields' ? b.fields : []));
@@ -190,8 +200,8 @@ export function renderReply(reply: Reply): DiscordMessage {
   const fieldBudget = Math.min(1500, DISCORD_LIMITS.embedTotal - total - 1000);
   let fieldChars = 0;
   for (const [i, f] of fieldEntries.entries()) {
-    const name = clipTo(escapeValue(f.label) || '-', DISCORD_LIMITS.fieldName);
-    const value = clipTo(escapeValue(f.value) || '-', DISCORD_LIMITS.fieldValue);
+    const name = clipTo(escapeValue(clipTo(f.label, DISCORD_LIMITS.fieldName)) || '-', DISCORD_LIMITS.fieldName);
+    const value = clipTo(escapeValue(clipTo(f.value, DISCORD_LIMITS.fieldValue)) || '-', DISCORD_LIMITS.fieldValue);
     const last = fields.length === DISCORD_LIMITS.fields - 1 && i < fieldEntries.length - 1;
     if (last || fieldChars + chars(name) + chars(value) > fieldBudget) {
       fields.push({ name: '…', value: more(fieldEntries.length - i, 'field'), inline: false });

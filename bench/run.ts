@@ -13,6 +13,7 @@ import { createApp } from '../src/main.js';
 import { packageRoot } from '../src/paths.js';
 import { BUSYBOX_TAG, startPrivateEngine, type PrivateEngine } from '../test/support/private-engine.js';
 import { benchRunDetached } from './container.js';
+import { benchDiscord } from './discord.js';
 import { benchFaq } from './faq.js';
 import { benchPull } from './pull.js';
 import { interleaved, median, round } from './stats.js';
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
       faq: await benchFaq(),
       ps: await benchPs(dockerHost),
       run: await benchRunDetached(dockerHost),
+      discord: await benchDiscord(dockerHost),
       pull: registry ? await benchPull({ dockerHost, registry, busybox: BUSYBOX_TAG }) : 'skipped: no loopback registry (set DOCKBOT_TEST_REGISTRY)',
     };
     process.stdout.write(JSON.stringify(results, null, 2) + '\n');

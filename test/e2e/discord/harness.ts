@@ -19,7 +19,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(yaml = ''): Promise<Harness> {
+export async function startHarness(yaml = '', options: { mentions?: boolean } = {}): Promise<Harness> {
   const discord = await new FakeDiscord().start();
   const dataDir = mkdtempSync(join(tmpdir(), 'dockbot-discord-'));
   const file = join(dataDir, 'dockbot.yaml');
@@ -36,6 +36,7 @@ export async function startHarness(yaml = ''): Promise<Harness> {
     completer: new Completer(engineNames(() => app.services.docker.engine)),
     log,
     apiUrl: discord.apiUrl,
+    mentions: options.mentions ?? config.discord.mentions,
   });
   await bot.start(discord.token);
   return {

@@ -217,6 +217,21 @@ export class FakeDiscord {
     return interaction;
   }
 
+  /** A message someone wrote (for mentions and DMs): in a DM when `place.guildId` is null. */
+  say(content: string, place: InteractionPlace): Record<string, unknown> {
+    const guildId = place.guildId === undefined ? 'G1' : place.guildId;
+    const author = { ...place.user, discriminator: '0', global_name: place.user.username, avatar: null };
+    const mentioned = content.includes(`<@${this.botUser.id}>`) ? [{ ...this.botUser, discriminator: '0', avatar: null, bot: true }] : [];
+    const message = {
+      ...this.message({ content, author, mentions: mentioned }),
+      channel_id: place.channelId ?? (guildId ? '300000000000000001' : '300000000000000099'),
+      channel_type: guildId ? 0 : 1,
+      ...(guildId ? { guild_id: guildId, member: { roles: place.roles ?? [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 } } : {}),
+    };
+    this.dispatch('MESSAGE_CREATE', message);
+    return message;
+  }
+
   /** A pressed button on a message the bot sent. */
   press(customId: string, place: InteractionPlace, ephemeral = false): Record<string, unknown> {
     const message = this.message({ content: '', components: [] }, ephemeral);

@@ -81,7 +81,8 @@ function leaf(command: Command, subName: string): { option: SlashOption; route: 
     (option.required ? required : optional).push(option);
   };
   for (const p of command.positionals ?? []) {
-    const several = p.variadic && !command.freeText ? ' (several: separate with spaces)' : '';
+    // Lists of containers or images (`stop a b`); other variadic words are one phrase (`help image rm`).
+    const several = p.variadic && p.complete ? ' (several: separate with spaces)' : '';
     add(
       {
         type: OptionType.String,

@@ -132,6 +132,7 @@ async function startChat(config: Config): Promise<number> {
   const app = createApp(config, log, { watchKnowledge: true });
   const { startDiscord } = await import('./adapters/discord/index.js');
   const stops: Array<() => Promise<void>> = [];
+  if (config.slack.botToken) log.warn('SLACK_BOT_TOKEN is set, but this build has no Slack adapter: only Discord runs');
   try {
     const discord = await startDiscord(app, config, log);
     stops.push(() => discord.stop());

@@ -111,6 +111,17 @@ describe.skipIf(skipReason)('Discord interactions', () => {
     expect(textOf(retried)).toContain('dit-web');
   });
 
+  it('goes on as a channel message when the interaction token no longer works', async () => {
+    h.discord.faults.push({ method: 'PATCH', path: /\/messages\/%40original$/, status: 401, body: { message: 'Invalid Webhook Token', code: 50027 } });
+    const i = h.discord.slash('ps', [], { ...viewer, channelId: '300000000000000042' });
+    const posted = () => h.discord.calls.filter((c) => c.method === 'POST' && c.path === '/channels/300000000000000042/messages');
+    await h.discord.waitFor(() => posted().length > 0);
+    expect(textOf(posted()[0])).toContain('dit-web');
+    expect(bodyOf(posted()[0]).allowed_mentions).toEqual({ parse: [] });
+    expect(posted()[0]?.authorization).toBe(`Bot ${h.discord.token}`);
+    expect(edits(h.discord, i)).toHaveLength(1);
+  });
+
   it('loses no interaction across a gateway op 7 reconnect and a dropped connection', async () => {
     const identifies = h.discord.received.filter((r) => r.op === 2).length;
     const before = h.discord.received.filter((r) => r.op === 6).length;

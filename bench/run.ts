@@ -13,6 +13,7 @@ import { createApp } from '../src/main.js';
 import { packageRoot } from '../src/paths.js';
 import { BUSYBOX_TAG, startPrivateEngine, type PrivateEngine } from '../test/support/private-engine.js';
 import { benchRunDetached } from './container.js';
+import { benchDiscord } from './discord.js';
 import { benchFaq } from './faq.js';
 import { benchFuzz } from './fuzz.js';
 import { benchPull } from './pull.js';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
       ps: () => benchPs(dockerHost),
       run: () => benchRunDetached(dockerHost),
       pull: async () => (registry ? benchPull({ dockerHost, registry, busybox: BUSYBOX_TAG }) : 'skipped: no loopback registry (set DOCKBOT_TEST_REGISTRY)'),
+      discord: () => benchDiscord(dockerHost),
       fuzz: () => benchFuzz(dockerHost),
     };
     // DOCKBOT_BENCH=fuzz,ps runs only those parts (all by default).

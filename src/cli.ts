@@ -1,4 +1,4 @@
-// The `dockbot` binary: start | exec | ask | help.
+// The `dockbot` binary: start | exec | ask | register-commands | help.
 import { join } from 'node:path';
 import { join as joinShellWords } from 'shlex';
 import { renderReply } from './adapters/shell/render.js';
@@ -15,6 +15,8 @@ const USAGE = `Usage:
                                   run one command, e.g. dockbot exec "ps -a"
   dockbot ask [--json] "<question>"
                                   ask the FAQ, e.g. dockbot ask "what does docker pull do?"
+  dockbot register-commands [--guild ID]
+                                  register /docker with Discord (a guild: instant; otherwise global)
   dockbot help                    this text
 
 Environment: DOCKER_HOST, DOCKBOT_CONFIG, SLACK_BOT_TOKEN, DISCORD_TOKEN, LOG_LEVEL, ... (see README)`;
@@ -90,9 +92,33 @@ async function ask(argv: string[]): Promise<number> {
   return outcome.ok ? 0 : 1;
 }
 
+async function registerDiscordCommands(argv: string[]): Promise<number> {
+  const { registerCommands, RegisterError } = await import('./adapters/discord/register.js');
+  const guildAt = argv.indexOf('--guild');
+  const guildId = guildAt >= 0 ? argv[guildAt + 1] : undefined;
+  const unknown = argv.filter((a, i) => i !== guildAt && i !== guildAt + 1);
+  if (unknown.length > 0 || (guildAt >= 0 && !/^\d+$/.test(guildId ?? ''))) {
+    throw new ExitError(2, 'usage: dockbot register-commands [--guild ID]   (ID: the numeric guild id)');
+  }
+  const config = loadConfigOrExit(false);
+  const { token, applicationId, apiUrl } = config.discord;
+  if (!token || !applicationId) throw new ExitError(2, 'set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal: Bot and General Information)');
+  const { commands } = await import('../commands/index.js');
+  try {
+    const result = await registerCommands({ token, applicationId, commands, ...(apiUrl ? { apiUrl } : {}), ...(guildId ? { guildId } : {}) });
+    if (!result.written) process.stdout.write(`/docker is up to date (${result.scope}); nothing changed\n`);
+    else process.stdout.write(`registered /docker (${result.scope}):\n${result.changes.map((c) => `  ${c}`).join('\n')}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof RegisterError) throw new ExitError(1, err.message);
+    throw err;
+  }
+}
+
 async function start(): Promise<number> {
   const config = loadConfigOrExit(false);
-  const chat = [config.slack.botToken && 'Slack', config.discord.token && 'Discord'].filter(Boolean);
+  if (config.discord.token) return startChat(config);
+  const chat = [config.slack.botToken && 'Slack'].filter(Boolean);
   if (chat.length > 0) {
     throw new ExitError(2, `${chat.join(' and ')} token(s) are set, but this build has no ${chat.join('/')} adapter yet; unset them to use the terminal`);
   }
@@ -102,6 +128,34 @@ async function start(): Promise<number> {
   const { dispatcher } = createApp(config, log, { watchKnowledge: true });
   await runRepl({ dispatcher, historyFile: join(config.dataDir, 'history') });
   return 0;
+}
+
+/** Chat adapters run until SIGINT/SIGTERM, then finish the answers in progress. */
+async function startChat(config: Config): Promise<number> {
+  const log = createLogger(config.logLevel ?? 'info', 'stdout');
+  const app = createApp(config, log, { watchKnowledge: true });
+  const { startDiscord } = await import('./adapters/discord/index.js');
+  const stops: Array<() => Promise<void>> = [];
+  if (config.slack.botToken) log.warn('SLACK_BOT_TOKEN is set, but this build has no Slack adapter: only Discord runs');
+  try {
+    const discord = await startDiscord(app, config, log);
+    stops.push(() => discord.stop());
+  } catch (err) {
+    throw new ExitError(1, `Discord: ${discordStartError(err)}`);
+  }
+  const signal = await new Promise<string>((resolve) => {
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
+  });
+  log.info({ signal }, 'stopping');
+  await Promise.allSettled(stops.map((stop) => stop()));
+  return 0;
+}
+
+function discordStartError(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  if (e.code === 'TokenInvalid' || (err as { status?: number }).status === 401) return 'DISCORD_TOKEN was refused; use the bot token from the Developer Portal, Bot page';
+  if (e.code === 'DisallowedIntents') return 'the Message Content intent is not enabled for this bot (Developer Portal, Bot page), or set discord.mentions: false';
+  return e.message ?? String(err);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -114,6 +168,8 @@ async function main(argv: string[]): Promise<number> {
       return exec(rest);
     case 'ask':
       return ask(rest);
+    case 'register-commands':
+      return registerDiscordCommands(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -63,6 +63,8 @@ const fileSchema = z
       .default({}),
     /** How long one Engine API call may take (reads and quick writes; a stream until it starts). */
     engine: z.object({ timeoutSeconds: z.number().positive().max(3600).default(30) }).strict().default({}),
+    /** `@dockbot <text>` in Discord channels: needs the privileged Message Content intent. */
+    discord: z.object({ mentions: z.boolean().default(false) }).strict().default({}),
     dataDir: z.string().optional(),
   })
   .strict();
@@ -107,7 +109,7 @@ export type FileConfig = z.infer<typeof fileSchema>;
 export interface Config {
   dockerHost: string;
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string };
-  discord: { token?: string; applicationId?: string; apiUrl?: string };
+  discord: { token?: string; applicationId?: string; apiUrl?: string; mentions: boolean };
   port: number;
   logLevel: (typeof LOG_LEVELS)[number] | undefined;
   roles: FileConfig['roles'] & { channels: FileConfig['channels'] };
@@ -167,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return {
     dockerHost: e.DOCKER_HOST,
     slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL },
-    discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL },
+    discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, mentions: f.discord.mentions },
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     roles: { ...f.roles, channels: f.channels },

@@ -1,0 +1,214 @@
+// The `/docker` slash command, derived from the command specs (never written beside them), and
+// the way back: a slash invocation becomes the same command line a terminal user would type.
+import type { Command, OptionSpec, PositionalSpec } from '../../core/command.js';
+import { DRY_RUN } from '../../core/args.js';
+import { join as joinShellWords } from 'shlex';
+
+/** Discord's application command option types (the subset we use). */
+export const OptionType = { Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, Number: 10 } as const;
+
+/** Discord's limits on command definitions. */
+export const LIMITS = { entriesPerLevel: 25, optionsPerCommand: 25, description: 100, name: 32, choices: 25 } as const;
+
+export interface SlashChoice {
+  name: string;
+  value: string;
+}
+
+export interface SlashOption {
+  type: number;
+  name: string;
+  description: string;
+  required?: boolean;
+  autocomplete?: boolean;
+  choices?: SlashChoice[];
+  options?: SlashOption[];
+}
+
+export interface SlashCommand {
+  name: string;
+  description: string;
+  type: 1;
+  options: SlashOption[];
+}
+
+/** What one leaf option stands for in the command line. */
+export type OptionRole =
+  | { kind: 'flag'; spec: OptionSpec }
+  | { kind: 'positional'; spec: PositionalSpec; freeText: boolean }
+  /** The `cli` subcommand's whole Docker CLI line. */
+  | { kind: 'line' };
+
+export interface SlashRoute {
+  /** `ps`, `container prune`, `cli`. */
+  path: string;
+  /** Null for `cli`: the line names its own command. */
+  command: Command | null;
+  options: Map<string, OptionRole>;
+}
+
+export interface SlashSchema {
+  command: SlashCommand;
+  /** By subcommand path (`ps`, `image rm`). */
+  routes: Map<string, SlashRoute>;
+}
+
+export const ROOT_NAME = 'docker';
+export const CLI_SUBCOMMAND = 'cli';
+const NAME_PATTERN = /^[-_\p{Ll}\p{N}]{1,32}$/u;
+
+/** Discord descriptions are 1–100 characters. */
+export function clip(text: string, max: number = LIMITS.description): string {
+  const chars = [...text.trim()];
+  if (chars.length === 0) return '-';
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+function slashName(name: string, where: string): string {
+  const lower = name.toLowerCase();
+  if (!NAME_PATTERN.test(lower)) throw new Error(`${where}: "${name}" is not a valid Discord option name`);
+  return lower;
+}
+
+/** A command's leaf: its options, required first (Discord requires that order). */
+function leaf(command: Command, subName: string): { option: SlashOption; route: SlashRoute } {
+  const route: SlashRoute = { path: command.name, command, options: new Map() };
+  const required: SlashOption[] = [];
+  const optional: SlashOption[] = [];
+  const add = (option: SlashOption, role: OptionRole): void => {
+    if (route.options.has(option.name)) throw new Error(`${command.name}: two options are named "${option.name}"`);
+    route.options.set(option.name, role);
+    (option.required ? required : optional).push(option);
+  };
+  for (const p of command.positionals ?? []) {
+    // Lists of containers or images (`stop a b`); other variadic words are one phrase (`help image rm`).
+    const several = p.variadic && p.complete ? ' (several: separate with spaces)' : '';
+    add(
+      {
+        type: OptionType.String,
+        name: slashName(p.name, command.name),
+        description: clip(p.description + several),
+        ...(p.required ? { required: true } : {}),
+        ...(p.complete ? { autocomplete: true } : {}),
+      },
+      { kind: 'positional', spec: p, freeText: command.freeText === true },
+    );
+  }
+  const flags = [...command.options.filter((o) => !o.hidden), ...(command.mutating ? [DRY_RUN] : [])];
+  for (const o of flags) {
+    const choices = choicesOf(o);
+    add(
+      {
+        type: o.type === 'boolean' ? OptionType.Boolean : o.type === 'number' ? OptionType.Number : OptionType.String,
+        name: slashName(o.name, command.name),
+        description: clip(o.description),
+        ...(choices ? { choices: choices.map((c) => ({ name: c, value: c })) } : {}),
+      },
+      { kind: 'flag', spec: o },
+    );
+  }
+  const options = [...required, ...optional];
+  if (options.length > LIMITS.optionsPerCommand) {
+    throw new Error(`${command.name}: ${options.length} options, Discord allows ${LIMITS.optionsPerCommand} per subcommand`);
+  }
+  return { option: { type: OptionType.Subcommand, name: subName, description: clip(command.summary), ...(options.length ? { options } : {}) }, route };
+}
+
+/** Fixed values of a string option, where the spec names them. */
+function choicesOf(o: OptionSpec): readonly string[] | undefined {
+  const choices = (o as OptionSpec & { choices?: readonly string[] }).choices;
+  return o.type === 'string' && choices && choices.length > 0 && choices.length <= LIMITS.choices ? choices : undefined;
+}
+
+/**
+ * One `/docker` command: one-word commands are top-level subcommands, two-word ones
+ * (`container prune`, `image rm`, `system df`) sit in a group named by their first word, and
+ * `cli line:"…"` takes any Docker CLI line (variadic `run IMAGE CMD…`, repeated `-e`/`-p`).
+ * Throws when Discord's limits would reject the result: the test over every command catches it.
+ */
+export function buildSlashSchema(commands: readonly Command[]): SlashSchema {
+  const routes = new Map<string, SlashRoute>();
+  const top: SlashOption[] = [];
+  const groups = new Map<string, SlashOption>();
+  for (const command of commands) {
+    const words = command.name.split(' ');
+    if (words.length === 1) {
+      const { option, route } = leaf(command, slashName(command.name, command.name));
+      top.push(option);
+      routes.set(route.path, route);
+    } else if (words.length === 2) {
+      const [groupName, subName] = words.map((w) => slashName(w, command.name)) as [string, string];
+      let group = groups.get(groupName);
+      if (!group) {
+        group = { type: OptionType.SubcommandGroup, name: groupName, description: clip(`${groupName} commands`), options: [] };
+        groups.set(groupName, group);
+        top.push(group);
+      }
+      const { option, route } = leaf(command, subName);
+      group.options?.push(option);
+      routes.set(route.path, route);
+    } else {
+      throw new Error(`"${command.name}": command names have one or two words`);
+    }
+  }
+  top.push({
+    type: OptionType.Subcommand,
+    name: CLI_SUBCOMMAND,
+    description: 'Any command as Docker CLI text, e.g. run -d -p 5000:5000 demo:v1',
+    options: [{ type: OptionType.String, name: 'line', description: 'The command line, e.g. "ps -a" or "run -e A=1 -p 80:80 nginx"', required: true }],
+  });
+  routes.set(CLI_SUBCOMMAND, { path: CLI_SUBCOMMAND, command: null, options: new Map([['line', { kind: 'line' }]]) });
+
+  for (const level of [top, ...[...groups.values()].map((g) => g.options ?? [])]) {
+    if (level.length > LIMITS.entriesPerLevel) {
+      throw new Error(`${level.length} subcommands at one level of /${ROOT_NAME}; Discord allows ${LIMITS.entriesPerLevel}`);
+    }
+    const names = level.map((o) => o.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) throw new Error(`/${ROOT_NAME}: "${twice}" is both a command and a group`);
+  }
+  return { command: { name: ROOT_NAME, description: 'Docker commands and Docker questions', type: 1, options: top }, routes };
+}
+
+/** An option value as discord.js hands it over. */
+export interface GivenOption {
+  name: string;
+  value?: string | number | boolean;
+}
+
+/**
+ * The command line a slash invocation stands for, quoted as a shell would so the dispatcher's
+ * one parser reads it: `ps all:true` -> `ps --all`; `start container:"a b"` -> `start a b`.
+ */
+export function commandLineOf(route: SlashRoute, given: readonly GivenOption[]): string {
+  if (!route.command) {
+    const line = given.find((g) => g.name === 'line')?.value;
+    return typeof line === 'string' ? line : '';
+  }
+  const words = route.command.name.split(' ');
+  const flags: string[] = [];
+  const positionals: string[] = [];
+  let freeText = '';
+  // Options in the order of the spec, not the order Discord sent them.
+  for (const [name, role] of route.options) {
+    const value = given.find((g) => g.name === name)?.value;
+    if (value === undefined || role.kind === 'line') continue;
+    if (role.kind === 'flag') {
+      if (role.spec.type === 'boolean') {
+        if (value === true) flags.push(`--${role.spec.name}`);
+      } else {
+        flags.push(`--${role.spec.name}`, String(value));
+      }
+    } else if (role.freeText) {
+      freeText = String(value);
+    } else if (role.spec.variadic) {
+      positionals.push(...String(value).trim().split(/\s+/).filter(Boolean));
+    } else {
+      positionals.push(String(value));
+    }
+  }
+  // `--` keeps a positional that starts with a dash from reading as a flag.
+  const rest = positionals.some((p) => p.startsWith('-')) ? ['--', ...positionals] : positionals;
+  const line = joinShellWords([...words, ...flags, ...rest]);
+  return freeText ? `${line} ${freeText}` : line;
+}

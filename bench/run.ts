@@ -15,6 +15,7 @@ import { BUSYBOX_TAG, startPrivateEngine, type PrivateEngine } from '../test/sup
 import { benchRunDetached } from './container.js';
 import { benchFaq } from './faq.js';
 import { benchPull } from './pull.js';
+import { benchSlack } from './slack.js';
 import { interleaved, median, round } from './stats.js';
 
 const run = promisify(execFile);
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
       faq: await benchFaq(),
       ps: await benchPs(dockerHost),
       run: await benchRunDetached(dockerHost),
+      slack: await benchSlack(dockerHost),
       pull: registry ? await benchPull({ dockerHost, registry, busybox: BUSYBOX_TAG }) : 'skipped: no loopback registry (set DOCKBOT_TEST_REGISTRY)',
     };
     process.stdout.write(JSON.stringify(results, null, 2) + '\n');

@@ -9,14 +9,14 @@ import { createLogger } from './log.js';
 import { createApp } from './main.js';
 
 const USAGE = `Usage:
-  dockbot [start]                 start the bot (no chat tokens: a terminal session on the local engine)
+  dockbot [start]                 start the bot: Slack with Slack tokens; with none, a terminal session on the local engine
   dockbot exec [--json] [--yes] "<command>"
                                   run one command, e.g. dockbot exec "ps -a"
   dockbot ask [--json] "<question>"
                                   ask the FAQ, e.g. dockbot ask "what does docker pull do?"
   dockbot help                    this text
 
-Environment: DOCKER_HOST, DOCKBOT_CONFIG, SLACK_BOT_TOKEN, DISCORD_TOKEN, LOG_LEVEL, ... (see README)`;
+Environment: DOCKER_HOST, DOCKBOT_CONFIG, SLACK_BOT_TOKEN (+ SLACK_APP_TOKEN or SLACK_SIGNING_SECRET), DISCORD_TOKEN, LOG_LEVEL, ... (see README)`;
 
 /** In a terminal, warnings only unless LOG_LEVEL says otherwise: the session is for answers. */
 const TERMINAL_LOG_LEVEL = 'warn';
@@ -89,14 +89,37 @@ async function ask(argv: string[]): Promise<number> {
   return outcome.ok ? 0 : 1;
 }
 
+/** Chat adapters run until SIGINT/SIGTERM; then they finish what they acknowledged. */
+const untilSignal = (): Promise<void> =>
+  new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+
+/** A start-up problem of a chat adapter is a configuration error: its message, exit 2. */
+const asExit = (err: unknown): never => {
+  if (err instanceof Error && err.name.endsWith('StartupError')) throw new ExitError(2, err.message);
+  throw err;
+};
+
 async function start(): Promise<number> {
   const config = loadConfigOrExit(false);
-  const chat = [config.slack.botToken && 'Slack', config.discord.token && 'Discord'].filter(Boolean);
-  if (chat.length > 0) {
-    throw new ExitError(2, `${chat.join(' and ')} token(s) are set, but this build has no ${chat.join('/')} adapter yet; unset them to use the terminal`);
+  if (config.discord.token) {
+    throw new ExitError(2, 'DISCORD_TOKEN is set, but this build has no Discord adapter yet; unset it to use Slack or the terminal');
   }
-  const { dispatcher } = createApp(config, createLogger(config.logLevel ?? TERMINAL_LOG_LEVEL, 'stderr'), { watchKnowledge: true });
-  await runRepl({ dispatcher, historyFile: join(config.dataDir, 'history') });
+  if (!config.slack.botToken && !config.slack.appToken && !config.slack.signingSecret) {
+    const { dispatcher } = createApp(config, createLogger(config.logLevel ?? TERMINAL_LOG_LEVEL, 'stderr'), { watchKnowledge: true });
+    await runRepl({ dispatcher, historyFile: join(config.dataDir, 'history') });
+    return 0;
+  }
+  const log = createLogger(config.logLevel ?? 'info', 'stderr');
+  const app = createApp(config, log, { watchKnowledge: true });
+  // Loaded only here: one-shot `exec` and `ask` never pay for the chat libraries.
+  const { startSlack } = await import('./adapters/slack/index.js');
+  const running = [await startSlack(app, config, log).catch(asExit)];
+  await untilSignal();
+  log.info('stopping');
+  await Promise.all(running.map((r) => r.stop()));
   return 0;
 }
 

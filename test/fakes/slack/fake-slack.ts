@@ -51,6 +51,8 @@ export class FakeSlack {
   scopes = ALL_SCOPES;
   /** Channels the bot is not a member of: posting there fails with not_in_channel. */
   notInChannel = new Set<string>();
+  /** Called with every Web API call and response_url answer as it arrives (benchmarks wait on these). */
+  readonly listeners = new Set<(call: RecordedCall | { method: 'response_url'; id: string; body: Record<string, unknown>; at: number }) => void>();
   private readonly overrides: Array<{ method: string; answer: Override; times: number }> = [];
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -159,8 +161,11 @@ export class FakeSlack {
     const url = req.url ?? '/';
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     if (url.startsWith('/response/')) {
-      this.responses.push({ id: url.slice('/response/'.length), body, at: performance.now() });
-      return send(res, { body: { ok: true } });
+      const answer = { id: url.slice('/response/'.length), body, at: performance.now() };
+      this.responses.push(answer);
+      send(res, { body: { ok: true } });
+      for (const l of this.listeners) l({ method: 'response_url', ...answer });
+      return;
     }
     const method = url.replace(/^\/api\//, '').split('?')[0] as string;
     const call: RecordedCall = { method, body, headers: req.headers, at: performance.now() };
@@ -171,11 +176,14 @@ export class FakeSlack {
       if (answer) {
         o.times--;
         call.answer = answer;
-        return send(res, answer);
+        send(res, answer);
+        for (const l of this.listeners) l(call);
+        return;
       }
     }
     call.answer = this.defaultAnswer(call);
     send(res, call.answer);
+    for (const l of this.listeners) l(call);
   }
 
   private nextTs(): string {

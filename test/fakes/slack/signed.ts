@@ -77,6 +77,8 @@ export interface ButtonFields {
   messageTs?: string;
   responseUrl: string;
   value?: string;
+  /** The buttons were on an ephemeral message (only the requester saw it). */
+  ephemeral?: boolean;
 }
 
 export const buttonPayload = (f: ButtonFields): Record<string, unknown> => ({
@@ -85,7 +87,7 @@ export const buttonPayload = (f: ButtonFields): Record<string, unknown> => ({
   user: { id: f.userId, username: f.userId.toLowerCase(), team_id: TEAM_ID },
   api_app_id: 'A0TEST',
   token: 'unused',
-  container: { type: 'message', message_ts: f.messageTs ?? '1700000000.000001', channel_id: f.channelId ?? 'C0GENERAL', is_ephemeral: false },
+  container: { type: 'message', message_ts: f.messageTs ?? '1700000000.000001', channel_id: f.channelId ?? 'C0GENERAL', is_ephemeral: f.ephemeral ?? false },
   trigger_id: `trigger.${Date.now()}`,
   channel: { id: f.channelId ?? 'C0GENERAL', name: 'general' },
   message: { type: 'message', ts: f.messageTs ?? '1700000000.000001', text: '', blocks: [] },

@@ -112,7 +112,7 @@ export class SlackHandlers {
     const text = typedText(slackText.replace(mention, ' '));
     const line = text.replace(/^\/?docker(\s+|$)/i, '').trim();
     const isCommand = line !== '' && this.deps.dispatcher.resolve(line) !== undefined;
-    await this.runText(isCommand ? line : `ask ${text}`, requester, to);
+    await this.runText(text === '' ? 'help' : isCommand ? line : `ask ${text}`, requester, to);
   }
 
   private async runText(text: string, requester: Requester, to: Destination): Promise<void> {

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 
 const GROUPS_REFRESH_MS = 5 * 60 * 1000;
 const NAME_TTL_MS = 60 * 60 * 1000;
+/** A failed look-up is tried again sooner: Slack may be back in a minute. */
+const FAILED_NAME_TTL_MS = 60 * 1000;
 const MAX_NAMES = 5000;
 /** A cold cache waits this long for Slack before answering without groups (the refresh goes on). */
 const FIRST_LOAD_WAIT_MS = 1500;
@@ -57,15 +59,17 @@ export class SlackDirectory implements SlackIdentity {
     const cached = this.names.get(userId);
     if (cached && cached.until > Date.now()) return cached.name;
     let name: string | undefined;
+    let ttl = NAME_TTL_MS;
     try {
       const info = (await this.client.users.info({ user: userId })) as UsersInfoResult;
       const u = info.user;
       name = u?.profile?.display_name || u?.profile?.real_name || u?.real_name || u?.name || undefined;
     } catch (err) {
       this.log.warn({ err: summary(err), userId }, 'users.info failed; the audit shows the user id only');
+      ttl = FAILED_NAME_TTL_MS;
     }
     if (this.names.size >= MAX_NAMES) this.names.delete(this.names.keys().next().value as string);
-    this.names.set(userId, { name: name?.slice(0, 80), until: Date.now() + NAME_TTL_MS });
+    this.names.set(userId, { name: name?.slice(0, 80), until: Date.now() + ttl });
     return name;
   }
 

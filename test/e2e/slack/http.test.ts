@@ -129,6 +129,33 @@ describe.skipIf(skipReason)('Slack over HTTP', () => {
     expect(audit.some((r) => r.user === 'UOPS2 (Other Operator)' && r.outcome === 'forbidden')).toBe(true);
   });
 
+  it('Cancel leaves everything as it was and says who cancelled', async () => {
+    await stoppedContainer('slack-prune-kept', PRUNE_LABEL);
+    const { responseUrl } = await h.slash(`container prune --filter label=${PRUNE_LABEL}`, 'UOPS');
+    const preview = await h.fake.waitFor(() => h.fake.responses.find((r) => r.id === responseUrl.split('/').pop()));
+    const pressed = await h.press(buttonsOf(preview.body).Cancel as string, 'UOPS', { ephemeral: true });
+    const replaced = await h.fake.waitFor(() => h.fake.responses.find((r) => r.id === pressed.responseUrl.split('/').pop()));
+    expect(replaced.body.replace_original).toBe(true);
+    expect(messageText(replaced.body)).toContain('nothing was changed');
+    expect(messageText(replaced.body)).toContain('Cancelled by Ops Person');
+    expect(buttonsOf(replaced.body)).toEqual({});
+    expect(await exists('slack-prune-kept')).toBe(true);
+    expect(posts(h)).toEqual([]);
+  });
+
+  it('runs a suggested next step as whoever presses it', async () => {
+    const { responseUrl } = await h.slash('logs slack-no-such-container', 'UVIEW');
+    const error = await h.fake.waitFor(() => h.fake.responses.find((r) => r.id === responseUrl.split('/').pop()));
+    expect(error.body.response_type).toBe('ephemeral');
+    const list = buttonsOf(error.body)['List containers'] as string;
+    expect(list.length).toBeLessThanOrEqual(64);
+    await h.press(list, 'UOTHER');
+    const post = await h.fake.waitFor(() => posts(h, 'C0GENERAL').find(mentioning('slack-ps-exited')));
+    expect(messageText(post.body)).toContain('slack-ps-exited');
+    const audit = readFileSync(join(h.dataDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(audit.at(-1)).toMatchObject({ user: 'UOTHER', command: 'ps', line: 'ps -a', outcome: 'ok' });
+  });
+
   it('lets an operator by user group do what operators may', async () => {
     await stoppedContainer('slack-prune-group', PRUNE_LABEL);
     const { responseUrl } = await h.slash(`container prune --filter label=${PRUNE_LABEL}`, 'UGROUPIE');
@@ -213,6 +240,24 @@ describe.skipIf(skipReason)('Slack over HTTP', () => {
       await docker('rmi', pulled).catch(() => undefined);
     } finally {
       await proxy?.close();
+    }
+  }, 90_000);
+
+  it('still delivers the final state when every edit fails', async () => {
+    if (!registry) return expect.fail('the loopback registry is needed for the pull test');
+    const image = `${registry}/dockbot-test/slack-pull-edits:1`;
+    await pushManyLayerImage(dockerHost, busybox, image, 3, 384 * 1024, LABEL);
+    const proxy = await throttledRegistry(registry, 256 * 1024);
+    try {
+      h.fake.override('chat.update', () => ({ body: { ok: false, error: 'message_not_found' } }));
+      const pulled = `${proxy.address}/dockbot-test/slack-pull-edits:1`;
+      await h.slash(`pull ${pulled}`, 'UOPS');
+      const final = await h.fake.waitFor(() => posts(h, 'C0GENERAL').length >= 2 && posts(h, 'C0GENERAL').at(-1), 60_000);
+      expect(h.fake.callsOf('chat.update').length).toBeGreaterThanOrEqual(1);
+      expect(messageText(final.body)).toContain('100%');
+      await docker('rmi', pulled).catch(() => undefined);
+    } finally {
+      await proxy.close();
     }
   }, 90_000);
 });

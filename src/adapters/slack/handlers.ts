@@ -40,8 +40,12 @@ export function typedText(slackText: string): string {
     .slice(0, MAX_TEXT);
 }
 
+/** Event ids remembered to drop Slack's redeliveries (it retries events it thinks were missed). */
+const SEEN_EVENTS = 2000;
+
 export class SlackHandlers {
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly seenEvents = new Set<string>();
 
   constructor(private readonly deps: HandlerDeps) {}
 
@@ -67,8 +71,8 @@ export class SlackHandlers {
       });
     });
 
-    app.event('app_mention', async ({ event }) => {
-      if (!event.user || ('bot_id' in event && event.bot_id)) return;
+    app.event('app_mention', async ({ event, body }) => {
+      if (!event.user || ('bot_id' in event && event.bot_id) || this.seen(body.event_id)) return;
       const user = event.user;
       const to: Destination = { channel: event.channel, user, threadTs: event.thread_ts ?? event.ts };
       this.track(async () => {
@@ -77,9 +81,10 @@ export class SlackHandlers {
       });
     });
 
-    app.message(async ({ message }) => {
+    app.message(async ({ message, body }) => {
       // Only what a person typed in a DM with the bot: no edits, joins, or bot posts.
       if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || !message.user || ('bot_id' in message && message.bot_id)) return;
+      if (this.seen(body.event_id)) return;
       const user = message.user;
       const to: Destination = { channel: message.channel, user, threadTs: message.thread_ts ?? message.ts, direct: true };
       this.track(async () => {
@@ -87,6 +92,15 @@ export class SlackHandlers {
         await this.runConversational(message.text ?? '', requester, to);
       });
     });
+  }
+
+  /** True for an event already handled: a redelivery must not run a command twice. */
+  private seen(eventId: string | undefined): boolean {
+    if (!eventId) return false;
+    if (this.seenEvents.has(eventId)) return true;
+    if (this.seenEvents.size >= SEEN_EVENTS) this.seenEvents.delete(this.seenEvents.values().next().value as string);
+    this.seenEvents.add(eventId);
+    return false;
   }
 
   /** Wait for work already acknowledged (shutdown, tests). */

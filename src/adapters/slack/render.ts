@@ -263,7 +263,11 @@ export function fallbackText(r: Reply): string {
   return cut(mrkdwnLiteral(text || 'dockbot'), MAX_FALLBACK_TEXT);
 }
 
-/** How many characters a reply takes once rendered (for the dispatcher's budget). */
+/**
+ * How many characters a reply takes once rendered, before any cut (the dispatcher's budget
+ * measure): so the dispatcher's "… and N more rows" does the cutting, not our last-resort cap.
+ */
 export function renderedChars(r: Reply): number {
-  return renderReply(r).blocks.reduce((n, b) => n + blockChars(b), 0);
+  const title = titleBlock(r);
+  return [...(title ? [title] : []), ...r.blocks.flatMap(renderBlock)].reduce((n, b) => n + blockChars(b), 0);
 }

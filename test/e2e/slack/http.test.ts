@@ -204,6 +204,15 @@ describe.skipIf(skipReason)('Slack over HTTP', () => {
     expect(messageText(post.body)).toContain('slack-ps-exited');
   });
 
+  it('runs a redelivered event once', async () => {
+    const event = { type: 'message' as const, text: 'ps -a', userId: 'UVIEW', channelId: 'D0TWICE', channelType: 'im' as const, ts: '1700000500.000100', eventId: 'Ev0TWICE' };
+    expect((await h.event(event)).status).toBe(200);
+    expect((await h.event(event)).status).toBe(200);
+    await h.fake.waitFor(() => posts(h, 'D0TWICE')[0]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(posts(h, 'D0TWICE')).toHaveLength(1);
+  });
+
   it('renders hostile values escaped: no ping, no link, no formatting', async () => {
     await docker('create', '--name', 'slack_hostile_', '-l', LABEL, busybox, 'echo', '<!channel>', '*bold*', '<@U0BOSS>', '<https://evil.example|click>', '&amp;');
     await h.slash('ps -a --no-trunc', 'UVIEW');

@@ -107,6 +107,8 @@ export interface MessageEventFields {
   channelId: string;
   channelType?: 'channel' | 'im';
   ts?: string;
+  /** Slack's id of the event (a redelivery carries the same). */
+  eventId?: string;
 }
 
 let eventSeq = 0;
@@ -117,7 +119,7 @@ export const eventPayload = (f: MessageEventFields): Record<string, unknown> => 
     team_id: TEAM_ID,
     api_app_id: 'A0TEST',
     type: 'event_callback',
-    event_id: `Ev${Date.now()}${eventSeq}`,
+    event_id: f.eventId ?? `Ev${Date.now()}${eventSeq}`,
     event_time: Math.floor(Date.now() / 1000),
     event: { type: f.type, user: f.userId, text: f.text, ts, channel: f.channelId, channel_type: f.channelType ?? (f.type === 'message' ? 'im' : 'channel'), event_ts: ts },
     authorizations: [{ team_id: TEAM_ID, user_id: 'UBOT0000', is_bot: true }],

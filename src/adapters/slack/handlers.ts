@@ -6,11 +6,13 @@ import type { Logger } from 'pino';
 import type { ChatRequest, Requester } from '../../core/command.js';
 import { newRequestId, type Dispatcher, type Outcome } from '../../core/dispatcher.js';
 import type { ReplyBudget } from '../../core/budget.js';
+import type { SuggestionStore } from '../../core/actions.js';
 import type { ProgressSink } from '../../core/progress.js';
 import { context, plain, reply, say, type Reply } from '../../core/reply.js';
 import { ResponseUrl, type Destination, type MessageHandle, type SlackDelivery } from './delivery.js';
 import type { SlackIdentity } from './identity.js';
-import { MAX_MESSAGE_TEXT, MIN_EDIT_INTERVAL_MS, UPDATES_PER_MINUTE_PER_WORKSPACE } from './limits.js';
+import { MAX_BLOCKS, MAX_MESSAGE_TEXT, MIN_EDIT_INTERVAL_MS, UPDATES_PER_MINUTE_PER_WORKSPACE } from './limits.js';
+import { psRowActions } from './row-actions.js';
 import { renderedChars, renderReply } from './render.js';
 
 /** The most one Slack message shows; the dispatcher cuts replies to it ("… and N more"). */
@@ -21,6 +23,8 @@ const MAX_TEXT = 4000;
 
 export interface HandlerDeps {
   dispatcher: Dispatcher;
+  /** Where row actions get their short ids (the dispatcher's own store). */
+  suggestions: SuggestionStore;
   delivery: SlackDelivery;
   identity: SlackIdentity;
   botUserId: string;
@@ -61,13 +65,16 @@ export class SlackHandlers {
 
     app.action(/.*/, async ({ ack, body, action }) => {
       await ack();
-      if (body.type !== 'block_actions' || !('action_id' in action)) return;
+      if (body.type !== 'block_actions') return;
+      // A button carries its id; a row-action menu carries it as the chosen option's value.
+      const actionId = action.type === 'static_select' ? action.selected_option?.value : 'action_id' in action ? action.action_id : undefined;
+      if (!actionId) return;
       const channel = body.channel?.id ?? body.container?.channel_id ?? '';
       const to: Destination = { channel, user: body.user.id, ...(body.response_url ? { responseUrl: new ResponseUrl(body.response_url) } : {}) };
       const pressedEphemeral = Boolean((body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral);
       this.track(async () => {
         const requester = await this.requester(body.user.id, channel, body.team?.id ?? this.deps.teamId);
-        await this.press(action.action_id, requester, to, pressedEphemeral);
+        await this.press(actionId, requester, to, pressedEphemeral);
       });
     });
 
@@ -158,10 +165,13 @@ export class SlackHandlers {
     if (!sameAudience || !updated) await this.answer(outcome, to);
   }
 
-  /** The outcome, unless its progress message already shows it. */
+  /** The outcome, unless its progress message already shows it; `ps` results get row actions. */
   private async answer(outcome: Outcome, to: Destination): Promise<void> {
     if (outcome.delivered) return;
-    await this.deps.delivery.send(to, renderReply(outcome.reply), outcome.reply.ephemeral ?? false);
+    const message = renderReply(outcome.reply);
+    const rows = psRowActions(outcome, this.deps.suggestions);
+    if (rows && message.blocks.length < MAX_BLOCKS) message.blocks.push(rows);
+    await this.deps.delivery.send(to, message, outcome.reply.ephemeral ?? false);
   }
 
   /** Live progress as one message: posted, edited in place, ended with the final state. */

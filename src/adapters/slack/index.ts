@@ -59,6 +59,7 @@ export async function startSlack(app: App, config: Config, log: Logger, options:
     const { app: bolt, requestListener } = buildBoltApp(mode, identity, clientOptions, logger);
     handlers = new SlackHandlers({
       dispatcher: app.dispatcher,
+      suggestions: app.suggestions,
       delivery: new SlackDelivery(client, slackLog, options.sleep),
       identity: directory,
       botUserId: identity.botUserId,

@@ -27,11 +27,19 @@ export interface SlackButton {
   confirm?: { title: SlackText; text: SlackText; confirm: SlackText; deny: SlackText; style: 'danger' };
 }
 
+/** A menu of commands (row actions on `ps`); each option's value is a short action id. */
+export interface SlackSelect {
+  type: 'static_select';
+  action_id: string;
+  placeholder: { type: 'plain_text'; text: string; emoji: false };
+  options: Array<{ text: { type: 'plain_text'; text: string; emoji: false }; value: string }>;
+}
+
 export type SlackBlock =
   | { type: 'section'; text: SlackText }
   | { type: 'section'; fields: SlackText[] }
   | { type: 'context'; elements: SlackText[] }
-  | { type: 'actions'; elements: SlackButton[] }
+  | { type: 'actions'; elements: Array<SlackButton | SlackSelect> }
   | { type: 'divider' };
 
 export interface SlackMessage {
@@ -218,7 +226,7 @@ function blockChars(b: SlackBlock): number {
     case 'context':
       return b.elements.reduce((n, e) => n + length(e.text), 0);
     case 'actions':
-      return b.elements.reduce((n, e) => n + length(e.text.text) + length(e.action_id), 0);
+      return b.elements.reduce((n, e) => n + (e.type === 'button' ? length(e.text.text) + length(e.action_id) : e.options.reduce((m, o) => m + length(o.text.text), 0)), 0);
     case 'divider':
       return 0;
   }

@@ -30,7 +30,7 @@ export interface SlackHarness {
   dataDir: string;
   eventsUrl: string;
   slash(text: string, userId: string, extra?: { channelId?: string; responseUrl?: string }, signed?: SignedOptions): Promise<{ answer: HttpAnswer; responseUrl: string }>;
-  press(actionId: string, userId: string, extra?: { channelId?: string; responseUrl?: string; messageTs?: string; ephemeral?: boolean }): Promise<{ answer: HttpAnswer; responseUrl: string }>;
+  press(actionId: string, userId: string, extra?: { channelId?: string; responseUrl?: string; messageTs?: string; ephemeral?: boolean; selected?: string }): Promise<{ answer: HttpAnswer; responseUrl: string }>;
   event(fields: MessageEventFields, signed?: SignedOptions): Promise<HttpAnswer>;
   stop(): Promise<void>;
 }
@@ -98,6 +98,15 @@ export function buttonsOf(body: Record<string, unknown>): Record<string, string>
   for (const b of (body.blocks ?? []) as AnyBlock[]) {
     if (b.type !== 'actions') continue;
     for (const e of b.elements ?? []) if (e.action_id) out[typeof e.text === 'string' ? e.text : (e.text?.text ?? '')] = e.action_id;
+  }
+  return out;
+}
+
+/** The options of a message's menus: value (a short action id) by label. */
+export function menuOf(body: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const b of (body.blocks ?? []) as Array<{ type: string; elements?: Array<{ type: string; options?: Array<{ text: { text: string }; value: string }> }> }>) {
+    for (const e of b.elements ?? []) for (const o of e.options ?? []) out[o.text.text] = o.value;
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pushManyLayerImage, throttledRegistry, type ThrottledRegistry } from '../../../bench/pull.js';
 import type { RecordedCall } from '../../fakes/slack/fake-slack.js';
 import { busybox, cleanup, docker, dockerHost, engine, registry, skipReason, TEST_LABEL, waitForStatus } from '../../support/engine.js';
-import { buttonsOf, mentioning, messageText, startHarness, type SlackHarness } from './harness.js';
+import { buttonsOf, mentioning, menuOf, messageText, startHarness, type SlackHarness } from './harness.js';
 
 const FILE_LABEL = 'slack-http';
 const LABEL = `${TEST_LABEL}=${FILE_LABEL}`;
@@ -154,6 +154,28 @@ describe.skipIf(skipReason)('Slack over HTTP', () => {
     expect(messageText(post.body)).toContain('slack-ps-exited');
     const audit = readFileSync(join(h.dataDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(audit.at(-1)).toMatchObject({ user: 'UOTHER', command: 'ps', line: 'ps -a', outcome: 'ok' });
+  });
+
+  it('offers Logs, Restart and Stop on each row of `ps`, run as whoever chooses them', async () => {
+    await h.slash('ps -a', 'UVIEW');
+    const post = await h.fake.waitFor(() => posts(h, 'C0GENERAL').find(mentioning('slack-ps-exited')));
+    const menu = menuOf(post.body);
+    expect(Object.keys(menu)).toEqual(expect.arrayContaining(['Logs · slack-ps-exited', 'Restart · slack-ps-exited', 'Stop · slack-ps-exited']));
+    for (const id of Object.values(menu)) expect(id.length).toBeLessThanOrEqual(64);
+
+    // A viewer may read logs but not stop: the stop is refused to them alone, and nothing changes.
+    const stop = await h.press('ps-row-actions', 'UVIEW', { selected: menu['Stop · slack-ps-exited'] as string });
+    const refusal = await h.fake.waitFor(() => h.fake.responses.find((r) => r.id === stop.responseUrl.split('/').pop()));
+    expect(refusal.body.response_type).toBe('ephemeral');
+    expect(messageText(refusal.body)).toContain('needs the operator role');
+    await h.press('ps-row-actions', 'UOTHER', { selected: menu['Logs · slack-ps-exited'] as string });
+    await h.fake.waitFor(() => {
+      const audit = readFileSync(join(h.dataDir, 'audit.jsonl'), 'utf8');
+      return audit.includes('"line":"logs --tail 100 slack-ps-exited"') && audit.includes('"user":"UOTHER"');
+    });
+    const audit = readFileSync(join(h.dataDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(audit.find((r) => r.line === 'logs --tail 100 slack-ps-exited')).toMatchObject({ user: 'UOTHER', command: 'logs', outcome: 'ok' });
+    expect(audit.find((r) => r.line === 'stop slack-ps-exited')).toMatchObject({ user: 'UVIEW', outcome: 'forbidden' });
   });
 
   it('lets an operator by user group do what operators may', async () => {

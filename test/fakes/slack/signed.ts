@@ -79,6 +79,8 @@ export interface ButtonFields {
   value?: string;
   /** The buttons were on an ephemeral message (only the requester saw it). */
   ephemeral?: boolean;
+  /** A menu choice instead of a button: the chosen option's value. */
+  selected?: string;
 }
 
 export const buttonPayload = (f: ButtonFields): Record<string, unknown> => ({
@@ -92,7 +94,11 @@ export const buttonPayload = (f: ButtonFields): Record<string, unknown> => ({
   channel: { id: f.channelId ?? 'C0GENERAL', name: 'general' },
   message: { type: 'message', ts: f.messageTs ?? '1700000000.000001', text: '', blocks: [] },
   response_url: f.responseUrl,
-  actions: [{ type: 'button', action_id: f.actionId, block_id: 'b', value: f.value ?? f.actionId, action_ts: String(Date.now() / 1000) }],
+  actions: [
+    f.selected === undefined
+      ? { type: 'button', action_id: f.actionId, block_id: 'b', value: f.value ?? f.actionId, action_ts: String(Date.now() / 1000) }
+      : { type: 'static_select', action_id: f.actionId, block_id: 'b', selected_option: { text: { type: 'plain_text', text: 'choice' }, value: f.selected }, action_ts: String(Date.now() / 1000) },
+  ],
 });
 
 export function pressButton(url: string, secret: string, f: ButtonFields, options?: SignedOptions): Promise<HttpAnswer> {

@@ -60,7 +60,7 @@ function allText(blocks: SlackBlock[]): string[] {
       case 'context':
         return b.elements.map((e) => e.text);
       case 'actions':
-        return b.elements.map((e) => e.text.text);
+        return b.elements.map((e) => (e.type === 'button' ? e.text.text : e.placeholder.text));
       case 'divider':
         return [];
     }
@@ -97,7 +97,7 @@ describe('Slack renderer', () => {
 
   it('gives danger buttons Slack’s confirm dialog, and keeps ids as they are', () => {
     const actions = renderReply(everyBlock).blocks.find((b) => b.type === 'actions');
-    expect(actions?.type === 'actions' && actions.elements.map((e) => [e.action_id, e.style ?? null, Boolean(e.confirm)])).toEqual([
+    expect(actions?.type === 'actions' && actions.elements.map((e) => e.type === 'button' && [e.action_id, e.style ?? null, Boolean(e.confirm)])).toEqual([
       ['confirm:abcdefghijklmnop', 'danger', true],
       ['cancel:abcdefghijklmnop', null, false],
       ['run:qrstuvwxyz012345', 'primary', false],

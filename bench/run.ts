@@ -17,6 +17,7 @@ import { benchDiscord } from './discord.js';
 import { benchFaq } from './faq.js';
 import { benchFuzz } from './fuzz.js';
 import { benchPull } from './pull.js';
+import { benchSlack } from './slack.js';
 import { interleaved, median, round } from './stats.js';
 
 const run = promisify(execFile);
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
       ps: () => benchPs(dockerHost),
       run: () => benchRunDetached(dockerHost),
       pull: async () => (registry ? benchPull({ dockerHost, registry, busybox: BUSYBOX_TAG }) : 'skipped: no loopback registry (set DOCKBOT_TEST_REGISTRY)'),
+      slack: () => benchSlack(dockerHost),
       discord: () => benchDiscord(dockerHost),
       fuzz: () => benchFuzz(dockerHost),
     };

@@ -10,7 +10,7 @@ import { createLogger } from './log.js';
 import { createApp } from './main.js';
 
 const USAGE = `Usage:
-  dockbot [start]                 start the bot (no chat tokens: a terminal session on the local engine)
+  dockbot [start]                 start the bot: Slack with Slack tokens; with none, a terminal session on the local engine
   dockbot exec [--json] [--yes] "<command>"
                                   run one command, e.g. dockbot exec "ps -a"
   dockbot ask [--json] "<question>"
@@ -19,7 +19,7 @@ const USAGE = `Usage:
                                   register /docker with Discord (a guild: instant; otherwise global)
   dockbot help                    this text
 
-Environment: DOCKER_HOST, DOCKBOT_CONFIG, SLACK_BOT_TOKEN, DISCORD_TOKEN, LOG_LEVEL, ... (see README)`;
+Environment: DOCKER_HOST, DOCKBOT_CONFIG, SLACK_BOT_TOKEN (+ SLACK_APP_TOKEN or SLACK_SIGNING_SECRET), DISCORD_TOKEN, LOG_LEVEL, ... (see README)`;
 
 /** In a terminal, warnings only unless LOG_LEVEL says otherwise: the session is for answers. */
 const TERMINAL_LOG_LEVEL = 'warn';
@@ -115,39 +115,54 @@ async function registerDiscordCommands(argv: string[]): Promise<number> {
   }
 }
 
+/** Chat adapters run until SIGINT/SIGTERM; then they finish what they acknowledged. */
+const untilSignal = (): Promise<void> =>
+  new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+
+/** A start-up problem of a chat adapter is a configuration error: its message, exit 2. */
+const asExit = (err: unknown): never => {
+  if (err instanceof Error && err.name.endsWith('StartupError')) throw new ExitError(2, err.message);
+  throw err;
+};
+
 async function start(): Promise<number> {
   const config = loadConfigOrExit(false);
-  if (config.discord.token) return startChat(config);
-  const chat = [config.slack.botToken && 'Slack'].filter(Boolean);
-  if (chat.length > 0) {
-    throw new ExitError(2, `${chat.join(' and ')} token(s) are set, but this build has no ${chat.join('/')} adapter yet; unset them to use the terminal`);
-  }
-  const log = createLogger(config.logLevel ?? TERMINAL_LOG_LEVEL, 'stderr');
+  const slack = Boolean(config.slack.botToken || config.slack.appToken || config.slack.signingSecret);
+  const discord = Boolean(config.discord.token);
+  const log = createLogger(config.logLevel ?? (slack || discord ? 'info' : TERMINAL_LOG_LEVEL), 'stderr');
   // A long-running bot: one request's stray library error must not end the session for everyone.
   keepServing(log);
-  const { dispatcher } = createApp(config, log, { watchKnowledge: true });
-  await runRepl({ dispatcher, historyFile: join(config.dataDir, 'history') });
-  return 0;
-}
-
-/** Chat adapters run until SIGINT/SIGTERM, then finish the answers in progress. */
-async function startChat(config: Config): Promise<number> {
-  const log = createLogger(config.logLevel ?? 'info', 'stdout');
-  const app = createApp(config, log, { watchKnowledge: true });
-  const { startDiscord } = await import('./adapters/discord/index.js');
-  const stops: Array<() => Promise<void>> = [];
-  if (config.slack.botToken) log.warn('SLACK_BOT_TOKEN is set, but this build has no Slack adapter: only Discord runs');
-  try {
-    const discord = await startDiscord(app, config, log);
-    stops.push(() => discord.stop());
-  } catch (err) {
-    throw new ExitError(1, `Discord: ${discordStartError(err)}`);
+  if (!slack && !discord) {
+    const { dispatcher } = createApp(config, log, { watchKnowledge: true });
+    await runRepl({ dispatcher, historyFile: join(config.dataDir, 'history') });
+    return 0;
   }
-  const signal = await new Promise<string>((resolve) => {
-    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
-  });
-  log.info({ signal }, 'stopping');
-  await Promise.allSettled(stops.map((stop) => stop()));
+  const app = createApp(config, log, { watchKnowledge: true });
+  // Chat libraries load only here: one-shot `exec` and `ask` never pay for them.
+  const running: Array<{ stop(): Promise<void> }> = [];
+  try {
+    if (slack) {
+      const { startSlack } = await import('./adapters/slack/index.js');
+      running.push(await startSlack(app, config, log).catch(asExit));
+    }
+    if (discord) {
+      const { startDiscord } = await import('./adapters/discord/index.js');
+      running.push(
+        await startDiscord(app, config, log).catch((err: unknown) => {
+          throw new ExitError(1, `Discord: ${discordStartError(err)}`);
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.allSettled(running.map((r) => r.stop()));
+    throw err;
+  }
+  await untilSignal();
+  log.info('stopping');
+  await Promise.allSettled(running.map((r) => r.stop()));
   return 0;
 }
 

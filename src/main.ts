@@ -4,6 +4,7 @@ import { commands } from '../commands/index.js';
 import { join } from 'node:path';
 import { FanOutAuditSink, LogAuditSink } from './core/audit.js';
 import { ConfirmationStore } from './core/confirm.js';
+import { SuggestionStore } from './core/actions.js';
 import { Dispatcher } from './core/dispatcher.js';
 import { RolePolicy } from './core/policy.js';
 import type { Config } from './config.js';
@@ -17,6 +18,8 @@ import { AuditFile } from './store/audit-file.js';
 export interface App {
   dispatcher: Dispatcher;
   services: Services;
+  /** Suggested-command buttons by short id: adapters add their own (Slack's row actions on `ps`). */
+  suggestions: SuggestionStore;
 }
 
 export interface AppOptions {
@@ -37,8 +40,10 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
         m.openKnowledgeBase({ dirs: [bundledKnowledgeDir, ...config.knowledgeDirs], log: log.child({ part: 'knowledge' }), watch: options.watchKnowledge ?? false }),
       )),
   };
+  const suggestions = new SuggestionStore();
   const dispatcher = new Dispatcher({
     commands,
+    suggestions,
     services,
     log,
     roles: new RolePolicy(config.roles),
@@ -49,5 +54,5 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     mapError: (err) => mapEngineError(err, docker.address),
     questionCommand: 'ask',
   });
-  return { dispatcher, services };
+  return { dispatcher, services, suggestions };
 }

@@ -93,8 +93,10 @@ export const ps = defineCommand({
       ...(withSize ? { size: true } : {}),
       ...(Object.keys(filters).length ? { filters: JSON.stringify(filters) } : {}),
     });
+    // Ages as of the engine's answer, when it worded STATUS ("Up 2 seconds"): CREATED then agrees with it.
+    const answeredAt = Date.now();
     const trunc = !args.bool('no-trunc');
-    const rows = list.map((c) => containerRow(c, trunc, withSize));
+    const rows = list.map((c) => containerRow(c, trunc, withSize, answeredAt));
 
     if (args.bool('quiet')) {
       return { ok: true, data: rows.map((r) => r.ID), reply: reply([{ type: 'code', text: rows.map((r) => r.ID).join('\n') || '(none)' }]) };

@@ -2,6 +2,8 @@
 import type { Command } from '../src/core/command.js';
 import { ask } from './ask.js';
 import { audit } from './audit.js';
+import { build } from './build.js';
+import { buildCancel } from './build-cancel.js';
 import { containerPrune } from './container-prune.js';
 import { explain } from './explain.js';
 import { faqReload } from './faq-reload.js';
@@ -46,6 +48,8 @@ export const commands: readonly Command[] = [
   imageRm,
   tag,
   imagePrune,
+  build,
+  buildCancel,
   // FAQ
   ask,
   explain,

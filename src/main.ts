@@ -13,6 +13,8 @@ import type { KnowledgeBase } from './knowledge/base.js';
 import { bundledKnowledgeDir } from './paths.js';
 import type { Services } from './services.js';
 import { AuditFile } from './store/audit-file.js';
+import { BuildJobs } from './docker/build.js';
+import { Notifier } from './notify/notifier.js';
 
 export interface App {
   dispatcher: Dispatcher;
@@ -32,6 +34,8 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     config,
     docker,
     audit: auditFile,
+    notifier: new Notifier({ channels: config.notifications.channels, cooldownMs: config.notifications.cooldownSeconds * 1000, log: log.child({ part: 'notify' }) }),
+    builds: new BuildJobs(),
     knowledge: () =>
       (knowledge ??= import('./knowledge/index.js').then((m) =>
         m.openKnowledgeBase({ dirs: [bundledKnowledgeDir, ...config.knowledgeDirs], log: log.child({ part: 'knowledge' }), watch: options.watchKnowledge ?? false }),

@@ -3,6 +3,8 @@ import type { DockerHost } from './docker/host.js';
 import type { KnowledgeBase } from './knowledge/base.js';
 import type { Config } from './config.js';
 import type { AuditReader } from './store/audit-file.js';
+import type { BuildJobs } from './docker/build.js';
+import type { Notifier } from './notify/notifier.js';
 
 export interface Services {
   config: Config;
@@ -10,4 +12,8 @@ export interface Services {
   /** Loaded on first use so Docker-only commands start fast. */
   knowledge(): Promise<KnowledgeBase>;
   audit: AuditReader;
+  /** Team notifications (builds, webhooks, engine events). */
+  notifier: Notifier;
+  /** Builds in progress, for Cancel. */
+  builds: BuildJobs;
 }

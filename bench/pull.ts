@@ -14,6 +14,7 @@ import pino from 'pino';
 import { loadConfig } from '../src/config.js';
 import { connectionOptions } from '../src/docker/host.js';
 import { createApp } from '../src/main.js';
+import { liveOnlySink } from '../src/core/progress.js';
 import { progressReply, PullProgress, type PullEvent } from '../src/docker/pull.js';
 import { median, round } from './stats.js';
 
@@ -156,13 +157,13 @@ export async function benchPull(target: PullBenchTarget, options: PullBenchOptio
   const dataDir = mkdtempSync(join(tmpdir(), 'dockbot-bench-pull-'));
   const config = loadConfig({ DOCKER_HOST: target.dockerHost, DOCKBOT_DATA_DIR: dataDir }, dataDir);
   const { dispatcher } = createApp(config, pino({ level: 'silent' }));
-  const requester = { platform: 'shell', userId: 'bench' };
+  const requester = { platform: 'shell', userId: 'bench', trustedRole: 'admin' as const };
   let seq = 0;
 
   const viaDispatcher = async (name: string): Promise<ProgressTrace> => {
     const updates: number[] = [];
     const started = performance.now();
-    const outcome = await dispatcher.handle({ id: `bench-pull-${++seq}`, text: `pull ${name}`, requester }, { onProgress: () => void updates.push(performance.now()) });
+    const outcome = await dispatcher.handle({ id: `bench-pull-${++seq}`, text: `pull ${name}`, requester }, { onProgress: liveOnlySink(() => void updates.push(performance.now())) });
     if (!outcome.ok) throw new Error(`pull through the dispatcher failed: ${outcome.error?.message ?? 'unknown'}`);
     return { ms: performance.now() - started, updates: updates.map((t) => t - started) };
   };

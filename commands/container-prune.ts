@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { code, context, plural, reply, table, text, type Block } from '../src/core/reply.js';
-import { dryRunResult, forEachTarget, isActiveState, leftAlone, leftAloneNote, previewedContainers, type LeftAlone } from '../src/docker/container-targets.js';
+import { containerPlan, forEachTarget, type ContainerPlan, isActiveState, leftAlone, leftAloneNote, type LeftAlone } from '../src/docker/container-targets.js';
 import { statusCode } from '../src/docker/errors.js';
 import { parsePruneFilters, pruneFilter, type EngineFilters } from '../src/docker/filters.js';
 import { containerName, humanSize, shortId } from '../src/docker/format.js';
@@ -52,7 +52,7 @@ async function plan(ctx: CommandContext) {
     title: `Remove ${count}?`,
     tone: 'warn',
   });
-  return { filters, candidates, data, reply: shown, count };
+  return { filters, candidates, data, reply: shown, empty: candidates.length === 0, dryRunTitle: `Dry run: would remove ${count}`, dryRunNote: 'dry run: nothing was removed' };
 }
 
 interface Pruned {
@@ -93,7 +93,7 @@ async function statesNow(ctx: CommandContext, ids: readonly string[]): Promise<M
   return states;
 }
 
-export const containerPrune = defineCommand({
+export const containerPrune = defineCommand<ContainerPlan>({
   name: 'container prune',
   summary: 'Remove all stopped containers',
   options: [
@@ -103,69 +103,65 @@ export const containerPrune = defineCommand({
   ],
   access: 'operate',
   mutating: true,
-  confirm: {
+  change: {
     confirmFlag: 'force',
-    async preview(ctx) {
+    plan,
+    schema: containerPlan,
+    async apply(ctx, go) {
       const p = await plan(ctx);
-      return { reply: p.reply, data: p.data, empty: p.candidates.length === 0 };
-    },
-  },
-  async run(ctx) {
-    const p = await plan(ctx);
-    if (ctx.dryRun) return dryRunResult(p, `Dry run: would remove ${p.count}`, 'dry run: nothing was removed');
-    const names = new Map(p.candidates.map((c) => [c.id, c.name]));
+      const names = new Map(p.candidates.map((c) => [c.id, c.name]));
 
-    if (ctx.confirmed && ctx.confirmedPreview === undefined) {
-      // --yes, or -f in a terminal: Docker's own semantics, the engine prunes by the filters.
-      const host = ctx.services.docker;
-      let result: Dockerode.PruneContainersInfo;
-      try {
-        result = await host.engine.pruneContainers({ filters: JSON.stringify(p.filters) });
-      } catch (err) {
-        throw (await explainEngineError(err, host.engine, host.address)) ?? err;
-      }
-      return prunedReply({ deleted: result.ContainersDeleted ?? [], spaceReclaimed: result.SpaceReclaimed ?? 0, leftAlone: [] }, names);
-    }
-
-    // Confirmed from a preview: exactly the containers it listed that are still stopped, one by one
-    // (the engine's prune would take whatever matches by then). Not confirmed: the preview listed
-    // nothing, so nothing is removed.
-    const previewed = ctx.confirmedPreview === undefined ? [] : previewedContainers(ctx.confirmedPreview);
-    const previewedIds = new Set(previewed.map((c) => c.id));
-    const current = new Map(p.candidates.map((c) => [c.id, c]));
-    const act = p.candidates.filter((c) => previewedIds.has(c.id));
-    const gone = previewed.filter((c) => !current.has(c.id));
-    const states = await statesNow(ctx, gone.map((c) => c.id));
-    const skipped: LeftAlone[] = [
-      ...gone.map((c) => leftAlone(c.id, c.name, states.get(c.id) ?? 'removed', c.state)),
-      ...p.candidates.filter((c) => !previewedIds.has(c.id)).map((c) => leftAlone(c.id, c.name, c.state, undefined)),
-    ];
-
-    const results = await forEachTarget(
-      ctx.services.docker,
-      act,
-      'remove',
-      async (container, candidate) => {
+      if (go.by === 'flag') {
+        // --yes, or -f in a terminal: Docker's own semantics, the engine prunes by the filters.
+        const host = ctx.services.docker;
+        let result: Dockerode.PruneContainersInfo;
         try {
-          // Without force: a container that started in the meantime is refused by the engine.
-          await container.remove({ v: false });
-          return 'removed';
+          result = await host.engine.pruneContainers({ filters: JSON.stringify(p.filters) });
         } catch (err) {
-          const status = statusCode(err);
-          if (status === 404) return 'already gone';
-          if (status === 409) {
-            // Started (or being removed) since the listing: not what was confirmed any more.
-            const state = (await container.inspect().catch(() => undefined))?.State.Status ?? 'changed';
-            skipped.push(leftAlone(candidate.id, candidate.name, state, candidate.state));
-            return 'left alone';
-          }
-          throw err;
+          throw (await explainEngineError(err, host.engine, host.address)) ?? err;
         }
-      },
-      ctx.log,
-    );
-    const removed = new Set(results.filter((r) => r.result === 'removed').map((r) => r.id));
-    const deleted = act.filter((c) => removed.has(c.id));
-    return prunedReply({ deleted: deleted.map((c) => c.id), spaceReclaimed: deleted.reduce((sum, c) => sum + c.size, 0), leftAlone: skipped }, names);
+        return prunedReply({ deleted: result.ContainersDeleted ?? [], spaceReclaimed: result.SpaceReclaimed ?? 0, leftAlone: [] }, names);
+      }
+
+      // Exactly the containers the plan listed that are still stopped, one by one (the engine's
+      // prune would take whatever matches by then). An empty plan removes nothing.
+      const previewed = go.plan.containers;
+      const previewedIds = new Set(previewed.map((c) => c.id));
+      const current = new Map(p.candidates.map((c) => [c.id, c]));
+      const act = p.candidates.filter((c) => previewedIds.has(c.id));
+      const gone = previewed.filter((c) => !current.has(c.id));
+      const states = await statesNow(ctx, gone.map((c) => c.id));
+      const skipped: LeftAlone[] = [
+        ...gone.map((c) => leftAlone(c.id, c.name, states.get(c.id) ?? 'removed', c.state)),
+        ...p.candidates.filter((c) => !previewedIds.has(c.id)).map((c) => leftAlone(c.id, c.name, c.state, undefined)),
+      ];
+
+      const results = await forEachTarget(
+        ctx.services.docker,
+        act,
+        'remove',
+        async (container, candidate) => {
+          try {
+            // Without force: a container that started in the meantime is refused by the engine.
+            await container.remove({ v: false });
+            return 'removed';
+          } catch (err) {
+            const status = statusCode(err);
+            if (status === 404) return 'already gone';
+            if (status === 409) {
+              // Started (or being removed) since the listing: not what was confirmed any more.
+              const state = (await container.inspect().catch(() => undefined))?.State.Status ?? 'changed';
+              skipped.push(leftAlone(candidate.id, candidate.name, state, candidate.state));
+              return 'left alone';
+            }
+            throw err;
+          }
+        },
+        ctx.log,
+      );
+      const removed = new Set(results.filter((r) => r.result === 'removed').map((r) => r.id));
+      const deleted = act.filter((c) => removed.has(c.id));
+      return prunedReply({ deleted: deleted.map((c) => c.id), spaceReclaimed: deleted.reduce((sum, c) => sum + c.size, 0), leftAlone: skipped }, names);
+    },
   },
 });

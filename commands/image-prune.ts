@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
-import { defineCommand, type CommandContext } from '../src/core/command.js';
+import { z } from 'zod';
+import { defineCommand, type CommandContext, type PlanSchema } from '../src/core/command.js';
 import { code, context, plural, reply, table, text, type Block, type Reply } from '../src/core/reply.js';
 import { statusCode } from '../src/docker/errors.js';
 import { parsePruneFilters, pruneFilter, type EngineFilters } from '../src/docker/filters.js';
@@ -34,7 +35,22 @@ export interface SkippedImage {
   reason: string;
 }
 
-export const imagePrune = defineCommand({
+/** What a confirmed prune needs of the stored plan (a PrunePlan is one). */
+interface StoredPrunePlan {
+  all: boolean;
+  filters: EngineFilters;
+  images: Array<Pick<PrunedImage, 'id' | 'tags' | 'digests' | 'effect'>>;
+  reclaimableBytes: number;
+}
+
+const storedPlan: PlanSchema<StoredPrunePlan> = z.object({
+  all: z.boolean(),
+  filters: z.record(z.array(z.string())),
+  reclaimableBytes: z.number(),
+  images: z.array(z.object({ id: z.string(), tags: z.array(z.string()), digests: z.array(z.string()), effect: z.enum(['delete', 'untag']) }).passthrough()),
+});
+
+export const imagePrune = defineCommand<StoredPrunePlan>({
   name: 'image prune',
   summary: 'Remove unused images',
   options: [
@@ -46,25 +62,22 @@ export const imagePrune = defineCommand({
   // Removing every unused image, not just leftovers, is for admins.
   accessFor: (args) => (args.bool('all') ? 'admin' : 'operate'),
   mutating: true,
-  confirm: {
+  change: {
     confirmFlag: 'force',
-    async preview(ctx) {
+    async plan(ctx) {
       const plan = await engineCall(ctx, () => planPrune(ctx));
-      return { reply: planReply(plan, `Remove ${plural(plan.images.length, plan.all ? 'unused image' : 'dangling image')}?`), data: plan, empty: plan.images.length === 0 };
+      const title = `Remove ${plural(plan.images.length, plan.all ? 'unused image' : 'dangling image')}?`;
+      return { data: plan, reply: planReply(plan, title), empty: plan.images.length === 0, dryRunTitle: 'Dry run: nothing was removed' };
     },
-  },
-  async run(ctx) {
-    if (ctx.dryRun) {
-      const plan = await engineCall(ctx, () => planPrune(ctx));
-      return { ok: true, data: { plan }, reply: planReply(plan, 'Dry run: nothing was removed') };
-    }
-    // Unconfirmed means the preview was empty, so the dispatcher skipped the confirmation:
-    // whatever became prunable since was never shown, and it stays.
-    if (!ctx.confirmed) return nothingToPrune(ctx);
-    // Confirm pressed: exactly the images that were shown, those that still qualify.
-    if (ctx.confirmedPreview !== undefined) return prunePreviewed(ctx, previewedPlan(ctx.confirmedPreview));
-    // `--yes`, or `-f` in a terminal: Docker's own semantics, the engine's prune.
-    return pruneByEngine(ctx);
+    schema: storedPlan,
+    async apply(ctx, go) {
+      // An empty plan skipped the confirmation: whatever became prunable since was never shown, and it stays.
+      if (go.by === 'empty') return nothingToPrune(ctx);
+      // Confirm pressed: exactly the images that were shown, those that still qualify.
+      if (go.by === 'preview') return prunePreviewed(ctx, go.plan);
+      // `--yes`, or `-f` in a terminal: Docker's own semantics, the engine's prune.
+      return pruneByEngine(ctx);
+    },
   },
 });
 
@@ -98,7 +111,7 @@ async function pruneByEngine(ctx: CommandContext) {
  * (each previewed reference, or the ID of an image that has none), and nothing else: an image
  * that became prunable since the preview stays, and so does a previewed one that changed.
  */
-async function prunePreviewed(ctx: CommandContext, preview: PrunePlan) {
+async function prunePreviewed(ctx: CommandContext, preview: StoredPrunePlan) {
   const host = ctx.services.docker;
   const selection = await engineCall(ctx, () => selectPrunable(host.engine, preview.all, preview.filters));
   const now = new Map(selection.planned.map((i) => [i.id, i]));
@@ -123,7 +136,7 @@ async function prunePreviewed(ctx: CommandContext, preview: PrunePlan) {
 
   // The preview's figure holds when exactly the images it planned to delete still go; otherwise
   // work it out again for what is left (this reads image histories, so only when needed).
-  const planned = (list: Iterable<PrunedImage>): string => [...list].filter((i) => i.effect === 'delete').map((i) => i.id).sort().join(' ');
+  const planned = (list: Iterable<Pick<PrunedImage, 'id' | 'effect'>>): string => [...list].filter((i) => i.effect === 'delete').map((i) => i.id).sort().join(' ');
   const keep = new Set(selection.usage.keys());
   const ownership = planned(work.map((w) => w.image)) === planned(preview.images) ? undefined : await engineCall(ctx, () => LayerOwnership.of(host.engine, selection.images));
 
@@ -174,22 +187,6 @@ function pruneResult(untagged: string[], deleted: string[], reclaimedBytes: numb
     data: { deleted, untagged, reclaimedBytes, ...(skipped.length ? { skipped } : {}) },
     reply: reply(blocks, { title: `Pruned images: ${deleted.length} deleted, ${untagged.length} untagged`, tone: 'ok' as const }),
   };
-}
-
-/** The preview kept by the confirmation: what this command returned as `data`, checked. */
-function previewedPlan(value: unknown): PrunePlan {
-  const plan = value as Partial<PrunePlan> | null;
-  const valid =
-    plan !== null &&
-    typeof plan === 'object' &&
-    typeof plan.all === 'boolean' &&
-    typeof plan.filters === 'object' &&
-    plan.filters !== null &&
-    typeof plan.reclaimableBytes === 'number' &&
-    Array.isArray(plan.images) &&
-    plan.images.every((i) => typeof i?.id === 'string' && Array.isArray(i.tags) && Array.isArray(i.digests));
-  if (!valid) throw new Error('image prune: the confirmed preview is not a prune plan');
-  return plan as PrunePlan;
 }
 
 /** Engine failures told the way container prune tells them. */

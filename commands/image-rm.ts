@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
-import { defineCommand, type CommandContext } from '../src/core/command.js';
+import { z } from 'zod';
+import { defineCommand, type CommandContext, type PlanSchema } from '../src/core/command.js';
 import { UserError, type SuggestedAction } from '../src/core/errors.js';
 import { code, context, plural, reply, table, text, type Block, type Reply } from '../src/core/reply.js';
 import { mapEngineError } from '../src/docker/errors.js';
@@ -37,7 +38,20 @@ export interface RemovalPlan {
   reclaimableBytes: number;
 }
 
-export const imageRm = defineCommand({
+/** What a confirmed removal needs of the stored plan (a RemovalPlan is one). */
+interface StoredRemoval {
+  images: Array<Pick<ImageRemoval, 'image' | 'id' | 'target' | 'effect' | 'untags' | 'freesBytes'>>;
+  reclaimableBytes: number;
+}
+
+const storedRemoval: PlanSchema<StoredRemoval> = z.object({
+  reclaimableBytes: z.number(),
+  images: z.array(
+    z.object({ image: z.string(), id: z.string(), target: z.string(), effect: z.enum(['untag', 'delete']), untags: z.array(z.string()), freesBytes: z.number() }).passthrough(),
+  ),
+});
+
+export const imageRm = defineCommand<StoredRemoval>({
   name: 'image rm',
   aliases: ['rmi', 'image remove'],
   summary: 'Remove one or more images',
@@ -48,44 +62,42 @@ export const imageRm = defineCommand({
   positionals: [{ name: 'image', description: 'Image name or ID', required: true, variadic: true, complete: 'image' }],
   access: 'operate',
   mutating: true,
-  confirm: {
-    async preview(ctx) {
+  change: {
+    async plan(ctx) {
       const plan = await planRemoval(ctx);
-      return { reply: planReply(plan, `Remove ${plural(plan.images.length, 'image')}?`, ctx.args.bool('force')), data: plan };
+      const force = ctx.args.bool('force');
+      return { data: plan, reply: planReply(plan, `Remove ${plural(plan.images.length, 'image')}?`, force), dryRunTitle: 'Dry run: nothing was removed' };
     },
-  },
-  async run(ctx) {
-    if (ctx.dryRun) {
-      const plan = await planRemoval(ctx);
-      return { ok: true, data: { plan }, reply: planReply(plan, 'Dry run: nothing was removed', ctx.args.bool('force')) };
-    }
-    // Confirm pressed: the images previewed, by their ID or the reference that was matched.
-    const plan = ctx.confirmedPreview === undefined ? await planRemoval(ctx) : await stillAsPreviewed(ctx, previewedRemoval(ctx.confirmedPreview));
-    const engine = ctx.services.docker.engine;
-    const removed: Array<{ image: string; id: string; untagged: string[]; deleted: string[] }> = [];
-    for (const item of plan.images) {
-      let answer: Dockerode.ImageRemoveInfo[];
-      try {
-        answer = (await engine.getImage(item.target).remove({ force: ctx.args.bool('force'), noprune: ctx.args.bool('no-prune') })) as Dockerode.ImageRemoveInfo[];
-      } catch (err) {
-        throw await partialFailure(err, item, removed, ctx);
+    schema: storedRemoval,
+    async apply(ctx, go) {
+      // Confirm pressed: the images previewed, by their ID or the reference that was matched.
+      const plan = go.by === 'preview' ? await stillAsPreviewed(ctx, go.plan) : await planRemoval(ctx);
+      const engine = ctx.services.docker.engine;
+      const removed: Array<{ image: string; id: string; untagged: string[]; deleted: string[] }> = [];
+      for (const item of plan.images) {
+        let answer: Dockerode.ImageRemoveInfo[];
+        try {
+          answer = (await engine.getImage(item.target).remove({ force: ctx.args.bool('force'), noprune: ctx.args.bool('no-prune') })) as Dockerode.ImageRemoveInfo[];
+        } catch (err) {
+          throw await partialFailure(err, item, removed, ctx);
+        }
+        removed.push({
+          image: item.image,
+          id: item.id,
+          untagged: answer.filter((a) => a.Untagged).map((a) => a.Untagged),
+          deleted: answer.filter((a) => a.Deleted).map((a) => a.Deleted),
+        });
       }
-      removed.push({
-        image: item.image,
-        id: item.id,
-        untagged: answer.filter((a) => a.Untagged).map((a) => a.Untagged),
-        deleted: answer.filter((a) => a.Deleted).map((a) => a.Deleted),
-      });
-    }
-    const lines = removed.flatMap((r) => [...r.untagged.map((u) => `Untagged: ${u}`), ...r.deleted.map((d) => `Deleted: ${d}`)]);
-    const deletedCount = removed.filter((r) => r.deleted.includes(r.id)).length;
-    const blocks: Block[] = [code(lines.join('\n') || '(nothing)')];
-    if (plan.reclaimableBytes > 0) blocks.push(context(`freed about ${humanSize(plan.reclaimableBytes)}`));
-    return {
-      ok: true,
-      data: { removed, deletedImages: deletedCount, reclaimableBytes: plan.reclaimableBytes },
-      reply: reply(blocks, { title: `Removed ${plural(removed.length, 'image')} (${deletedCount} deleted, ${removed.length - deletedCount} untagged only)`, tone: 'ok' }),
-    };
+      const lines = removed.flatMap((r) => [...r.untagged.map((u) => `Untagged: ${u}`), ...r.deleted.map((d) => `Deleted: ${d}`)]);
+      const deletedCount = removed.filter((r) => r.deleted.includes(r.id)).length;
+      const blocks: Block[] = [code(lines.join('\n') || '(nothing)')];
+      if (plan.reclaimableBytes > 0) blocks.push(context(`freed about ${humanSize(plan.reclaimableBytes)}`));
+      return {
+        ok: true,
+        data: { removed, deletedImages: deletedCount, reclaimableBytes: plan.reclaimableBytes },
+        reply: reply(blocks, { title: `Removed ${plural(removed.length, 'image')} (${deletedCount} deleted, ${removed.length - deletedCount} untagged only)`, tone: 'ok' }),
+      };
+    },
   },
 });
 
@@ -183,26 +195,13 @@ export async function planRemoval(
   return { images, reclaimableBytes: ownership.freedBy(deleting, inUse) };
 }
 
-/** The preview kept by the confirmation: what this command returned as `data`, checked. */
-function previewedRemoval(value: unknown): RemovalPlan {
-  const plan = value as Partial<RemovalPlan> | null;
-  const valid =
-    plan !== null &&
-    typeof plan === 'object' &&
-    typeof plan.reclaimableBytes === 'number' &&
-    Array.isArray(plan.images) &&
-    plan.images.every((i) => typeof i?.target === 'string' && typeof i.id === 'string' && typeof i.image === 'string' && Array.isArray(i.untags));
-  if (!valid) throw new Error('image rm: the confirmed preview is not a removal plan');
-  return plan as RemovalPlan;
-}
-
 /**
  * The previewed removal, checked against the engine now: each previewed ID or reference must
  * still be the same image, with the same effect and the same references going. Anything that
  * changed (a tag moved to another image, a new tag, a container using it) stops the whole
  * removal before anything changes; the preview's space figure stands (no histories read again).
  */
-async function stillAsPreviewed(ctx: CommandContext, preview: RemovalPlan): Promise<RemovalPlan> {
+async function stillAsPreviewed(ctx: CommandContext, preview: StoredRemoval): Promise<RemovalPlan> {
   const current = await planRemoval(ctx, { names: preview.images.map((i) => i.target), space: false });
   const byTarget = new Map(current.images.map((i) => [i.image, i]));
   const changes: string[] = [];

@@ -1,4 +1,4 @@
-import { defineCommand } from '../src/core/command.js';
+import { defineCommand, dryRun } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { isRegistryAllowed } from '../src/core/run-policy.js';
 import { code, fields, reply } from '../src/core/reply.js';
@@ -27,7 +27,7 @@ export const pull = defineCommand({
     const target = engineTarget(reference, allTags);
     checkRegistryAllowed(reference, ctx.services.config.policy);
 
-    if (ctx.dryRun) {
+    if (dryRun(ctx)) {
       const present = allTags ? null : (await inspectImageOrNull(ctx.services.docker.engine, target.display))?.Id ?? null;
       const plan = { action: 'pull', reference: target.display, registry: reference.domain, allTags, platform: platform ?? null, presentImageId: present };
       return {

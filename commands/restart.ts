@@ -2,7 +2,8 @@ import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { context, plural, reply } from '../src/core/reply.js';
 import { refuseStoredViolations } from '../src/core/run-policy.js';
 import {
-  dryRunResult,
+  containerPlan,
+  type ContainerPlan,
   forEachTarget,
   isRunning,
   leftAloneNote,
@@ -32,10 +33,10 @@ async function plan(ctx: CommandContext) {
     title: `Restart ${plural(targets.length, 'container')}?`,
     tone: 'warn',
   });
-  return { seconds, targets, data, reply: shown };
+  return { targets, data, reply: shown, dryRunTitle: `Dry run: would restart ${plural(targets.length, 'container')}`, dryRunNote: 'dry run: nothing was restarted' };
 }
 
-export const restart = defineCommand({
+export const restart = defineCommand<ContainerPlan>({
   name: 'restart',
   aliases: ['container restart'],
   summary: 'Restart one or more containers (within the run policy)',
@@ -43,38 +44,32 @@ export const restart = defineCommand({
   positionals: [{ name: 'container', description: 'Container name or id (several allowed)', required: true, variadic: true, complete: 'container' }],
   access: 'operate',
   mutating: true,
-  confirm: {
-    async preview(ctx) {
-      const p = await plan(ctx);
-      return { reply: p.reply, data: p.data };
+  change: {
+    plan,
+    schema: containerPlan,
+    async apply(ctx, go) {
+      const seconds = stopTimeout(ctx);
+      const selection = await selectTargets(ctx.services.docker, go, async () => (await plan(ctx)).targets, rules);
+      // Checked again on what is started now, by ID: the policy holds whatever happened since the preview.
+      refuseStoredViolations(selection.act, ctx.services.config.policy, 'nothing was restarted');
+      const results = await forEachTarget(
+        ctx.services.docker,
+        selection.act,
+        'restart',
+        async (container) => {
+          await container.restart(seconds === undefined ? {} : { t: seconds });
+          return 'restarted';
+        },
+        ctx.log,
+      );
+      return {
+        ok: true,
+        data: { results, leftAlone: selection.leftAlone },
+        reply: reply([...(results.length ? [outcomeTable(results)] : []), ...leftAloneNote(selection.leftAlone)], {
+          title: results.length ? `Restarted ${plural(results.length, 'container')}` : 'Nothing was restarted',
+          tone: selection.leftAlone.length ? 'warn' : 'ok',
+        }),
+      };
     },
-  },
-  async run(ctx) {
-    if (ctx.dryRun) {
-      const p = await plan(ctx);
-      return dryRunResult(p, `Dry run: would restart ${plural(p.targets.length, 'container')}`, 'dry run: nothing was restarted');
-    }
-    const seconds = stopTimeout(ctx);
-    const selection = await selectTargets(ctx, async () => (await plan(ctx)).targets, rules);
-    // Checked again on what is started now, by ID: the policy holds whatever happened since the preview.
-    refuseStoredViolations(selection.act, ctx.services.config.policy, 'nothing was restarted');
-    const results = await forEachTarget(
-      ctx.services.docker,
-      selection.act,
-      'restart',
-      async (container) => {
-        await container.restart(seconds === undefined ? {} : { t: seconds });
-        return 'restarted';
-      },
-      ctx.log,
-    );
-    return {
-      ok: true,
-      data: { results, leftAlone: selection.leftAlone },
-      reply: reply([...(results.length ? [outcomeTable(results)] : []), ...leftAloneNote(selection.leftAlone)], {
-        title: results.length ? `Restarted ${plural(results.length, 'container')}` : 'Nothing was restarted',
-        tone: selection.leftAlone.length ? 'warn' : 'ok',
-      }),
-    };
   },
 });

@@ -2,7 +2,8 @@ import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { context, plural, reply } from '../src/core/reply.js';
 import {
-  dryRunResult,
+  containerPlan,
+  type ContainerPlan,
   forEachTarget,
   isRunning,
   leftAloneNote,
@@ -55,13 +56,13 @@ async function plan(ctx: CommandContext) {
     ...(volumes.length ? [`also removes ${plural(volumes.length, 'anonymous volume')}: ${volumes.map(shortId).join(', ')}`] : []),
   ];
   const shown = reply([targetTable(targets, rules.effect, true), context(notes.join('; '))], { title: `Remove ${plural(targets.length, 'container')}?`, tone: 'warn' });
-  return { force, withVolumes, targets, data, reply: shown };
+  return { targets, data, reply: shown, dryRunTitle: `Dry run: would remove ${plural(targets.length, 'container')}`, dryRunNote: 'dry run: nothing was removed' };
 }
 
 const volumesOf = (targets: readonly ContainerTarget[], withVolumes: boolean): string[] => (withVolumes ? targets.flatMap((t) => t.anonymousVolumes) : []);
 const sizeOf = (targets: readonly ContainerTarget[]): number => targets.reduce((sum, t) => sum + (t.sizeRw ?? 0), 0);
 
-export const rm = defineCommand({
+export const rm = defineCommand<ContainerPlan>({
   name: 'rm',
   aliases: ['container rm', 'container remove'],
   summary: 'Remove one or more containers',
@@ -73,39 +74,33 @@ export const rm = defineCommand({
   positionals: [{ name: 'container', description: 'Container name or id (several allowed)', required: true, variadic: true, complete: 'container' }],
   access: 'operate',
   mutating: true,
-  confirm: {
-    async preview(ctx) {
-      const p = await plan(ctx);
-      return { reply: p.reply, data: p.data };
+  change: {
+    plan,
+    schema: containerPlan,
+    async apply(ctx, go) {
+      // -f keeps Docker's meaning (force); what is removed is what the requester saw and confirmed.
+      const force = ctx.args.bool('force');
+      const withVolumes = ctx.args.bool('volumes');
+      const selection = await selectTargets(ctx.services.docker, go, async () => (await plan(ctx)).targets, rules, { size: true });
+      const results = await forEachTarget(
+        ctx.services.docker,
+        selection.act,
+        'remove',
+        async (container) => {
+          await container.remove({ force, v: withVolumes });
+          return 'removed';
+        },
+        ctx.log,
+      );
+      const reclaimed = sizeOf(selection.act);
+      return {
+        ok: true,
+        data: { results, reclaimedBytes: reclaimed, volumes: volumesOf(selection.act, withVolumes), leftAlone: selection.leftAlone },
+        reply: reply([...(results.length ? [outcomeTable(results), context(`reclaimed ${humanSize(reclaimed)}`)] : []), ...leftAloneNote(selection.leftAlone)], {
+          title: results.length ? `Removed ${plural(results.length, 'container')}` : 'Nothing was removed',
+          tone: selection.leftAlone.length ? 'warn' : 'ok',
+        }),
+      };
     },
-  },
-  async run(ctx) {
-    if (ctx.dryRun) {
-      const p = await plan(ctx);
-      return dryRunResult(p, `Dry run: would remove ${plural(p.targets.length, 'container')}`, 'dry run: nothing was removed');
-    }
-    // -f keeps Docker's meaning (force); what is removed is what the requester saw and confirmed.
-    const force = ctx.args.bool('force');
-    const withVolumes = ctx.args.bool('volumes');
-    const selection = await selectTargets(ctx, async () => (await plan(ctx)).targets, rules, { size: true });
-    const results = await forEachTarget(
-      ctx.services.docker,
-      selection.act,
-      'remove',
-      async (container) => {
-        await container.remove({ force, v: withVolumes });
-        return 'removed';
-      },
-      ctx.log,
-    );
-    const reclaimed = sizeOf(selection.act);
-    return {
-      ok: true,
-      data: { results, reclaimedBytes: reclaimed, volumes: volumesOf(selection.act, withVolumes), leftAlone: selection.leftAlone },
-      reply: reply([...(results.length ? [outcomeTable(results), context(`reclaimed ${humanSize(reclaimed)}`)] : []), ...leftAloneNote(selection.leftAlone)], {
-        title: results.length ? `Removed ${plural(results.length, 'container')}` : 'Nothing was removed',
-        tone: selection.leftAlone.length ? 'warn' : 'ok',
-      }),
-    };
   },
 });

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Writable, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
-import { defineCommand, type CommandContext } from '../src/core/command.js';
+import { defineCommand, dryRun as isDryRun, type CommandContext } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { applyRunPolicy } from '../src/core/run-policy.js';
 import { code, context, fields, reply, type Block } from '../src/core/reply.js';
@@ -274,7 +274,7 @@ export const run = defineCommand({
     const spec = buildRunSpec(runOptionsFrom(ctx));
     const { body, defaultsApplied } = applyRunPolicy(spec, policy);
 
-    if (ctx.dryRun) return dryRun(ctx, spec, body, defaultsApplied);
+    if (isDryRun(ctx)) return dryRun(ctx, spec, body, defaultsApplied);
 
     const { container, pulled } = await createContainer(ctx, spec, body);
     const pulledData = pulled ? { pulled: { reference: pulled.reference, digest: pulled.digest, status: pulled.status } } : {};

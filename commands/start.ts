@@ -1,4 +1,4 @@
-import { defineCommand } from '../src/core/command.js';
+import { defineCommand, dryRun } from '../src/core/command.js';
 import { plural, reply } from '../src/core/reply.js';
 import { refuseStoredViolations } from '../src/core/run-policy.js';
 import { dryRunResult, forEachTarget, isRunning, outcomeTable, resolveContainers, summarize, targetTable, type ContainerTarget } from '../src/docker/container-targets.js';
@@ -20,7 +20,7 @@ export const start = defineCommand({
     // A container created elsewhere (`docker create --privileged`) gets no more through dockbot than `run` would.
     refuseStoredViolations(targets, ctx.services.config.policy, 'nothing was started');
 
-    if (ctx.dryRun) {
+    if (dryRun(ctx)) {
       const plan = { data: { action: 'start', containers: targets.map((t) => ({ ...summarize(t), action: effect(t) })) }, reply: reply([targetTable(targets, effect)]) };
       return dryRunResult(plan, 'Dry run: would start', 'dry run: nothing was started');
     }

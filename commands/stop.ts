@@ -2,7 +2,8 @@ import { defineCommand, type CommandContext, type OptionSpec } from '../src/core
 import { UserError } from '../src/core/errors.js';
 import { context, plural, reply } from '../src/core/reply.js';
 import {
-  dryRunResult,
+  containerPlan,
+  type ContainerPlan,
   forEachTarget,
   isRunning,
   leftAloneNote,
@@ -38,6 +39,7 @@ const rules: EffectRules = {
   noop: NOT_RUNNING,
 };
 
+/** The containers as they are now, and the preview of stopping them. */
 async function plan(ctx: CommandContext) {
   const seconds = stopTimeout(ctx);
   const targets = await resolveContainers(ctx.services.docker, ctx.args.positionals);
@@ -47,10 +49,11 @@ async function plan(ctx: CommandContext) {
     title: `Stop ${plural(running, 'container')}?`,
     tone: 'warn',
   });
-  return { seconds, targets, running, data, reply: shown };
+  // Nothing running: nothing to confirm, the apply says so.
+  return { targets, data, reply: shown, empty: running === 0, dryRunTitle: `Dry run: would stop ${plural(running, 'container')}`, dryRunNote: 'dry run: nothing was stopped' };
 }
 
-export const stop = defineCommand({
+export const stop = defineCommand<ContainerPlan>({
   name: 'stop',
   aliases: ['container stop'],
   summary: 'Stop one or more running containers',
@@ -58,46 +61,39 @@ export const stop = defineCommand({
   positionals: [{ name: 'container', description: 'Container name or id (several allowed)', required: true, variadic: true, complete: 'container' }],
   access: 'operate',
   mutating: true,
-  confirm: {
-    async preview(ctx) {
-      const p = await plan(ctx);
-      // Nothing running: nothing to confirm, the run says so.
-      return { reply: p.reply, data: p.data, empty: p.running === 0 };
+  change: {
+    plan,
+    schema: containerPlan,
+    async apply(ctx, go) {
+      const seconds = stopTimeout(ctx);
+      // Only what the requester saw and confirmed is stopped: not a container started since.
+      const selection = await selectTargets(ctx.services.docker, go, async () => (await plan(ctx)).targets, rules);
+      const stopped = await forEachTarget(
+        ctx.services.docker,
+        selection.act,
+        'stop',
+        async (container) => {
+          try {
+            await container.stop(seconds === undefined ? {} : { t: seconds });
+            return 'stopped';
+          } catch (err) {
+            // 304: it was not running, which is where it was asked to be.
+            if (statusCode(err) === 304) return 'was not running';
+            throw err;
+          }
+        },
+        ctx.log,
+      );
+      const results: TargetOutcome[] = [...stopped, ...selection.unchanged.map((t) => ({ id: t.id, name: t.name, ok: true, result: 'was not running' }))];
+      const count = stopped.filter((r) => r.result === 'stopped').length;
+      return {
+        ok: true,
+        data: { results, leftAlone: selection.leftAlone },
+        reply: reply([...(results.length ? [outcomeTable(results)] : []), ...leftAloneNote(selection.leftAlone)], {
+          title: count > 0 ? `Stopped ${plural(count, 'container')}` : selection.leftAlone.length ? 'Nothing was stopped' : 'Nothing was running',
+          tone: selection.leftAlone.length ? 'warn' : 'ok',
+        }),
+      };
     },
-  },
-  async run(ctx) {
-    if (ctx.dryRun) {
-      const p = await plan(ctx);
-      return dryRunResult(p, `Dry run: would stop ${plural(p.running, 'container')}`, 'dry run: nothing was stopped');
-    }
-    const seconds = stopTimeout(ctx);
-    // Only what the requester saw and confirmed is stopped: not a container started since.
-    const selection = await selectTargets(ctx, async () => (await plan(ctx)).targets, rules);
-    const stopped = await forEachTarget(
-      ctx.services.docker,
-      selection.act,
-      'stop',
-      async (container) => {
-        try {
-          await container.stop(seconds === undefined ? {} : { t: seconds });
-          return 'stopped';
-        } catch (err) {
-          // 304: it was not running, which is where it was asked to be.
-          if (statusCode(err) === 304) return 'was not running';
-          throw err;
-        }
-      },
-      ctx.log,
-    );
-    const results: TargetOutcome[] = [...stopped, ...selection.unchanged.map((t) => ({ id: t.id, name: t.name, ok: true, result: 'was not running' }))];
-    const count = stopped.filter((r) => r.result === 'stopped').length;
-    return {
-      ok: true,
-      data: { results, leftAlone: selection.leftAlone },
-      reply: reply([...(results.length ? [outcomeTable(results)] : []), ...leftAloneNote(selection.leftAlone)], {
-        title: count > 0 ? `Stopped ${plural(count, 'container')}` : selection.leftAlone.length ? 'Nothing was stopped' : 'Nothing was running',
-        tone: selection.leftAlone.length ? 'warn' : 'ok',
-      }),
-    };
   },
 });

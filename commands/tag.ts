@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { defineCommand } from '../src/core/command.js';
+import { defineCommand, dryRun } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { context, fields, reply } from '../src/core/reply.js';
 import { isRegistryAllowed } from '../src/core/run-policy.js';
@@ -52,7 +52,7 @@ export const tag = defineCommand({
       ...(replaces ? ([['Moves the tag from', shortId(replaces)]] as Array<[string, string]>) : []),
     ]);
 
-    if (ctx.dryRun) {
+    if (dryRun(ctx)) {
       return { ok: true, data: { plan: { action: already ? 'none' : 'tag', ...summary } }, reply: reply([facts], { title: 'Dry run: nothing was tagged', tone: 'info' }) };
     }
     // The image inspected (and checked) above, by ID: not the name looked up again.

@@ -75,7 +75,14 @@ const fileSchema = z
     /** Grants that hold in one channel only, keyed "<platform>:<channel id>". */
     channels: z.record(z.string().regex(/^(slack|discord):[A-Za-z0-9]+$/, 'a channel like "slack:C01" or "discord:1234"'), grants.partial()).default({}),
     knowledge: z.object({ dirs: z.array(z.string()).default([]) }).strict().default({}),
-    confirm: z.object({ ttlSeconds: z.number().int().min(10).max(3600).default(120) }).strict().default({}),
+    confirm: z
+      .object({
+        ttlSeconds: z.number().int().min(10).max(3600).default(120),
+        /** Previews with Confirm/Cancel are shown to the whole channel, so a team sees what is pending. */
+        public: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
     dataDir: z.string().optional(),
   })
   .strict();
@@ -128,6 +135,8 @@ export interface Config {
   roles: FileConfig['roles'] & { channels: FileConfig['channels'] };
   knowledgeDirs: string[];
   confirmTtlMs: number;
+  /** Previews are posted for the channel, not only the requester. */
+  previewsPublic: boolean;
   policy: RunPolicyConfig;
   builds: FileConfig['builds'];
   notifications: FileConfig['notifications'];
@@ -187,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     roles: { ...f.roles, channels: f.channels },
     knowledgeDirs: f.knowledge.dirs.map((d) => resolve(cwd, d)),
     confirmTtlMs: f.confirm.ttlSeconds * 1000,
+    previewsPublic: f.confirm.public,
     policy: f.policy,
     builds: f.builds,
     notifications: f.notifications,

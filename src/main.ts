@@ -48,6 +48,8 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     roles: new RolePolicy(config.roles),
     audit: new FanOutAuditSink([new LogAuditSink(log.child({ part: 'audit' })), auditFile]),
     confirmations: new ConfirmationStore(config.confirmTtlMs),
+    engineAddress: docker.address,
+    previewsPublic: config.previewsPublic,
     mapError: (err) => mapEngineError(err, docker.address),
   });
   return { dispatcher, services };

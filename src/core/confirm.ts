@@ -1,6 +1,6 @@
 // Pending confirmations: one token per previewed change; only the requester or an admin may
 // confirm; a token works once and expires.
-import { randomBytes } from 'node:crypto';
+import { CANCEL_PREFIX, CONFIRM_PREFIX, newToken } from './actions.js';
 import type { ChatRequest, Requester } from './command.js';
 import { UserError } from './errors.js';
 
@@ -10,15 +10,14 @@ export interface PendingConfirmation {
   commandName: string;
   /** The command line as audited (secrets redacted), to name it in replies and the audit trail. */
   line: string;
-  /** The preview data shown; a confirmed run acts on this and nothing else. */
+  /** The plan shown (its data); a confirmed apply acts on this and nothing else. */
   preview: unknown;
+  /** Button ids of Confirm and Cancel (short: see actions.ts). */
+  confirmId: string;
+  cancelId: string;
   expiresAt: number;
   state: 'pending' | 'confirmed' | 'cancelled';
 }
-
-export const CONFIRM_PREFIX = 'confirm:';
-export const CANCEL_PREFIX = 'cancel:';
-export const COMMAND_PREFIX = 'cmd:';
 
 export class ConfirmationStore {
   private readonly pending = new Map<string, PendingConfirmation>();
@@ -30,12 +29,15 @@ export class ConfirmationStore {
 
   create(request: ChatRequest, commandName: string, line: string, preview: unknown): PendingConfirmation {
     this.sweep();
+    const token = newToken();
     const entry: PendingConfirmation = {
-      token: randomBytes(12).toString('base64url'),
+      token,
       request,
       commandName,
       line,
       preview,
+      confirmId: CONFIRM_PREFIX + token,
+      cancelId: CANCEL_PREFIX + token,
       expiresAt: this.now() + this.ttlMs,
       state: 'pending',
     };

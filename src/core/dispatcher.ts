@@ -1,31 +1,29 @@
-// The one path every request takes: lookup -> parse -> policy -> confirmation -> run -> audit.
-// Errors become replies here and nowhere else.
+// The one path every request takes: lookup -> parse -> policy -> plan/confirm/apply or run ->
+// fit -> audit. Errors become replies here and nowhere else.
+//
+// For adapter authors: call `handle` for typed text and `act` for a pressed button, with the
+// budget of your platform and a progress sink; render `outcome.reply` (already within the
+// budget; `reply.ephemeral` says who sees it) unless `outcome.delivered` says the progress
+// message already shows it. `outcome.confirmation` is set when a change waits for Confirm.
 import { randomBytes } from 'node:crypto';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Logger } from 'pino';
 import { DRY_RUN, HELP, helpRequested, ParsedArgs, parseCommandArgs, tokenize } from './args.js';
+import { parseActionId, SuggestionStore } from './actions.js';
 import type { AuditSink } from './audit.js';
 import { redactCommandLine } from './audit.js';
-import type { ChatRequest, Command, CommandContext, Requester, Result } from './command.js';
-import { CANCEL_PREFIX, COMMAND_PREFIX, CONFIRM_PREFIX, type ConfirmationStore, type PendingConfirmation } from './confirm.js';
+import { fitReply, type ReplyBudget } from './budget.js';
+import { readStoredPlan, type ChangeCommand, type ChatRequest, type Command, type CommandContext, type Requester, type Result } from './command.js';
+import type { ConfirmationStore, PendingConfirmation } from './confirm.js';
 import { isUserError, UserError, type ErrorInfo, type SuggestedAction } from './errors.js';
+import type { Confirmation, Outcome } from './outcome.js';
 import { atLeast, roleNeeded, type RolePolicy } from './policy.js';
-import { ProgressChannel, type ProgressSink } from './progress.js';
-import { context, reply, text, type Block, type Reply } from './reply.js';
+import { EditBudgets, ProgressChannel, type ProgressSink } from './progress.js';
+import { context, reply, say, text, type Action, type Block, type Reply } from './reply.js';
 import { commandHelp } from './help.js';
 import type { Services } from '../services.js';
 
-export interface Outcome {
-  requestId: string;
-  /** The command's canonical name, or null when none was recognised. */
-  command: string | null;
-  ok: boolean;
-  data: unknown;
-  reply: Reply;
-  error?: ErrorInfo;
-  /** The command line as understood, secrets redacted (as audited; safe for history). */
-  line: string;
-}
+export type { Confirmation, Outcome } from './outcome.js';
 
 export interface DispatcherDeps {
   commands: readonly Command[];
@@ -34,19 +32,29 @@ export interface DispatcherDeps {
   roles: RolePolicy;
   audit: AuditSink;
   confirmations: ConfirmationStore;
+  /** Where the engine is, for the audit trail (`unix:///var/run/docker.sock`). */
+  engineAddress?: string | null;
+  /** Suggested-action buttons; default: a store of its own. */
+  suggestions?: SuggestionStore;
+  /** Previews are shown to the whole channel (so a team sees what is pending); default: the requester only. */
+  previewsPublic?: boolean;
   /** Turns library errors (e.g. the Engine's) into user errors; undefined when it does not know them. */
   mapError(err: unknown): UserError | undefined;
-  /** Minimum interval between live edits of one message. */
+  /** Minimum interval between live edits of one message (a sink may ask for more). */
   progressIntervalMs?: number;
 }
 
 export interface HandleOptions {
+  /** Where live updates go (first post, edits, final state); none: only the outcome. */
   onProgress?: ProgressSink;
+  /** The most the platform shows of one reply; none: the whole reply (the terminal). */
+  budget?: ReplyBudget;
 }
 
-interface ExecuteOptions extends HandleOptions {
-  /** What the requester saw and confirmed (set only when a Confirm button was pressed). */
-  confirmedPreview?: unknown;
+/** A Confirm press: the plan the requester saw, and who pressed. */
+interface Pressed {
+  plan: unknown;
+  by: Requester;
 }
 
 /** `/docker ps`, `docker ps` and `ps` are the same request. */
@@ -54,6 +62,8 @@ const PREFIX = /^\/?docker(\s+|$)/i;
 
 export class Dispatcher {
   private readonly byName = new Map<string, Command>();
+  private readonly suggestions: SuggestionStore;
+  private readonly editBudgets = new EditBudgets();
 
   constructor(private readonly deps: DispatcherDeps) {
     for (const c of deps.commands) {
@@ -62,6 +72,7 @@ export class Dispatcher {
         this.byName.set(name, c);
       }
     }
+    this.suggestions = deps.suggestions ?? new SuggestionStore();
   }
 
   get commands(): readonly Command[] {
@@ -83,49 +94,67 @@ export class Dispatcher {
     return this.run(request, options);
   }
 
-  /** A pressed button: `confirm:<token>`, `cancel:<token>`, or `cmd:<command line>` (a suggested next step). */
-  async act(actionId: string, by: Requester, options: HandleOptions = {}): Promise<Outcome> {
-    if (actionId.startsWith(COMMAND_PREFIX)) {
-      // The presser runs it as their own request: their role, their confirmation.
-      return this.handle({ id: newRequestId('act'), text: actionId.slice(COMMAND_PREFIX.length), requester: by }, options);
+  /** What a button id does now, for tests and logs: the command line of a suggestion, or the confirmation it answers. */
+  describeAction(actionId: string): { kind: 'run'; line: string } | { kind: 'confirm' | 'cancel'; command: string; line: string } | undefined {
+    const parsed = parseActionId(actionId);
+    if (parsed.kind === 'run') {
+      const line = this.suggestions.lineOf(parsed.token);
+      return line === undefined ? undefined : { kind: 'run', line };
     }
+    if (parsed.kind === 'unknown') return undefined;
+    const entry = this.deps.confirmations.find(parsed.token);
+    return entry ? { kind: parsed.kind, command: entry.commandName, line: entry.line } : undefined;
+  }
+
+  /** A pressed button, by the id the reply gave it (see actions.ts). */
+  async act(actionId: string, by: Requester, options: HandleOptions = {}): Promise<Outcome> {
     const requestId = newRequestId('act');
     const log = this.deps.log.child({ requestId, platform: by.platform, user: by.userId });
-    const decision = actionId.startsWith(CONFIRM_PREFIX) ? 'confirmed' : actionId.startsWith(CANCEL_PREFIX) ? 'cancelled' : undefined;
     const pressed: ChatRequest = { id: requestId, text: actionId, requester: by };
+    const parsed = parseActionId(actionId);
     let entry: PendingConfirmation | undefined;
     try {
-      if (!decision) throw new UserError('usage', `unknown action "${actionId}"`);
-      const token = actionId.slice(actionId.indexOf(':') + 1);
-      entry = this.deps.confirmations.find(token);
-      this.deps.confirmations.settle(token, by, this.deps.roles.roleOf(by) === 'admin', decision);
+      if (parsed.kind === 'unknown') {
+        throw new UserError('action_invalid', 'this button is not one of ours; nothing was run', { hint: 'type the command instead' });
+      }
+      if (parsed.kind === 'run') {
+        const line = this.suggestions.lineOf(parsed.token);
+        if (line === undefined) {
+          throw new UserError('action_invalid', 'this button has expired; nothing was run', { hint: 'type the command instead, or run the one that offered it again' });
+        }
+        // The presser runs it as their own request: their role, their confirmation.
+        return await this.handle({ id: requestId, text: line, requester: by }, options);
+      }
+      entry = this.deps.confirmations.find(parsed.token);
+      this.deps.confirmations.settle(parsed.token, by, this.roleOf(by) === 'admin', parsed.kind === 'confirm' ? 'confirmed' : 'cancelled');
     } catch (err) {
       // A refused press (someone else, expired, used twice) is audited like any denied command.
-      const refused: Outcome = { ...this.failure(err, pressed, undefined, log), command: entry?.commandName ?? null, line: entry?.line ?? decision ?? 'action' };
+      const failed = this.failure(err, pressed, undefined, log);
+      const refused: Outcome = { ...failed, command: entry?.commandName ?? null, line: entry?.line ?? (parsed.kind === 'unknown' ? 'action' : parsed.kind) };
       await this.audit(pressed, { command: refused.command, line: refused.line, outcome: refused, durationMs: 0 }, log);
-      return refused;
+      return this.finalize(refused, options);
     }
     const pending = entry as PendingConfirmation;
-    if (decision === 'cancelled') {
+    if (parsed.kind === 'cancel') {
       const done: Outcome = {
         requestId,
         command: pending.commandName,
         ok: true,
         data: { cancelled: true },
-        reply: reply([text(`Cancelled \`${pending.line}\`; nothing was changed.`)], { tone: 'info' }),
+        reply: reply([text(say`Cancelled \`${pending.line}\`; nothing was changed.`)], { tone: 'info', ephemeral: !this.deps.previewsPublic }),
         line: pending.line,
       };
       await this.audit(pressed, { command: pending.commandName, line: pending.line, outcome: done, durationMs: 0, label: 'cancelled' }, log);
-      return done;
+      return this.finalize(done, options);
     }
-    return this.run(
-      { ...pending.request, id: `${pending.request.id}-confirmed`, confirmed: true },
-      { ...options, confirmedPreview: pending.preview },
-      by,
-    );
+    return this.run({ ...pending.request, id: `${pending.request.id}-confirmed` }, options, { plan: pending.preview, by });
   }
 
-  private async run(request: ChatRequest, options: ExecuteOptions, confirmedBy?: Requester): Promise<Outcome> {
+  private roleOf(r: Requester) {
+    return this.deps.roles.roleOf(r);
+  }
+
+  private async run(request: ChatRequest, options: HandleOptions, pressed?: Pressed): Promise<Outcome> {
     const started = performance.now();
     const log = this.deps.log.child({ requestId: request.id, platform: request.requester.platform, user: request.requester.userId });
     const typed = request.text.trim().replace(PREFIX, '').trim() || 'help';
@@ -133,6 +162,7 @@ export class Dispatcher {
     let line = redactCommandLine(typed.split(/\s+/), null);
     let command: Command | undefined;
     let outcome: Omit<Outcome, 'line'>;
+    const progress = this.progressFor(request.requester, options, log);
     try {
       const found = this.resolve(typed);
       if (!found) throw this.unknownCommand(typed.split(/\s+/));
@@ -140,19 +170,51 @@ export class Dispatcher {
       const tokens = command.freeText ? (found.rest ? [found.rest] : []) : tokenize(found.rest);
       const parsed = this.parse(command, tokens);
       line = redactCommandLine([...command.name.split(' '), ...tokens], parsed === 'help' ? [] : secretValues(command, parsed));
-      const result =
-        parsed === 'help'
-          ? { ok: true, data: { help: command.name }, reply: commandHelp(command) }
-          : await this.execute(command, parsed, line, request, log, options);
-      outcome = { requestId: request.id, command: command.name, ok: result.ok, data: result.data, reply: result.reply };
+      if (parsed === 'help') {
+        outcome = { requestId: request.id, command: command.name, ok: true, data: { help: command.name }, reply: { ...commandHelp(command), ephemeral: true } };
+      } else {
+        outcome = await this.execute(command, parsed, line, request, log, progress, pressed);
+      }
     } catch (err) {
       outcome = this.failure(err, request, command, log);
     }
     const durationMs = performance.now() - started;
     log.debug({ command: outcome.command, ok: outcome.ok, durationMs }, 'handled');
     const done: Outcome = { ...outcome, line };
-    await this.audit(request, { command: done.command, line, outcome: done, durationMs, ...(confirmedBy ? { confirmedBy } : {}) }, log);
-    return done;
+    await this.audit(request, { command: done.command, line, outcome: done, durationMs, ...(pressed ? { confirmedBy: pressed.by } : {}) }, log);
+    return this.finalize(done, options, progress);
+  }
+
+  /** Fits the reply to the budget and ends the progress message with it, if one was posted. */
+  private async finalize(outcome: Outcome, options: HandleOptions, progress?: ProgressChannel): Promise<Outcome> {
+    const fitted: Outcome = options.budget ? { ...outcome, reply: fitReply(outcome.reply, options.budget) } : outcome;
+    const delivered = progress ? await progress.finish(fitted.reply) : undefined;
+    return delivered ? { ...fitted, delivered } : fitted;
+  }
+
+  private progressFor(requester: Requester, options: HandleOptions, log: Logger): ProgressChannel | undefined {
+    const sink = options.onProgress;
+    if (!sink) return undefined;
+    const workspace = requester.workspaceId ?? '';
+    return new ProgressChannel(
+      {
+        ...sink,
+        first: (r) => sink.first(this.fit(r, options)),
+        edit: (h, r) => sink.edit(h, this.fit(r, options)),
+        final: (h, r) => sink.final(h, r),
+      },
+      {
+        intervalMs: this.deps.progressIntervalMs ?? 1000,
+        onError: (err) => log.warn({ err }, 'progress update failed'),
+        budgets: this.editBudgets,
+        ...(requester.channelId ? { channelKey: `${requester.platform}:${workspace}:${requester.channelId}` } : {}),
+        ...(requester.workspaceId ? { workspaceKey: `${requester.platform}:${workspace}` } : {}),
+      },
+    );
+  }
+
+  private fit(r: Reply, options: HandleOptions): Reply {
+    return options.budget ? fitReply(r, options.budget) : r;
   }
 
   /** The command's arguments, or 'help' when `--help` is among its own flags. */
@@ -162,69 +224,93 @@ export class Dispatcher {
     return helpRequested(tokens, spec) ? 'help' : parseCommandArgs(tokens, spec);
   }
 
-  private async execute(command: Command, args: ParsedArgs, line: string, request: ChatRequest, log: Logger, options: ExecuteOptions): Promise<Result> {
-    const role = this.deps.roles.roleOf(request.requester);
+  private async execute(
+    command: Command,
+    args: ParsedArgs,
+    line: string,
+    request: ChatRequest,
+    log: Logger,
+    progress: ProgressChannel | undefined,
+    pressed: Pressed | undefined,
+  ): Promise<Omit<Outcome, 'line'>> {
+    const role = this.roleOf(request.requester);
     const needed = roleNeeded(command.accessFor?.(args) ?? command.access);
     if (!atLeast(role, needed)) {
       throw new UserError('forbidden', `\`${command.name}\` needs the ${needed} role; you are a ${role}`, {
         hint: `an admin can grant it under roles.${needed} in dockbot.yaml`,
       });
     }
-
-    const progress = new ProgressChannel(
-      options.onProgress ?? (() => undefined),
-      this.deps.progressIntervalMs ?? 1000,
-      (err) => log.warn({ err }, 'progress update failed'),
-    );
-    const confirm = command.confirm;
-    const flagConfirms = request.flagsConfirm === true && confirm?.confirmFlag !== undefined && args.bool(confirm.confirmFlag);
     const ctx: CommandContext = {
       args,
       request,
       role,
-      dryRun: args.bool('dry-run'),
-      confirmed: request.confirmed === true || flagConfirms,
-      confirmedPreview: options.confirmedPreview,
       services: this.deps.services,
       log: log.child({ command: command.name }),
-      progress: (update) => progress.push(update),
+      progress: (update) => progress?.push(update),
       commands: this.deps.commands,
     };
-
-    try {
-      if (confirm && !ctx.dryRun && !ctx.confirmed) {
-        const preview = await confirm.preview(ctx);
-        if (!preview.empty) throw this.confirmationRequired(command, request, line, preview.reply, preview.data);
-      }
-      return await command.run(ctx);
-    } finally {
-      await progress.close();
-    }
+    const answered = (result: Result): Omit<Outcome, 'line'> => ({
+      requestId: request.id,
+      command: command.name,
+      ok: result.ok,
+      data: result.data,
+      reply: { ...result.reply, ephemeral: result.reply.ephemeral ?? false },
+    });
+    if (command.change === undefined) return answered(await command.run(ctx));
+    return this.change(command, ctx, line, pressed, answered);
   }
 
-  private confirmationRequired(command: Command, request: ChatRequest, line: string, preview: Reply, data: unknown): UserError {
+  /** Plan -> confirm -> apply: the only place that reads `--dry-run`, confirm flags and stored plans. */
+  private async change(
+    command: ChangeCommand,
+    ctx: CommandContext,
+    line: string,
+    pressed: Pressed | undefined,
+    answered: (result: Result) => Omit<Outcome, 'line'>,
+  ): Promise<Omit<Outcome, 'line'>> {
+    const change = command.change;
+    if (pressed) {
+      return answered(await change.apply(ctx, { by: 'preview', plan: readStoredPlan(change.schema, pressed.plan) }));
+    }
+    const flagConfirms = ctx.request.flagsConfirm === true && change.confirmFlag !== undefined && ctx.args.bool(change.confirmFlag);
+    if (ctx.request.confirmed === true || flagConfirms) {
+      if (!ctx.args.bool('dry-run')) return answered(await change.apply(ctx, { by: 'flag' }));
+    }
+    const plan = await change.plan(ctx);
+    if (ctx.args.bool('dry-run')) {
+      return answered({
+        ok: true,
+        data: { dryRun: true, plan: plan.data },
+        reply: { ...plan.reply, title: plan.dryRunTitle, blocks: [...plan.reply.blocks, ...(plan.dryRunNote ? [context(plan.dryRunNote)] : [])] },
+      });
+    }
+    if (plan.empty) return answered(await change.apply(ctx, { by: 'empty', plan: plan.data }));
+    return this.confirmationRequired(command, ctx.request, line, plan.reply, plan.data);
+  }
+
+  private confirmationRequired(command: Command, request: ChatRequest, line: string, preview: Reply, data: unknown): Omit<Outcome, 'line'> {
     const pending = this.deps.confirmations.create(request, command.name, line, data);
     const minutes = Math.round(this.deps.confirmations.ttlMs / 60000);
-    return new UserError('confirmation_required', `\`${command.name}\` changes things: confirm to go ahead`, {
-      hint: `only the requester or an admin can confirm; expires in ${minutes} min (in a terminal: add --yes)`,
-      data: {
-        preview: data,
-        confirm: { token: pending.token, expiresAt: new Date(pending.expiresAt).toISOString() },
-        reply: {
-          ...preview,
-          blocks: [
-            ...preview.blocks,
-            {
-              type: 'actions',
-              actions: [
-                { id: `${CONFIRM_PREFIX}${pending.token}`, label: 'Confirm', style: 'danger' },
-                { id: `${CANCEL_PREFIX}${pending.token}`, label: 'Cancel' },
-              ],
-            },
-          ],
-        } satisfies Reply,
+    const confirmation: Confirmation = {
+      token: pending.token,
+      expiresAt: new Date(pending.expiresAt).toISOString(),
+      preview,
+      confirm: { id: pending.confirmId, label: 'Confirm', style: 'danger' },
+      cancel: { id: pending.cancelId, label: 'Cancel' },
+    };
+    return {
+      requestId: request.id,
+      command: command.name,
+      ok: false,
+      data: { preview: data, confirm: { token: confirmation.token, expiresAt: confirmation.expiresAt } },
+      reply: { ...preview, ephemeral: !this.deps.previewsPublic, blocks: [...preview.blocks, { type: 'actions', actions: [confirmation.confirm, confirmation.cancel] }] },
+      error: {
+        code: 'confirmation_required',
+        message: `\`${command.name}\` changes things: confirm to go ahead`,
+        hint: `only the requester or an admin can confirm; expires in ${minutes} min (in a terminal: add --yes)`,
       },
-    });
+      confirmation,
+    };
   }
 
   private unknownCommand(tokens: string[]): UserError {
@@ -243,16 +329,12 @@ export class Dispatcher {
     const userError = isUserError(err) ? err : this.deps.mapError(err);
     if (userError) {
       const info = userError.info();
-      const data = userError.data as { reply?: Reply } | undefined;
-      // A confirmation carries its own preview reply; other errors get the standard error card.
-      const shown = data?.reply ?? errorReply(info, userError.actions);
-      const { reply: _omit, ...rest } = (data ?? {}) as Record<string, unknown>;
       return {
         requestId: request.id,
         command: command?.name ?? null,
         ok: false,
-        data: data === undefined ? null : rest,
-        reply: shown,
+        data: userError.data === undefined ? null : userError.data,
+        reply: this.errorReply(info, userError.actions),
         error: info,
       };
     }
@@ -262,7 +344,13 @@ export class Dispatcher {
       message: `something went wrong on our side (request ${request.id})`,
       hint: 'the details are in the bot log under this request id',
     };
-    return { requestId: request.id, command: command?.name ?? null, ok: false, data: null, reply: errorReply(info), error: info };
+    return { requestId: request.id, command: command?.name ?? null, ok: false, data: null, reply: this.errorReply(info), error: info };
+  }
+
+  /** The error card: only the requester sees it; suggested next steps as short-id buttons. */
+  private errorReply(info: ErrorInfo, actions: SuggestedAction[] = []): Reply {
+    const buttons: Action[] = actions.map((a) => ({ id: this.suggestions.add(a.command), label: a.label, ...(a.style ? { style: a.style } : {}) }));
+    return errorReply(info, buttons);
   }
 
   private async audit(
@@ -285,7 +373,7 @@ export class Dispatcher {
         platform: request.requester.platform,
         user: describeUser(request.requester),
         channel: request.requester.channelId ?? null,
-        engine: this.deps.services.docker.address,
+        engine: this.deps.engineAddress ?? null,
         command: what.command,
         line: what.line,
         outcome: what.label ?? (what.outcome.ok ? 'ok' : (what.outcome.error?.code ?? 'error')),
@@ -308,12 +396,12 @@ const secretValues = (command: Command, args: ParsedArgs): string[] =>
 /** A request id people can quote and the log can find: where it came from plus random hex. */
 export const newRequestId = (source: string): string => `${source}-${randomBytes(5).toString('hex')}`;
 
-export function errorReply(info: ErrorInfo, actions: SuggestedAction[] = []): Reply {
-  const buttons: Block[] = actions.length
-    ? [{ type: 'actions', actions: actions.map((a) => ({ id: `${COMMAND_PREFIX}${a.command}`, label: a.label, ...(a.style ? { style: a.style } : {}) })) }]
-    : [];
-  return reply([text(info.message), ...(info.hint ? [context(`hint: ${info.hint}`)] : []), ...buttons], {
+/** The standard error card (ephemeral), with the given buttons. */
+export function errorReply(info: ErrorInfo, buttons: Action[] = []): Reply {
+  const actions: Block[] = buttons.length ? [{ type: 'actions', actions: buttons }] : [];
+  return reply([text(info.message), ...(info.hint ? [context(`hint: ${info.hint}`)] : []), ...actions], {
     title: `Error (${info.code})`,
     tone: 'error',
+    ephemeral: true,
   });
 }

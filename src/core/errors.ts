@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'confirmation_required'
   | 'confirmation_invalid'
+  /** A pressed button that is not ours or has expired (suggested actions). */
+  | 'action_invalid'
   | 'engine_unreachable'
   | 'engine_error'
   | 'conflict'
@@ -23,7 +25,7 @@ export interface ErrorInfo {
   hint?: string;
 }
 
-/** A next step offered as a button where the platform has them (`cmd:<command line>`). */
+/** A next step offered as a button where the platform has them; it runs `command` as the presser. */
 export interface SuggestedAction {
   label: string;
   command: string;

@@ -21,7 +21,7 @@ export const atLeast = (role: Role, needed: Role): boolean => RANK[role] >= RANK
 
 /** The identities a requester carries, in the config's spelling: "slack:U1", "discord-role:42". */
 export function identitiesOf(r: Requester): string[] {
-  const groupKind = r.platform === 'discord' ? 'discord-role' : `${r.platform}-group`;
+  const groupKind = r.groupKind ?? `${r.platform}-group`;
   return [`${r.platform}:${r.userId}`, ...(r.groups ?? []).map((g) => `${groupKind}:${g}`)];
 }
 
@@ -29,8 +29,8 @@ export class RolePolicy {
   constructor(private readonly config: RoleConfig) {}
 
   roleOf(r: Requester): Role {
-    // The local terminal user owns the machine the bot runs on.
-    if (r.platform === 'shell') return 'admin';
+    // Vouched for by its adapter (the terminal user owns the machine the bot runs on).
+    if (r.trustedRole) return r.trustedRole;
     const ids = new Set(identitiesOf(r));
     const grants: Array<Partial<RoleGrants>> = [this.config];
     if (r.channelId) {

@@ -3,7 +3,8 @@
 import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
 import { UserError } from '../core/errors.js';
-import type { Result } from '../core/command.js';
+import { z } from 'zod';
+import type { Go, PlanSchema, Result } from '../core/command.js';
 import { context, table, type Block, type Reply } from '../core/reply.js';
 import { statusCode } from './errors.js';
 import { humanSize, shortId } from './format.js';
@@ -173,7 +174,7 @@ export async function forEachTarget<T extends { id: string; name: string }>(
 
 const brief = (o: TargetOutcome) => ({ id: o.id, name: o.name, result: o.result });
 
-/** A container as a confirmed preview listed it. */
+/** A container as a preview listed it (`plan.containers[]`). */
 export interface PreviewedContainer {
   id: string;
   name: string;
@@ -182,23 +183,19 @@ export interface PreviewedContainer {
   action?: string;
 }
 
-/**
- * The containers the preview the requester confirmed listed (`preview.containers`). A preview
- * that cannot be read changes nothing (fail closed).
- */
-export function previewedContainers(preview: unknown): PreviewedContainer[] {
-  const list = typeof preview === 'object' && preview !== null ? (preview as { containers?: unknown }).containers : undefined;
-  const valid =
-    Array.isArray(list) &&
-    list.every((c) => typeof c === 'object' && c !== null && typeof (c as PreviewedContainer).id === 'string' && typeof (c as PreviewedContainer).name === 'string');
-  if (!valid) throw new UserError('confirmation_invalid', 'the confirmed preview cannot be read; nothing was changed', { hint: 'run the command again' });
-  return (list as PreviewedContainer[]).map((c) => ({
-    id: c.id,
-    name: c.name,
-    state: typeof c.state === 'string' ? c.state : 'unknown',
-    ...(typeof c.action === 'string' ? { action: c.action } : {}),
-  }));
+/** The plan of every container command: what it does (`stop`) and to which containers. */
+export interface ContainerPlan {
+  action?: string;
+  containers: PreviewedContainer[];
 }
+
+/** What a stored container plan must hold; other fields pass through. */
+export const containerPlan: PlanSchema<ContainerPlan> = z
+  .object({
+    action: z.string().optional(),
+    containers: z.array(z.object({ id: z.string(), name: z.string(), state: z.string().default('unknown'), action: z.string().optional() }).passthrough()),
+  })
+  .passthrough();
 
 /** A container a confirmed command did not touch because it is not as the preview showed it. */
 export interface LeftAlone {
@@ -247,25 +244,26 @@ export interface EffectRules {
 }
 
 /**
- * What a container command acts on, by how it was confirmed:
- * - a Confirm button: the containers the preview listed, by ID (a name that now names another
- *   container does not count), while what would be done to each is no more than the preview
- *   said (a container that started since is not killed by an `rm -f` previewed as a removal);
- * - `--yes` in a terminal: the named containers as they are now (Docker's meaning);
- * - not confirmed (the preview had nothing to confirm): none that need anything done.
+ * What a container command acts on, by how it may go ahead:
+ * - `preview` (Confirm pressed): the containers the plan listed, by ID (a name that now names
+ *   another container does not count), while what would be done to each is no more than the
+ *   preview said (a container that started since is not killed by an `rm -f` previewed as a removal);
+ * - `flag` (`--yes` in a terminal): the named containers as they are now (Docker's meaning);
+ * - `empty` (the plan had nothing to confirm): none that need anything done.
  * `resolveNamed` is called only when the names are what counts.
  */
 export async function selectTargets(
-  ctx: { confirmed: boolean; confirmedPreview: unknown; services: { docker: DockerHost } },
+  host: DockerHost,
+  go: Go<ContainerPlan>,
   resolveNamed: () => Promise<ContainerTarget[]>,
   rules: EffectRules,
   options: { size?: boolean } = {},
 ): Promise<Selection> {
   const selection: Selection = { act: [], unchanged: [], leftAlone: [] };
   const rank = (effect: string | undefined): number => (effect === undefined ? -1 : rules.severity.indexOf(effect));
-  if (ctx.confirmedPreview !== undefined) {
-    const previewed = previewedContainers(ctx.confirmedPreview);
-    const now = await inspectByIds(ctx.services.docker, previewed.map((p) => p.id), options);
+  if (go.by === 'preview') {
+    const previewed = go.plan.containers;
+    const now = await inspectByIds(host, previewed.map((p) => p.id), options);
     for (const p of previewed) {
       const t = now.get(p.id);
       if (!t) {
@@ -282,7 +280,7 @@ export async function selectTargets(
     return selection;
   }
   const named = await resolveNamed();
-  if (ctx.confirmed) return { ...selection, act: named };
+  if (go.by === 'flag') return { ...selection, act: named };
   for (const t of named) {
     if (rules.effect(t) === rules.noop) selection.unchanged.push(t);
     else selection.leftAlone.push(leftAlone(t.id, t.name, describeState(t), undefined));

@@ -12,6 +12,7 @@ import { plainText } from '../../src/core/reply.js';
 import { mapEngineError } from '../../src/docker/errors.js';
 import type { App } from '../../src/main.js';
 import { asUser, busybox, chatUser, cleanup, docker, dockbotJson, skipReason, TEST_LABEL, testApp } from '../support/engine.js';
+import { actionIds } from '../support/actions.js';
 
 const FILE = 'containers';
 const LABEL = `${TEST_LABEL}=${FILE}`;
@@ -128,7 +129,7 @@ describe.skipIf(skipReason)('container commands', () => {
   it('rm of a running container without -f is a conflict offering stop or -f; -f keeps its Docker meaning', async () => {
     const refused = await asUser(app, operator, 'rm ct-web');
     expect(refused.error?.code).toBe('conflict');
-    const buttons = refused.reply.blocks.flatMap((b) => (b.type === 'actions' ? b.actions.map((a) => a.id) : []));
+    const buttons = actionIds(app.dispatcher, refused.reply);
     expect(buttons).toEqual(['cmd:stop ct-web', 'cmd:rm -f ct-web']);
     expect(await state('ct-web')).toBe('running');
 

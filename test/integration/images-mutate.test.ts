@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/main.js';
 import { asUser, busybox, chatUser, cleanup, docker, dockbotJson, skipReason, TEST_LABEL, testApp } from '../support/engine.js';
+import { actionIds } from '../support/actions.js';
 
 const FILE = 'images-mutate';
 const LABEL = `${TEST_LABEL}=${FILE}`;
@@ -118,7 +119,7 @@ describe.skipIf(skipReason)('image rm, tag, image prune', () => {
     expect(outcome.error?.code).toBe('conflict');
     expect(outcome.error?.message).toContain('im-user');
     expect(outcome.error?.message).toContain('running');
-    const commands = outcome.reply.blocks.flatMap((b) => (b.type === 'actions' ? b.actions.map((a) => a.id) : []));
+    const commands = actionIds(app.dispatcher, outcome.reply);
     expect(commands).toEqual(expect.arrayContaining(['cmd:stop im-user', 'cmd:rm -f im-user']));
     // Confirmed or not, the image stays: nothing was removed.
     const confirmed = await asUser(app, operator, `rmi ${REPO}-used:1`, true);

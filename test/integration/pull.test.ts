@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushManyLayerImage, throttledRegistry, type ThrottledRegistry } from '../../bench/pull.js';
 import type { Reply } from '../../src/core/reply.js';
+import { liveOnlySink } from '../../src/core/progress.js';
 import type { App } from '../../src/main.js';
 import { asUser, busybox, chatUser, docker, dockbotJson, dockerHost, registry, skipReason, TEST_LABEL, testApp } from '../support/engine.js';
 
@@ -59,7 +60,7 @@ describe.skipIf(skipReason || !registry)('pull', () => {
     const image = `${registry}/library/busybox:1`;
     pulled.push(image);
     const updates: Reply[] = [];
-    const outcome = await app.dispatcher.handle({ id: 'pull-busybox', text: `pull ${image}`, requester: operator }, { onProgress: (r) => void updates.push(r) });
+    const outcome = await app.dispatcher.handle({ id: 'pull-busybox', text: `pull ${image}`, requester: operator }, { onProgress: liveOnlySink((r) => void updates.push(r)) });
     expect(outcome.error).toBeUndefined();
     const data = outcome.data as PullData;
     expect(data.reference).toBe(image);
@@ -79,7 +80,7 @@ describe.skipIf(skipReason || !registry)('pull', () => {
     const started = performance.now();
     const outcome = await app.dispatcher.handle(
       { id: 'pull-layers', text: `pull ${image}`, requester: operator },
-      { onProgress: (reply) => void updates.push({ at: performance.now(), reply }) },
+      { onProgress: liveOnlySink((reply) => void updates.push({ at: performance.now(), reply })) },
     );
     const seconds = (performance.now() - started) / 1000;
     expect(outcome.error).toBeUndefined();

@@ -10,15 +10,17 @@ import type { Outcome } from '../../src/core/dispatcher.js';
 import { plainText, type Reply } from '../../src/core/reply.js';
 import type { App } from '../../src/main.js';
 import { busybox, cleanup, docker, dockbotJson, registry, skipReason, TEST_LABEL, testApp } from '../support/engine.js';
+import { actionIds } from '../support/actions.js';
+import { liveOnlySink } from '../../src/core/progress.js';
 
 const FILE = 'run';
 const LABEL = `${TEST_LABEL}=${FILE}`;
 /** The terminal user: an admin, whom the run policy binds all the same. */
-const shell: Requester = { platform: 'shell', userId: 'run-test' };
+const shell: Requester = { platform: 'shell', userId: 'run-test', trustedRole: 'admin' };
 let seq = 0;
 
 const handle = (app: App, text: string, onProgress?: (r: Reply) => void): Promise<Outcome> =>
-  app.dispatcher.handle({ id: `run-${++seq}`, text, requester: shell }, onProgress ? { onProgress } : {});
+  app.dispatcher.handle({ id: `run-${++seq}`, text, requester: shell }, onProgress ? { onProgress: liveOnlySink(onProgress) } : {});
 
 interface Inspected {
   Id: string;
@@ -39,7 +41,6 @@ const exists = (name: string): Promise<boolean> =>
     () => true,
     () => false,
   );
-const actionIds = (reply: Reply): string[] => reply.blocks.flatMap((b) => (b.type === 'actions' ? b.actions.map((a) => a.id) : []));
 
 describe.skipIf(skipReason)('run', () => {
   let app: App;
@@ -132,7 +133,7 @@ describe.skipIf(skipReason)('run', () => {
       const out = await handle(app, line);
       expect(out.error?.code).toBe('conflict');
       expect(out.error?.message).toMatch(/^the name "run-web" is already in use by container [0-9a-f]{12} \(running\)$/);
-      expect(actionIds(out.reply)).toEqual(['cmd:ps -a --filter name=run-web', 'cmd:rm -f run-web']);
+      expect(actionIds(app.dispatcher, out.reply)).toEqual(['cmd:ps -a --filter name=run-web', 'cmd:rm -f run-web']);
       expect(JSON.stringify(out.reply)).not.toContain('"message"');
     }
     expect(await allContainers()).toEqual(before);
@@ -284,7 +285,7 @@ describe.skipIf(skipReason)('run', () => {
     const out = await handle(impatient, `run --name run-slow -l ${LABEL} ${busybox} sleep 30`);
     expect(out.error?.code).toBe('timeout');
     expect(out.error?.message).toContain('run-slow is still running after 1 s');
-    expect(actionIds(out.reply)).toEqual(['cmd:logs --tail 50 run-slow', 'cmd:stop run-slow']);
+    expect(actionIds(impatient.dispatcher, out.reply)).toEqual(['cmd:logs --tail 50 run-slow', 'cmd:stop run-slow']);
     expect((await inspect('run-slow')).State.Status).toBe('running');
   });
 

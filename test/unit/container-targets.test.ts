@@ -8,13 +8,14 @@ import {
   isActiveState,
   isRunning,
   leftAloneNote,
-  previewedContainers,
+  containerPlan,
   selectTargets,
   type ContainerTarget,
   type EffectRules,
 } from '../../src/docker/container-targets.js';
 import { DockerHost } from '../../src/docker/host.js';
 import { plainText, reply } from '../../src/core/reply.js';
+import { readStoredPlan } from '../../src/core/command.js';
 
 const log = pino({ level: 'silent' });
 const id = (c: string): string => c.repeat(64);
@@ -80,7 +81,8 @@ describe('selectTargets', () => {
     };
     let resolved = false;
     const selection = await selectTargets(
-      { confirmed: true, confirmedPreview: preview, services: { docker: host } },
+      host,
+      { by: 'preview', plan: preview },
       async () => {
         resolved = true;
         return [target(fresh)];
@@ -101,7 +103,7 @@ describe('selectTargets', () => {
         { id: id('c'), name: 'stopped', state: 'running', action: 'stop' },
       ],
     };
-    const selection = await selectTargets({ confirmed: true, confirmedPreview: preview, services: { docker: host } }, async () => [], stopRules);
+    const selection = await selectTargets(host, { by: 'preview', plan: preview }, async () => [], stopRules);
     expect(selection.act.map((t) => t.name)).toEqual(['stopped']);
     expect(selection.unchanged.map((t) => t.name)).toEqual(['idle']);
     expect(selection.leftAlone).toEqual([{ id: id('a'), name: 'started', state: 'running', previewedState: 'exited', why: 'running now, exited in the preview' }]);
@@ -111,8 +113,8 @@ describe('selectTargets', () => {
     const running = info(id('a'), 'web', 'running');
     const { host } = fakeHost([running]);
     const named = async () => [target(running)];
-    expect((await selectTargets({ confirmed: true, confirmedPreview: undefined, services: { docker: host } }, named, stopRules)).act).toHaveLength(1);
-    const unconfirmed = await selectTargets({ confirmed: false, confirmedPreview: undefined, services: { docker: host } }, named, stopRules);
+    expect((await selectTargets(host, { by: 'flag' }, named, stopRules)).act).toHaveLength(1);
+    const unconfirmed = await selectTargets(host, { by: 'empty', plan: { containers: [] } }, named, stopRules);
     expect(unconfirmed.act).toEqual([]);
     expect(unconfirmed.leftAlone).toEqual([{ id: id('a'), name: 'web', state: 'running', why: 'running now, not in the preview' }]);
   });
@@ -120,11 +122,13 @@ describe('selectTargets', () => {
   it('a preview it cannot read changes nothing', async () => {
     const { host } = fakeHost([]);
     for (const bad of [null, {}, { containers: [{ name: 'x' }] }]) {
-      await expect(selectTargets({ confirmed: true, confirmedPreview: bad, services: { docker: host } }, async () => [], stopRules)).rejects.toMatchObject({
+      // The dispatcher reads a stored plan with this one check before any selection.
+      const select = async () => selectTargets(host, { by: 'preview', plan: readStoredPlan(containerPlan, bad) }, async () => [], stopRules);
+      await expect(select()).rejects.toMatchObject({
         code: 'confirmation_invalid',
       });
     }
-    expect(() => previewedContainers({ containers: [] })).not.toThrow();
+    expect(() => readStoredPlan(containerPlan, { containers: [] })).not.toThrow();
   });
 
   it('says what was left alone in one way for every command', () => {

@@ -1,6 +1,6 @@
 // Reply -> terminal text. Tables are laid out like the Docker CLI's tabwriter
 // (cells at least 10 wide, padded by 3).
-import type { Block, Reply } from '../../core/reply.js';
+import { plain, type Block, type Reply } from '../../core/reply.js';
 
 export interface TerminalStyle {
   color: boolean;
@@ -24,7 +24,7 @@ export function renderTable(columns: string[], rows: string[][]): string {
 function renderBlock(b: Block, style: TerminalStyle): string {
   switch (b.type) {
     case 'text':
-      return b.text;
+      return plain(b.text);
     case 'code':
       return b.text;
     case 'fields': {
@@ -41,7 +41,7 @@ function renderBlock(b: Block, style: TerminalStyle): string {
       return lines.join('\n');
     }
     case 'context':
-      return paint(style.color, '2', b.text);
+      return paint(style.color, '2', plain(b.text));
     case 'divider':
       return paint(style.color, '2', '─'.repeat(40));
   }

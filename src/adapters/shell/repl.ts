@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Requester } from '../../core/command.js';
 import { newRequestId, type Dispatcher, type Outcome } from '../../core/dispatcher.js';
+import { printingSink } from '../../core/progress.js';
 import type { Reply } from '../../core/reply.js';
 import { renderReply } from './render.js';
 
@@ -15,7 +16,8 @@ export interface ReplOptions {
   output?: NodeJS.WritableStream;
 }
 
-export const shellRequester = (): Requester => ({ platform: 'shell', userId: process.env.USER ?? 'local', displayName: 'terminal' });
+/** The local terminal user owns the machine the bot runs on: an admin, whatever the role config says. */
+export const shellRequester = (): Requester => ({ platform: 'shell', userId: process.env.USER ?? 'local', displayName: 'terminal', trustedRole: 'admin' });
 
 async function loadHistory(file: string): Promise<string[]> {
   try {
@@ -23,14 +25,6 @@ async function loadHistory(file: string): Promise<string[]> {
   } catch {
     return []; // no history yet
   }
-}
-
-function confirmActionOf(outcome: Outcome): string | undefined {
-  if (outcome.error?.code !== 'confirmation_required') return undefined;
-  for (const b of outcome.reply.blocks) {
-    if (b.type === 'actions') return b.actions.find((a) => a.id.startsWith('confirm:'))?.id;
-  }
-  return undefined;
 }
 
 export async function runRepl(options: ReplOptions): Promise<void> {
@@ -47,6 +41,11 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   };
   const print = (s: string): void => void output.write(s + '\n');
   const show = (r: Reply): void => print(renderReply(r, { color }));
+  // Progress prints each state; the final one too, so the outcome is not printed twice.
+  const answer = (outcome: Outcome): void => {
+    if (!outcome.delivered) show(outcome.reply);
+  };
+  const progress = { onProgress: printingSink(show) };
   const requester = shellRequester();
 
   print('dockbot — type a Docker command (`ps`, `images`, `help`) or a question (`ask what does docker pull do?`). Ctrl-D exits.');
@@ -58,16 +57,16 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     const command = line.trim();
     if (!command) continue;
     if (command === 'exit' || command === 'quit') break;
-    const outcome = await options.dispatcher.handle({ id: newRequestId('shell'), text: command, requester, flagsConfirm: true }, { onProgress: show });
+    const outcome = await options.dispatcher.handle({ id: newRequestId('shell'), text: command, requester, flagsConfirm: true }, progress);
     // History keeps the line as audited: environment values never reach the file.
     await appendFile(options.historyFile, outcome.line + '\n', { mode: 0o600 }).catch((err: Error) => print(`(history not saved: ${err.message})`));
-    show(outcome.reply);
-    const confirmAction = confirmActionOf(outcome);
-    if (confirmAction) {
+    answer(outcome);
+    const pending = outcome.confirmation;
+    if (pending) {
       output.write('Confirm? [y/N] ');
-      const answer = (await nextLine()) ?? 'n';
-      const id = /^y(es)?$/i.test(answer.trim()) ? confirmAction : confirmAction.replace(/^confirm:/, 'cancel:');
-      show((await options.dispatcher.act(id, requester, { onProgress: show })).reply);
+      const typed = (await nextLine()) ?? 'n';
+      const pressed = /^y(es)?$/i.test(typed.trim()) ? pending.confirm : pending.cancel;
+      answer(await options.dispatcher.act(pressed.id, requester, progress));
     }
   }
   rl.close();

@@ -2,8 +2,10 @@
 // confirmation, audit and error replies, all in one place.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { AuditEntry } from '../../../src/core/audit.js';
 import { defineCommand, type Command, type Requester } from '../../../src/core/command.js';
+import { SuggestionStore } from '../../../src/core/actions.js';
 import { ConfirmationStore } from '../../../src/core/confirm.js';
 import { Dispatcher } from '../../../src/core/dispatcher.js';
 import { UserError } from '../../../src/core/errors.js';
@@ -31,16 +33,17 @@ const commands: Command[] = [
     options: [{ name: 'force', short: 'f', type: 'boolean', description: 'Do not prompt' }],
     access: 'operate',
     mutating: true,
-    confirm: {
+    change: {
       confirmFlag: 'force',
-      async preview() {
-        return { reply: reply([text('will remove: old-1')]), data: { containers: ['old-1'] } };
+      async plan() {
+        return { reply: reply([text('will remove: old-1')]), data: { containers: ['old-1'] }, dryRunTitle: 'Dry run' };
       },
-    },
-    async run(ctx) {
-      seenPreviews.push(ctx.confirmedPreview);
-      if (!ctx.dryRun) removed.push('old-1');
-      return { ok: true, data: { removed: ctx.dryRun ? [] : ['old-1'] }, reply: reply([text('done')]) };
+      schema: z.object({ containers: z.array(z.string()) }),
+      async apply(_ctx, go) {
+        seenPreviews.push(go.by === 'preview' ? go.plan : undefined);
+        removed.push('old-1');
+        return { ok: true, data: { removed: ['old-1'] }, reply: reply([text('done')]) };
+      },
     },
   }),
   defineCommand({
@@ -92,6 +95,7 @@ function setup() {
   const logs: unknown[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const services = { docker: { address: 'unix:///tmp/test.sock' } } as unknown as Services;
+  const suggestions = new SuggestionStore();
   const dispatcher = new Dispatcher({
     commands,
     services,
@@ -99,9 +103,11 @@ function setup() {
     roles: new RolePolicy({ admin: ['slack:UADMIN'], operator: ['slack:UOPS'], channels: {} }),
     audit: { record: (e) => void audit.push(e) },
     confirmations: new ConfirmationStore(120_000),
+    engineAddress: 'unix:///tmp/test.sock',
+    suggestions,
     mapError: (err) => mapEngineError(err, 'unix:///tmp/test.sock'),
   });
-  return { dispatcher, audit, logs };
+  return { dispatcher, audit, logs, suggestions };
 }
 
 const viewer: Requester = { platform: 'slack', userId: 'UVIEW', channelId: 'C1' };
@@ -182,7 +188,7 @@ describe('Dispatcher', () => {
   });
   it('-f confirms a prune in a terminal only; --dry-run changes nothing and needs no confirmation', async () => {
     const { dispatcher } = setup();
-    expect((await ask(dispatcher, 'container prune --dry-run', operator)).data).toEqual({ removed: [] });
+    expect((await ask(dispatcher, 'container prune --dry-run', operator)).data).toEqual({ dryRun: true, plan: { containers: ['old-1'] } });
     expect(removed).toEqual([]);
     // In chat, Docker's -f does not skip the preview.
     expect((await ask(dispatcher, 'container prune -f', operator)).error?.code).toBe('confirmation_required');
@@ -226,9 +232,9 @@ describe('Dispatcher', () => {
     expect(audit.at(-1)).toMatchObject({ command: 'logs', line: 'logs "x', outcome: 'usage' });
   });
   it('gives every request its own id', async () => {
-    const { dispatcher } = setup();
-    const a = await dispatcher.act('cmd:ps', viewer);
-    const b = await dispatcher.act('cmd:ps', viewer);
+    const { dispatcher, suggestions } = setup();
+    const a = await dispatcher.act(suggestions.add('ps'), viewer);
+    const b = await dispatcher.act(suggestions.add('ps'), viewer);
     expect(a.requestId).not.toBe(b.requestId);
   });
   it('audits a cancelled confirmation as cancelled', async () => {

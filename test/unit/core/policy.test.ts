@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shellRequester } from '../../../src/adapters/shell/repl.js';
 import { RolePolicy, atLeast, roleNeeded } from '../../../src/core/policy.js';
 
 const policy = new RolePolicy({
@@ -12,7 +13,7 @@ describe('RolePolicy', () => {
     expect(policy.roleOf({ platform: 'slack', userId: 'UADMIN' })).toBe('admin');
     expect(policy.roleOf({ platform: 'discord', userId: '111' })).toBe('admin');
     expect(policy.roleOf({ platform: 'slack', userId: 'U2', groups: ['SOPS'] })).toBe('operator');
-    expect(policy.roleOf({ platform: 'discord', userId: '9', groups: ['222'] })).toBe('operator');
+    expect(policy.roleOf({ platform: 'discord', userId: '9', groups: ['222'], groupKind: 'discord-role' })).toBe('operator');
     expect(policy.roleOf({ platform: 'slack', userId: 'U3' })).toBe('viewer');
     // A Slack id does not grant a Discord user anything.
     expect(policy.roleOf({ platform: 'discord', userId: 'UADMIN' })).toBe('viewer');
@@ -24,7 +25,7 @@ describe('RolePolicy', () => {
   it('with no configuration, chat users are viewers and the terminal user is admin', () => {
     const empty = new RolePolicy({ admin: [], operator: [], channels: {} });
     expect(empty.roleOf({ platform: 'slack', userId: 'U1' })).toBe('viewer');
-    expect(empty.roleOf({ platform: 'shell', userId: 'root' })).toBe('admin');
+    expect(empty.roleOf({ ...shellRequester(), userId: 'root' })).toBe('admin');
   });
   it('orders roles', () => {
     expect(atLeast('operator', roleNeeded('read'))).toBe(true);

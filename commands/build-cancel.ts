@@ -1,6 +1,6 @@
 import { defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { reply, table, text } from '../src/core/reply.js';
+import { reply, say, table, text } from '../src/core/reply.js';
 import { BuildCancelledError } from '../src/docker/build.js';
 
 /** The Cancel button of a build's progress message runs this as whoever pressed it. */
@@ -28,6 +28,6 @@ export const buildCancel = defineCommand({
       return { ok: true, data: { plan }, reply: reply([table(['BUILD', 'TAGS', 'STARTED BY'], [[job.id, job.tags.join(', '), job.by]])], { title: 'Dry run: nothing was cancelled', tone: 'info' }) };
     }
     job.controller.abort(new BuildCancelledError(by));
-    return { ok: true, data: { cancelled: job.id, tags: job.tags }, reply: reply([text(`Cancelling the build of ${job.tags.join(', ')} (${job.id}).`)], { tone: 'info' }) };
+    return { ok: true, data: { cancelled: job.id, tags: job.tags }, reply: reply([text(say`Cancelling the build of ${job.tags.join(', ')} (${job.id}).`)], { tone: 'info' }) };
   },
 });

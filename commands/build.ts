@@ -1,6 +1,6 @@
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { code, context, fields, reply, table, text, type Block, type Reply } from '../src/core/reply.js';
+import { code, context, fields, reply, say, table, text, type Block, type Reply } from '../src/core/reply.js';
 import { isRegistryAllowed } from '../src/core/run-policy.js';
 import {
   baseImages,
@@ -75,7 +75,7 @@ export const build = defineCommand({
             table(['STEP', 'LINE', 'INSTRUCTION'], steps.map((s, i) => [String(i + 1), String(s.line), `${s.keyword} ${s.args}`])),
             text(verdict.allowed ? 'Policy: allowed' : 'Policy: refused'),
             ...(verdict.violations.length ? [code(verdict.violations.join('\n'))] : []),
-            context(verdict.checks.join(' · ')),
+            context(say`${verdict.checks.join(' · ')}`),
           ],
           { title: 'Dry run: nothing was built', tone: verdict.allowed ? 'info' : 'warn' },
         ),
@@ -98,14 +98,16 @@ export const build = defineCommand({
         .catch((err: unknown) => ctx.log.error({ err }, 'build notification failed'));
     };
     notifyBuild('started');
-    ctx.progress(progressReply(job, { step: 0, steps: 0, instruction: 'sending the build context', lines: [] }));
+    // The Cancel button runs `build cancel ID` as whoever presses it (their role, their audit row).
+    const cancelId = ctx.services.suggestions.add(`build cancel ${job.id}`);
+    ctx.progress(progressReply(job, cancelId, { step: 0, steps: 0, instruction: 'sending the build context', lines: [] }));
     try {
       const { stream, stats } = await contextTar(contextDir, dockerfile.relative);
       const result = await runBuild(
         ctx.services.docker.engine,
         stream,
         { tags, dockerfile: dockerfile.relative, buildArgs, ...options, limits: verdict.limits },
-        (progress) => ctx.progress(progressReply(job, progress)),
+        (progress) => ctx.progress(progressReply(job, cancelId, progress)),
         job.controller.signal,
       );
       const image = await ctx.services.docker.engine.getImage(result.imageId).inspect();
@@ -136,7 +138,7 @@ export const build = defineCommand({
         return {
           ok: false,
           data: { id: job.id, status: 'cancelled', context: contextName, tags, cancelledBy: reason.by, durationSeconds },
-          reply: reply([text(`The build was ${reason.message}; nothing was tagged.`)], { title: `Build of ${tags.join(', ')} cancelled`, tone: 'warn' }),
+          reply: reply([text(say`The build was ${reason.message}; nothing was tagged.`)], { title: `Build of ${tags.join(', ')} cancelled`, tone: 'warn' }),
         };
       }
       if (err instanceof BuildFailedError) {
@@ -154,7 +156,7 @@ export const build = defineCommand({
                 ['Duration', `${durationSeconds} s`],
               ]),
               ...(p.lines.length ? [code(p.lines.join('\n'))] : []),
-              context(err.message),
+              context(say`${err.message}`),
             ],
             { title: `Build of ${tags.join(', ')} failed`, tone: 'error' },
           ),
@@ -169,7 +171,7 @@ export const build = defineCommand({
   },
 });
 
-function progressReply(job: RunningBuild, p: BuildProgress): Reply {
+function progressReply(job: RunningBuild, cancelId: string, p: BuildProgress): Reply {
   const blocks: Block[] = [
     {
       type: 'progress',
@@ -178,8 +180,8 @@ function progressReply(job: RunningBuild, p: BuildProgress): Reply {
     },
   ];
   if (p.lines.length) blocks.push(code(p.lines.join('\n')));
-  blocks.push(context(`build ${job.id} of context ${job.context}, started by ${job.by}`));
-  blocks.push({ type: 'actions', actions: [{ id: `cmd:build cancel ${job.id}`, label: 'Cancel', style: 'danger' }] });
+  blocks.push(context(say`build ${job.id} of context ${job.context}, started by ${job.by}`));
+  blocks.push({ type: 'actions', actions: [{ id: cancelId, label: 'Cancel', style: 'danger' }] });
   return reply(blocks, { title: `Building ${job.tags.join(', ')}`, tone: 'info' });
 }
 

@@ -15,6 +15,7 @@ import type { Services } from './services.js';
 import { AuditFile } from './store/audit-file.js';
 import { BuildJobs } from './docker/build.js';
 import { Notifier } from './notify/notifier.js';
+import { SuggestionStore } from './core/actions.js';
 
 export interface App {
   dispatcher: Dispatcher;
@@ -30,12 +31,15 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
   const docker = new DockerHost(config.dockerHost);
   let knowledge: Promise<KnowledgeBase> | undefined;
   const auditFile = new AuditFile(join(config.dataDir, 'audit.jsonl'));
+  // Buttons commands offer (a build's Cancel) and those the dispatcher offers share one store.
+  const suggestions = new SuggestionStore();
   const services: Services = {
     config,
     docker,
     audit: auditFile,
     notifier: new Notifier({ channels: config.notifications.channels, cooldownMs: config.notifications.cooldownSeconds * 1000, log: log.child({ part: 'notify' }) }),
     builds: new BuildJobs(),
+    suggestions,
     knowledge: () =>
       (knowledge ??= import('./knowledge/index.js').then((m) =>
         m.openKnowledgeBase({ dirs: [bundledKnowledgeDir, ...config.knowledgeDirs], log: log.child({ part: 'knowledge' }), watch: options.watchKnowledge ?? false }),
@@ -50,6 +54,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     confirmations: new ConfirmationStore(config.confirmTtlMs),
     engineAddress: docker.address,
     previewsPublic: config.previewsPublic,
+    suggestions,
     mapError: (err) => mapEngineError(err, docker.address),
   });
   return { dispatcher, services };

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { AuditReader } from './store/audit-file.js';
 import type { BuildJobs } from './docker/build.js';
 import type { Notifier } from './notify/notifier.js';
+import type { SuggestionStore } from './core/actions.js';
 
 export interface Services {
   config: Config;
@@ -16,4 +17,6 @@ export interface Services {
   notifier: Notifier;
   /** Builds in progress, for Cancel. */
   builds: BuildJobs;
+  /** Short button ids for command lines (`add(line)`): a pressed one runs as the presser. */
+  suggestions: SuggestionStore;
 }

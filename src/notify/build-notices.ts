@@ -1,6 +1,6 @@
 // "Build started / succeeded / failed" for the team channels: one wording for builds started
 // from chat and for builds reported by webhooks.
-import { code, context, fields, reply, type Reply } from '../core/reply.js';
+import { code, context, fields, reply, say, type Reply } from '../core/reply.js';
 import type { Notification } from './notifier.js';
 
 export interface BuildReport {
@@ -37,7 +37,7 @@ export function buildNotice(b: BuildReport): Notification {
   if (b.exitCode !== undefined && b.exitCode !== null) facts.push(['Exit code', String(b.exitCode)]);
   if (b.url) facts.push(['Details', b.url]);
   const excerpt = (b.excerpt ?? []).slice(-EXCERPT_LINES).join('\n').slice(-EXCERPT_CHARS);
-  const r: Reply = reply([fields(facts), ...(excerpt ? [code(excerpt)] : []), ...(b.reason ? [context(b.reason.slice(0, 500))] : [])], {
+  const r: Reply = reply([fields(facts), ...(excerpt ? [code(excerpt)] : []), ...(b.reason ? [context(say`${b.reason.slice(0, 500)}`)] : [])], {
     title: `${TITLE[b.status]}: ${b.image}`,
     tone: TONE[b.status],
   });

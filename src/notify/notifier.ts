@@ -8,6 +8,11 @@ import type { Reply } from '../core/reply.js';
 /** What a notification is about; subscriptions name these. */
 export const NOTIFY_EVENTS = ['build', 'die', 'oom', 'unhealthy', 'restart-loop', 'kill', 'image-delete'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+/**
+ * What `notifications.channels` get. Stops (`kill`) happen on every deploy: only channels that
+ * subscribe to them hear about them.
+ */
+export const CHANNEL_EVENTS: readonly NotifyEvent[] = NOTIFY_EVENTS.filter((e) => e !== 'kill');
 
 export interface Notification {
   event: NotifyEvent;
@@ -85,7 +90,8 @@ export class Notifier {
   /** Where it would go: the configured channels plus the subscribed ones, each once. */
   async channelsFor(notification: Notification): Promise<string[]> {
     const extra = (await this.options.subscriptions?.channelsFor(notification)) ?? [];
-    return [...new Set([...this.options.channels, ...extra])];
+    const configured = CHANNEL_EVENTS.includes(notification.event) ? this.options.channels : [];
+    return [...new Set([...configured, ...extra])];
   }
 
   async notify(notification: Notification): Promise<DeliveryReport> {
@@ -95,7 +101,7 @@ export class Notifier {
       channels = await this.channelsFor(notification);
     } catch (err) {
       this.options.log.error({ err }, 'subscriptions could not be read; sending to the configured channels only');
-      channels = [...this.options.channels];
+      channels = CHANNEL_EVENTS.includes(notification.event) ? [...this.options.channels] : [];
     }
     await Promise.all(
       channels.map(async (address) => {

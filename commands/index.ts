@@ -4,6 +4,9 @@ import { ask } from './ask.js';
 import { audit } from './audit.js';
 import { build } from './build.js';
 import { buildCancel } from './build-cancel.js';
+import { notifyAdd } from './notify-add.js';
+import { notifyList } from './notify-list.js';
+import { notifyRm } from './notify-rm.js';
 import { containerPrune } from './container-prune.js';
 import { explain } from './explain.js';
 import { faqReload } from './faq-reload.js';
@@ -50,6 +53,10 @@ export const commands: readonly Command[] = [
   imagePrune,
   build,
   buildCancel,
+  // Notifications
+  notifyAdd,
+  notifyList,
+  notifyRm,
   // FAQ
   ask,
   explain,

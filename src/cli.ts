@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { join as joinShellWords } from 'shlex';
 import { renderReply } from './adapters/shell/render.js';
 import { runRepl, shellRequester } from './adapters/shell/repl.js';
+import { terminalTarget } from './adapters/shell/notifications.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { newRequestId, type Outcome } from './core/dispatcher.js';
 import { createLogger } from './log.js';
@@ -95,8 +96,14 @@ async function start(): Promise<number> {
   if (chat.length > 0) {
     throw new ExitError(2, `${chat.join(' and ')} token(s) are set, but this build has no ${chat.join('/')} adapter yet; unset them to use the terminal`);
   }
-  const { dispatcher } = createApp(config, createLogger(config.logLevel ?? TERMINAL_LOG_LEVEL, 'stderr'), { watchKnowledge: true });
+  const { dispatcher, notifications } = createApp(config, createLogger(config.logLevel ?? TERMINAL_LOG_LEVEL, 'stderr'), { watchKnowledge: true });
+  // Team notifications for `shell:terminal` print in the session; the engine is watched while it runs.
+  notifications.notifier.register(terminalTarget());
+  // Not awaited: an engine that is slow to answer must not hold up the prompt (the watcher retries).
+  const watching = notifications.startWatching();
   await runRepl({ dispatcher, historyFile: join(config.dataDir, 'history') });
+  await watching.catch(() => undefined);
+  await notifications.stop();
   return 0;
 }
 

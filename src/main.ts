@@ -14,12 +14,14 @@ import { bundledKnowledgeDir } from './paths.js';
 import type { Services } from './services.js';
 import { AuditFile } from './store/audit-file.js';
 import { BuildJobs } from './docker/build.js';
-import { Notifier } from './notify/notifier.js';
+import { NotificationsRuntime } from './notify/runtime.js';
 import { SuggestionStore } from './core/actions.js';
 
 export interface App {
   dispatcher: Dispatcher;
   services: Services;
+  /** Team notifications: the events watcher, webhooks, health and metrics routes. */
+  notifications: NotificationsRuntime;
 }
 
 export interface AppOptions {
@@ -33,11 +35,13 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
   const auditFile = new AuditFile(join(config.dataDir, 'audit.jsonl'));
   // Buttons commands offer (a build's Cancel) and those the dispatcher offers share one store.
   const suggestions = new SuggestionStore();
+  const notifications = new NotificationsRuntime(config, docker, log);
   const services: Services = {
     config,
     docker,
     audit: auditFile,
-    notifier: new Notifier({ channels: config.notifications.channels, cooldownMs: config.notifications.cooldownSeconds * 1000, log: log.child({ part: 'notify' }) }),
+    notifier: notifications.notifier,
+    subscriptions: notifications.subscriptions,
     builds: new BuildJobs(),
     suggestions,
     knowledge: () =>
@@ -50,12 +54,12 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     services,
     log,
     roles: new RolePolicy(config.roles),
-    audit: new FanOutAuditSink([new LogAuditSink(log.child({ part: 'audit' })), auditFile]),
+    audit: new FanOutAuditSink([new LogAuditSink(log.child({ part: 'audit' })), auditFile, notifications.auditSink]),
     confirmations: new ConfirmationStore(config.confirmTtlMs),
     engineAddress: docker.address,
     previewsPublic: config.previewsPublic,
     suggestions,
     mapError: (err) => mapEngineError(err, docker.address),
   });
-  return { dispatcher, services };
+  return { dispatcher, services, notifications };
 }

@@ -6,6 +6,7 @@ import type { AuditReader } from './store/audit-file.js';
 import type { BuildJobs } from './docker/build.js';
 import type { Notifier } from './notify/notifier.js';
 import type { SuggestionStore } from './core/actions.js';
+import type { SubscriptionStore } from './store/subscriptions.js';
 
 export interface Services {
   config: Config;
@@ -19,4 +20,6 @@ export interface Services {
   builds: BuildJobs;
   /** Short button ids for command lines (`add(line)`): a pressed one runs as the presser. */
   suggestions: SuggestionStore;
+  /** `notify add|list|rm`. */
+  subscriptions: SubscriptionStore;
 }

@@ -157,6 +157,8 @@ export class EventsWatcher {
     for (const kill of this.pendingKills.values()) clearTimeout(kill.timer);
     this.pendingKills.clear();
     if (this.window?.timer) clearTimeout(this.window.timer);
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
     await this.idle();
     await this.options.store.save(this.state);
   }

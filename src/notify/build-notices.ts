@@ -41,5 +41,5 @@ export function buildNotice(b: BuildReport): Notification {
     title: `${TITLE[b.status]}: ${b.image}`,
     tone: TONE[b.status],
   });
-  return { event: 'build', reply: r, name: b.image, data: { build: b.id, status: b.status, image: b.image } };
+  return { event: 'build', reply: r, name: b.image, data: { build: b.id, status: b.status, image: b.image, ...(b.durationSeconds === undefined ? {} : { durationSeconds: b.durationSeconds }) } };
 }

@@ -56,6 +56,8 @@ export interface NotifierOptions {
   now?: () => number;
   /** Called for every copy: sent, suppressed by the cooldown, failed, or for a platform nobody serves. */
   onDelivery?: (event: NotifyEvent, result: keyof NotifierStats) => void;
+  /** Called once per notification, before it goes out (metrics read build durations here). */
+  onNotify?: (notification: Notification) => void;
   /** Waits between the tries of a failed post (the platform may be back a moment later). */
   retryDelaysMs?: readonly number[];
 }
@@ -96,6 +98,7 @@ export class Notifier {
 
   async notify(notification: Notification): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: [], suppressed: [], failed: [] };
+    this.options.onNotify?.(notification);
     let channels: string[];
     try {
       channels = await this.channelsFor(notification);

@@ -159,6 +159,9 @@ export class EventsWatcher {
     if (this.window?.timer) clearTimeout(this.window.timer);
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
+    // What the window holds is told now, not lost with the process.
+    await this.idle();
+    if (this.window) this.track(this.closeWindow());
     await this.idle();
     await this.options.store.save(this.state);
   }

@@ -5,11 +5,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type Dockerode from 'dockerode';
 import { plainText } from '../../src/core/reply.js';
 import { EventsWatcher, type WatcherState } from '../../src/docker/events.js';
+import { engineProbe, healthRoute } from '../../src/metrics.js';
 import { Notifier, type Notification } from '../../src/notify/notifier.js';
 import { JsonStateFile } from '../../src/store/json-state.js';
 import { RecordingTarget } from '../support/notify.js';
@@ -159,11 +162,24 @@ describe.skipIf(skipReason)('events watcher', () => {
   describe('an engine that stops and starts again', () => {
     let restartable: RestartableEngine;
 
+    let server: Server | undefined;
+    let healthUrl = '';
+    const healthz = async (): Promise<{ status: number; body: { ok: boolean; checks: unknown[] } }> => {
+      const res = await fetch(healthUrl);
+      return { status: res.status, body: (await res.json()) as { ok: boolean; checks: unknown[] } };
+    };
+
     beforeAll(async () => {
       restartable = await restartableEngine({ fromHost: dockerHost, image: busybox });
+      // /healthz as the shared HTTP server mounts it, on a plain node:http server.
+      const route = healthRoute(() => [engineProbe(() => restartable.engine.ping())]);
+      server = createServer((req, res) => void route.handler(req, res));
+      await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+      healthUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;
     }, 120_000);
 
     afterAll(async () => {
+      await new Promise((r) => (server ? server.close(r) : r(null)));
       await restartable?.destroy();
     });
 
@@ -179,13 +195,19 @@ describe.skipIf(skipReason)('events watcher', () => {
       await seen.start();
       await Promise.all(unseen.map((c) => c.start()));
       await first.team.until((p) => p.some((x) => x.notification.name === 'ev-seen'));
+      expect(await healthz()).toMatchObject({ status: 200, body: { ok: true } });
       await restartable.stop();
+      for (const until = Date.now() + 5000; first.watcher.connected && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
       expect(first.watcher.connected).toBe(false);
+      const down = await healthz();
+      expect(down.status).toBe(503);
+      expect(down.body.checks).toEqual([expect.objectContaining({ name: 'engine', ok: false, reason: expect.stringMatching(/the engine does not answer/) })]);
       await new Promise((r) => setTimeout(r, 6000)); // the three exit meanwhile
       await restartable.start();
       await first.team.until((p) => countOf(p.filter((x) => x.notification.event === 'die')) >= 4, 30_000);
       await settle(first.watcher, 1500);
       expect(first.watcher.connected).toBe(true);
+      expect((await healthz()).status).toBe(200);
       const told = exitsOf(first.team).flatMap((p) => (p.notification.data as { containers: string[] }).containers);
       expect(told.sort()).toEqual(['ev-seen', 'ev-unseen-1', 'ev-unseen-2', 'ev-unseen-3']);
       expect(first.watcher.stats.reconciled).toBe(3);

@@ -37,7 +37,7 @@ export async function benchRunDetached(dockerHost: string, rounds = 20, image = 
     // The policy defaults (no dockbot.yaml in the empty data dir), as a fresh install has them.
     const config = loadConfig({ DOCKER_HOST: dockerHost, DOCKBOT_DATA_DIR: dataDir }, dataDir);
     const { dispatcher } = createApp(config, pino({ level: 'silent' }));
-    const requester = { platform: 'shell', userId: 'bench' };
+    const requester = { platform: 'shell', userId: 'bench', trustedRole: 'admin' as const };
     const line = `run -d --network none -l ${BENCH_LABEL_KEY}=${BENCH_LABEL_VALUE} ${image} sleep 60`;
     let seq = 0;
     const viaDispatcher = async (): Promise<void> => {

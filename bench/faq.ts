@@ -74,7 +74,7 @@ export async function benchFaq(): Promise<Record<string, number>> {
     confirmations: new ConfirmationStore(60_000),
     mapError: () => undefined,
   });
-  const requester = { platform: 'shell', userId: 'bench' };
+  const requester = { platform: 'shell', userId: 'bench', trustedRole: 'admin' as const };
   let seq = 0;
   for (const q of asked) await dispatcher.handle({ id: `w${++seq}`, text: `ask ${q}`, requester });
   const rounds = 10;

@@ -44,7 +44,7 @@ async function benchPs(dockerHost: string): Promise<Record<string, number>> {
   await seedContainers(engine, 200, 50);
   const config = loadConfig({ DOCKER_HOST: dockerHost, DOCKBOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'dockbot-bench-')) });
   const { dispatcher } = createApp(config, pino({ level: 'silent' }));
-  const requester = { platform: 'shell', userId: 'bench' };
+  const requester = { platform: 'shell', userId: 'bench', trustedRole: 'admin' as const };
   let seq = 0;
   // Warm both paths (connection pool, JIT) before measuring.
   for (let i = 0; i < 5; i++) {

@@ -5,7 +5,7 @@ import { UserError } from '../src/core/errors.js';
 import { fields, reply, type Block } from '../src/core/reply.js';
 import { statusCode } from '../src/docker/errors.js';
 import { ago, ellipsis, goTime, humanSize, shortId } from '../src/docker/format.js';
-import { redactEnv } from '../src/docker/redact.js';
+import { redactEnv } from '../src/core/redact.js';
 
 const TYPES = ['container', 'image'] as const;
 type ObjectType = (typeof TYPES)[number];

@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import { defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { code, context, plural, reply, text, type Block } from '../src/core/reply.js';
+import { context, plural, reply, text, type Block } from '../src/core/reply.js';
 import { statusCode } from '../src/docker/errors.js';
 import { bytesSize } from '../src/docker/format.js';
 // --since/--until are read as Docker reads them, by the same parser as the prunes' until=.
@@ -234,7 +234,7 @@ export const logs = defineCommand({
       return { ok: true, data, reply: reply([text(`No log output from \`${name}\`${(tail === 'all' || tailDefaulted) && !since && !until ? '' : ' in that range'}.`)], { title: `logs ${name}` }) };
     }
     const { text: shown, omitted } = tailForReply(lines);
-    const blocks: Block[] = [code(shown), ...footer];
+    const blocks: Block[] = [{ type: 'code', text: shown, keep: 'tail' }, ...footer];
     if (omitted > 0) blocks.unshift(context(`… ${plural(omitted, 'more line')} above (use --tail or --since to choose)`));
     return { ok: true, data, reply: reply(blocks, { title: `logs ${name}` }) };
   },

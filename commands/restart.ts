@@ -1,17 +1,14 @@
 import { defineCommand, type CommandContext } from '../src/core/command.js';
-import { context, plural, reply } from '../src/core/reply.js';
+import { plural } from '../src/core/reply.js';
 import { refuseStoredViolations } from '../src/core/run-policy.js';
 import {
-  containerPlan,
-  type ContainerPlan,
+  containerChange,
   forEachTarget,
   isRunning,
-  leftAloneNote,
-  outcomeTable,
   resolveContainers,
-  selectTargets,
-  summarize,
-  targetTable,
+  selectionResult,
+  targetsPlan,
+  type ContainerPlan,
   type ContainerTarget,
   type EffectRules,
 } from '../src/docker/container-targets.js';
@@ -28,12 +25,13 @@ async function plan(ctx: CommandContext) {
   const targets = await resolveContainers(ctx.services.docker, ctx.args.positionals);
   // Restarting starts: a container created elsewhere gets no more through dockbot than `run` would.
   refuseStoredViolations(targets, ctx.services.config.policy, 'nothing was restarted');
-  const data = { action: 'restart', ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), containers: targets.map((t) => ({ ...summarize(t), action: rules.effect(t) })) };
-  const shown = reply([targetTable(targets, rules.effect), context(`running ones get SIGTERM, then SIGKILL ${graceText(seconds)}, and start again`)], {
-    title: `Restart ${plural(targets.length, 'container')}?`,
-    tone: 'warn',
+  return targetsPlan(targets, rules, {
+    verb: 'restart',
+    done: 'restarted',
+    count: targets.length,
+    note: `running ones get SIGTERM, then SIGKILL ${graceText(seconds)}, and start again`,
+    data: seconds === undefined ? {} : { timeoutSeconds: seconds },
   });
-  return { targets, data, reply: shown, dryRunTitle: `Dry run: would restart ${plural(targets.length, 'container')}`, dryRunNote: 'dry run: nothing was restarted' };
 }
 
 export const restart = defineCommand<ContainerPlan>({
@@ -44,32 +42,20 @@ export const restart = defineCommand<ContainerPlan>({
   positionals: [{ name: 'container', description: 'Container name or id (several allowed)', required: true, variadic: true, complete: 'container' }],
   access: 'operate',
   mutating: true,
-  change: {
-    plan,
-    schema: containerPlan,
-    async apply(ctx, go) {
-      const seconds = stopTimeout(ctx);
-      const selection = await selectTargets(ctx.services.docker, go, async () => (await plan(ctx)).targets, rules);
-      // Checked again on what is started now, by ID: the policy holds whatever happened since the preview.
-      refuseStoredViolations(selection.act, ctx.services.config.policy, 'nothing was restarted');
-      const results = await forEachTarget(
-        ctx.services.docker,
-        selection.act,
-        'restart',
-        async (container) => {
-          await container.restart(seconds === undefined ? {} : { t: seconds });
-          return 'restarted';
-        },
-        ctx.log,
-      );
-      return {
-        ok: true,
-        data: { results, leftAlone: selection.leftAlone },
-        reply: reply([...(results.length ? [outcomeTable(results)] : []), ...leftAloneNote(selection.leftAlone)], {
-          title: results.length ? `Restarted ${plural(results.length, 'container')}` : 'Nothing was restarted',
-          tone: selection.leftAlone.length ? 'warn' : 'ok',
-        }),
-      };
-    },
-  },
+  change: containerChange(plan, rules, async (ctx, selection) => {
+    const seconds = stopTimeout(ctx);
+    // Checked again on what is started now, by ID: the policy holds whatever happened since the preview.
+    refuseStoredViolations(selection.act, ctx.services.config.policy, 'nothing was restarted');
+    const results = await forEachTarget(
+      ctx.services.docker,
+      selection.act,
+      'restart',
+      async (container) => {
+        await container.restart(seconds === undefined ? {} : { t: seconds });
+        return 'restarted';
+      },
+      ctx.log,
+    );
+    return selectionResult(results, selection, results.length ? `Restarted ${plural(results.length, 'container')}` : 'Nothing was restarted');
+  }),
 });

@@ -1,17 +1,15 @@
 import { defineCommand, type CommandContext } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { context, plural, reply } from '../src/core/reply.js';
+import { context, plural } from '../src/core/reply.js';
 import {
-  containerPlan,
-  type ContainerPlan,
+  containerChange,
   forEachTarget,
   isRunning,
-  leftAloneNote,
-  outcomeTable,
   resolveContainers,
-  selectTargets,
+  selectionResult,
   summarize,
-  targetTable,
+  targetsPlan,
+  type ContainerPlan,
   type ContainerTarget,
   type EffectRules,
 } from '../src/docker/container-targets.js';
@@ -43,20 +41,18 @@ async function plan(ctx: CommandContext) {
   }
   const volumes = volumesOf(targets, withVolumes);
   const reclaimable = sizeOf(targets);
-  const data = {
-    action: 'remove',
-    force,
-    containers: targets.map((t) => ({ ...summarize(t), action: rules.effect(t) })),
-    volumes,
-    reclaimableBytes: reclaimable,
-    reclaimable: humanSize(reclaimable),
-  };
   const notes = [
     `reclaims ${humanSize(reclaimable)} of container data`,
     ...(volumes.length ? [`also removes ${plural(volumes.length, 'anonymous volume')}: ${volumes.map(shortId).join(', ')}`] : []),
   ];
-  const shown = reply([targetTable(targets, rules.effect, true), context(notes.join('; '))], { title: `Remove ${plural(targets.length, 'container')}?`, tone: 'warn' });
-  return { targets, data, reply: shown, dryRunTitle: `Dry run: would remove ${plural(targets.length, 'container')}`, dryRunNote: 'dry run: nothing was removed' };
+  return targetsPlan(targets, rules, {
+    verb: 'remove',
+    done: 'removed',
+    count: targets.length,
+    note: notes.join('; '),
+    data: { force, volumes, reclaimableBytes: reclaimable, reclaimable: humanSize(reclaimable) },
+    withSize: true,
+  });
 }
 
 const volumesOf = (targets: readonly ContainerTarget[], withVolumes: boolean): string[] => (withVolumes ? targets.flatMap((t) => t.anonymousVolumes) : []);
@@ -74,14 +70,13 @@ export const rm = defineCommand<ContainerPlan>({
   positionals: [{ name: 'container', description: 'Container name or id (several allowed)', required: true, variadic: true, complete: 'container' }],
   access: 'operate',
   mutating: true,
-  change: {
+  change: containerChange(
     plan,
-    schema: containerPlan,
-    async apply(ctx, go) {
+    rules,
+    async (ctx, selection) => {
       // -f keeps Docker's meaning (force); what is removed is what the requester saw and confirmed.
       const force = ctx.args.bool('force');
       const withVolumes = ctx.args.bool('volumes');
-      const selection = await selectTargets(ctx.services.docker, go, async () => (await plan(ctx)).targets, rules, { size: true });
       const results = await forEachTarget(
         ctx.services.docker,
         selection.act,
@@ -93,14 +88,11 @@ export const rm = defineCommand<ContainerPlan>({
         ctx.log,
       );
       const reclaimed = sizeOf(selection.act);
-      return {
-        ok: true,
-        data: { results, reclaimedBytes: reclaimed, volumes: volumesOf(selection.act, withVolumes), leftAlone: selection.leftAlone },
-        reply: reply([...(results.length ? [outcomeTable(results), context(`reclaimed ${humanSize(reclaimed)}`)] : []), ...leftAloneNote(selection.leftAlone)], {
-          title: results.length ? `Removed ${plural(results.length, 'container')}` : 'Nothing was removed',
-          tone: selection.leftAlone.length ? 'warn' : 'ok',
-        }),
-      };
+      return selectionResult(results, selection, results.length ? `Removed ${plural(results.length, 'container')}` : 'Nothing was removed', {
+        data: { reclaimedBytes: reclaimed, volumes: volumesOf(selection.act, withVolumes) },
+        notes: [context(`reclaimed ${humanSize(reclaimed)}`)],
+      });
     },
-  },
+    { size: true },
+  ),
 });

@@ -12,7 +12,7 @@ import { explainEngineError, nameInUse } from '../src/docker/hints.js';
 import type { DockerHost } from '../src/docker/host.js';
 import { describePorts, type PortMapping } from '../src/docker/ports.js';
 import { pullImage, type PullResult } from '../src/docker/pull.js';
-import { redactEnv } from '../src/docker/redact.js';
+import { redactEnv } from '../src/core/redact.js';
 import type { ImageReference } from '../src/docker/reference.js';
 import { buildRunSpec, type RunCreateBody, type RunOptions, type RunSpec } from '../src/docker/run-spec.js';
 

@@ -1,17 +1,14 @@
 import { defineCommand, type CommandContext, type OptionSpec } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { context, plural, reply } from '../src/core/reply.js';
+import { plural } from '../src/core/reply.js';
 import {
-  containerPlan,
-  type ContainerPlan,
+  containerChange,
   forEachTarget,
   isRunning,
-  leftAloneNote,
-  outcomeTable,
   resolveContainers,
-  selectTargets,
-  summarize,
-  targetTable,
+  selectionResult,
+  targetsPlan,
+  type ContainerPlan,
   type ContainerTarget,
   type EffectRules,
   type TargetOutcome,
@@ -39,18 +36,19 @@ const rules: EffectRules = {
   noop: NOT_RUNNING,
 };
 
-/** The containers as they are now, and the preview of stopping them. */
 async function plan(ctx: CommandContext) {
   const seconds = stopTimeout(ctx);
   const targets = await resolveContainers(ctx.services.docker, ctx.args.positionals);
   const running = targets.filter(isRunning).length;
-  const data = { action: 'stop', ...(seconds === undefined ? {} : { timeoutSeconds: seconds }), containers: targets.map((t) => ({ ...summarize(t), action: rules.effect(t) })) };
-  const shown = reply([targetTable(targets, rules.effect), context(`each gets SIGTERM, then SIGKILL ${graceText(seconds)}`)], {
-    title: `Stop ${plural(running, 'container')}?`,
-    tone: 'warn',
-  });
   // Nothing running: nothing to confirm, the apply says so.
-  return { targets, data, reply: shown, empty: running === 0, dryRunTitle: `Dry run: would stop ${plural(running, 'container')}`, dryRunNote: 'dry run: nothing was stopped' };
+  return targetsPlan(targets, rules, {
+    verb: 'stop',
+    done: 'stopped',
+    count: running,
+    note: `each gets SIGTERM, then SIGKILL ${graceText(seconds)}`,
+    data: seconds === undefined ? {} : { timeoutSeconds: seconds },
+    empty: running === 0,
+  });
 }
 
 export const stop = defineCommand<ContainerPlan>({
@@ -61,39 +59,27 @@ export const stop = defineCommand<ContainerPlan>({
   positionals: [{ name: 'container', description: 'Container name or id (several allowed)', required: true, variadic: true, complete: 'container' }],
   access: 'operate',
   mutating: true,
-  change: {
-    plan,
-    schema: containerPlan,
-    async apply(ctx, go) {
-      const seconds = stopTimeout(ctx);
-      // Only what the requester saw and confirmed is stopped: not a container started since.
-      const selection = await selectTargets(ctx.services.docker, go, async () => (await plan(ctx)).targets, rules);
-      const stopped = await forEachTarget(
-        ctx.services.docker,
-        selection.act,
-        'stop',
-        async (container) => {
-          try {
-            await container.stop(seconds === undefined ? {} : { t: seconds });
-            return 'stopped';
-          } catch (err) {
-            // 304: it was not running, which is where it was asked to be.
-            if (statusCode(err) === 304) return 'was not running';
-            throw err;
-          }
-        },
-        ctx.log,
-      );
-      const results: TargetOutcome[] = [...stopped, ...selection.unchanged.map((t) => ({ id: t.id, name: t.name, ok: true, result: 'was not running' }))];
-      const count = stopped.filter((r) => r.result === 'stopped').length;
-      return {
-        ok: true,
-        data: { results, leftAlone: selection.leftAlone },
-        reply: reply([...(results.length ? [outcomeTable(results)] : []), ...leftAloneNote(selection.leftAlone)], {
-          title: count > 0 ? `Stopped ${plural(count, 'container')}` : selection.leftAlone.length ? 'Nothing was stopped' : 'Nothing was running',
-          tone: selection.leftAlone.length ? 'warn' : 'ok',
-        }),
-      };
-    },
-  },
+  // Only what the requester saw and confirmed is stopped: not a container started since.
+  change: containerChange(plan, rules, async (ctx, selection) => {
+    const seconds = stopTimeout(ctx);
+    const stopped = await forEachTarget(
+      ctx.services.docker,
+      selection.act,
+      'stop',
+      async (container) => {
+        try {
+          await container.stop(seconds === undefined ? {} : { t: seconds });
+          return 'stopped';
+        } catch (err) {
+          // 304: it was not running, which is where it was asked to be.
+          if (statusCode(err) === 304) return 'was not running';
+          throw err;
+        }
+      },
+      ctx.log,
+    );
+    const results: TargetOutcome[] = [...stopped, ...selection.unchanged.map((t) => ({ id: t.id, name: t.name, ok: true, result: 'was not running' }))];
+    const count = stopped.filter((r) => r.result === 'stopped').length;
+    return selectionResult(results, selection, count > 0 ? `Stopped ${plural(count, 'container')}` : selection.leftAlone.length ? 'Nothing was stopped' : 'Nothing was running');
+  }),
 });

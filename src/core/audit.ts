@@ -1,6 +1,6 @@
 // Every command leaves an audit record: who, where, what (secrets redacted), outcome, duration.
 import type { Logger } from 'pino';
-import { redactEnvEntry } from '../docker/redact.js';
+import { redactEnvEntry } from './redact.js';
 
 export interface AuditEntry {
   time: string;

@@ -19,7 +19,7 @@ export function commandHelp(c: Command): Reply {
     );
   }
   if (c.aliases?.length) blocks.push(context(`aliases: ${c.aliases.join(', ')}`));
-  return reply(blocks, { title: `docker ${c.name}`, tone: 'info' });
+  return reply(blocks, { title: `docker ${c.name}`, tone: 'info', ephemeral: true });
 }
 
 export function overviewHelp(commands: readonly Command[]): Reply {
@@ -29,5 +29,7 @@ export function overviewHelp(commands: readonly Command[]): Reply {
   return reply([table(['COMMAND', 'DESCRIPTION', 'ROLE'], rows), context('`help COMMAND` or `COMMAND --help` for details')], {
     title: 'dockbot commands',
     tone: 'info',
+    // Help is for the one who asked.
+    ephemeral: true,
   });
 }

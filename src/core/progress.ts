@@ -101,15 +101,12 @@ export class ProgressChannel<H = unknown> {
 
   constructor(
     private readonly sink: ProgressSink<H>,
-    options: ProgressOptions = {},
+    private readonly options: ProgressOptions = {},
   ) {
     this.intervalMs = Math.max(options.intervalMs ?? 1000, sink.limits?.messageIntervalMs ?? 0);
     this.onError = options.onError ?? (() => undefined);
     this.now = options.now ?? (() => performance.now());
-    this.options = options;
   }
-
-  private readonly options: ProgressOptions;
 
   push(update: Reply): void {
     if (this.closed) return;
@@ -135,7 +132,8 @@ export class ProgressChannel<H = unknown> {
   private flush(): void {
     this.timer = undefined;
     if (!this.pending || this.closed) return;
-    // Timers may fire a little early; never let two sends come closer than the interval.
+    // Timers may fire a little early; never let two sends come closer than the interval. Only
+    // when the message may be edited is a send taken from the channel and workspace budgets.
     const wait = Math.max(this.lastSentAt + this.intervalMs - this.now(), 0) || this.budgetWait();
     if (wait > 0) return this.schedule(wait);
     const update = this.pending;

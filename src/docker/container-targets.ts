@@ -4,8 +4,8 @@ import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
 import { UserError } from '../core/errors.js';
 import { z } from 'zod';
-import type { Go, PlanSchema, Result } from '../core/command.js';
-import { context, table, type Block, type Reply } from '../core/reply.js';
+import type { Change, CommandContext, Go, Plan, PlanSchema, Result } from '../core/command.js';
+import { context, plural, reply, table, type Block, type Reply } from '../core/reply.js';
 import { statusCode } from './errors.js';
 import { humanSize, shortId } from './format.js';
 import { explainEngineError, noSuchContainer } from './hints.js';
@@ -102,6 +102,27 @@ export function targetTable(targets: readonly ContainerTarget[], effect: (t: Con
   const columns = ['NAME', 'CONTAINER ID', 'IMAGE', 'STATE', ...(withSize ? ['SIZE'] : []), 'ACTION'];
   const rows = targets.map((t) => [t.name, shortId(t.id), t.image, describeState(t), ...(withSize ? [humanSize(t.sizeRw ?? 0)] : []), effect(t)]);
   return table(columns, rows);
+}
+
+/**
+ * The plan of a command on named containers: each with what will be done to it, as data
+ * (`containers[].action`) and as the preview table, titled by the verb ("Stop 2 containers?";
+ * "Dry run: would stop 2 containers", "dry run: nothing was stopped").
+ */
+export function targetsPlan(
+  targets: ContainerTarget[],
+  rules: EffectRules,
+  shown: { verb: string; done: string; count: number; note: string; data?: object; withSize?: boolean; empty?: boolean },
+): Plan<ContainerPlan> & { targets: ContainerTarget[] } {
+  const count = plural(shown.count, 'container');
+  return {
+    targets,
+    data: { action: shown.verb, ...shown.data, containers: targets.map((t) => ({ ...summarize(t), action: rules.effect(t) })) },
+    reply: reply([targetTable(targets, rules.effect, shown.withSize), context(shown.note)], { title: `${shown.verb[0]?.toUpperCase()}${shown.verb.slice(1)} ${count}?`, tone: 'warn' }),
+    ...(shown.empty ? { empty: true } : {}),
+    dryRunTitle: `Dry run: would ${shown.verb} ${count}`,
+    dryRunNote: `dry run: nothing was ${shown.done}`,
+  };
 }
 
 /** `--dry-run` of a container command: the preview it would confirm, retitled, with a note that nothing changed. */
@@ -286,6 +307,38 @@ export async function selectTargets(
     else selection.leftAlone.push(leftAlone(t.id, t.name, describeState(t), undefined));
   }
   return selection;
+}
+
+/**
+ * The Change of a command on named containers (stop, restart, rm): its plan, the one check of a
+ * stored container plan, and an apply that gets the selection (what to act on, what stays).
+ */
+export function containerChange(
+  plan: (ctx: CommandContext) => Promise<Plan<ContainerPlan> & { targets: ContainerTarget[] }>,
+  rules: EffectRules,
+  act: (ctx: CommandContext, selection: Selection) => Promise<Result>,
+  options: { size?: boolean } = {},
+): Change<ContainerPlan> {
+  return {
+    plan,
+    schema: containerPlan,
+    async apply(ctx, go) {
+      return act(ctx, await selectTargets(ctx.services.docker, go, async () => (await plan(ctx)).targets, rules, options));
+    },
+  };
+}
+
+/** The answer of a container command: what was done to each, then what was left alone. */
+export function selectionResult(results: TargetOutcome[], selection: Selection, title: string, extra: { data?: object; notes?: Block[] } = {}): Result {
+  return {
+    ok: true,
+    data: { results, ...extra.data, leftAlone: selection.leftAlone },
+    reply: {
+      title,
+      tone: selection.leftAlone.length ? 'warn' : 'ok',
+      blocks: [...(results.length ? [outcomeTable(results), ...(extra.notes ?? [])] : []), ...leftAloneNote(selection.leftAlone)],
+    },
+  };
 }
 
 /** Each container by ID as it is now; the ones that are gone are missing from the map. */

@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { containerBlocks, containerPorts, imageBlocks, summarizeContainer, summarizeImage } from '../../../commands/inspect.js';
 import { plainText, reply } from '../../../src/core/reply.js';
-import { redactEnv, redactEnvEntry } from '../../../src/docker/redact.js';
+import { redactEnv, redactEnvEntry } from '../../../src/core/redact.js';
 
 describe('redactEnv', () => {
   it('keeps the names and hides the values', () => {

@@ -14,6 +14,7 @@ import { packageRoot } from '../src/paths.js';
 import { BUSYBOX_TAG, startPrivateEngine, type PrivateEngine } from '../test/support/private-engine.js';
 import { benchRunDetached } from './container.js';
 import { benchFaq } from './faq.js';
+import { benchNotify } from './notify.js';
 import { benchPull } from './pull.js';
 import { interleaved, median, round } from './stats.js';
 
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
       faq: await benchFaq(),
       ps: await benchPs(dockerHost),
       run: await benchRunDetached(dockerHost),
+      notify: await benchNotify(dockerHost),
       pull: registry ? await benchPull({ dockerHost, registry, busybox: BUSYBOX_TAG }) : 'skipped: no loopback registry (set DOCKBOT_TEST_REGISTRY)',
     };
     process.stdout.write(JSON.stringify(results, null, 2) + '\n');

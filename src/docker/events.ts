@@ -31,6 +31,8 @@ export interface WatchedContainer {
   /** StartedAt of the run whose end was already handled (reported or deliberately not). */
   handledRun: string | null;
   running: boolean;
+  /** When the last run ended in a way that is no news (a clean exit, a requested stop), ms. */
+  quietExitAt?: number;
 }
 
 export interface WatcherState {
@@ -96,6 +98,7 @@ const KIND_EVENT: Record<AlertKind, NotifyEvent> = { die: 'die', oom: 'oom', unh
 const KEY_MEMORY = 2048;
 const RECONCILE_CONCURRENCY = 8;
 const CONTAINER_STATE_CAPACITY = 20_000;
+const QUIET_EXIT_SLACK_MS = 2000;
 
 export const newWatcherState = (now = new Date()): WatcherState => ({ version: 1, watchingSince: now.toISOString(), lastEventNano: null, lastEventKeys: [], containers: {} });
 
@@ -352,8 +355,9 @@ export class EventsWatcher {
         const known = this.container(id, name);
         known.running = false;
         if (stopped || !(exitCode > 0)) {
-          // A requested stop, or a clean exit: nothing to tell, but this run's end is handled.
-          this.track(this.settleExit(id, null));
+          // A requested stop, or a clean exit: nothing to tell. Its time is kept so a re-list
+          // finds this end handled without asking the engine now.
+          known.quietExitAt = eventMs(event);
           return;
         }
         const release = this.hold();
@@ -487,6 +491,11 @@ export class EventsWatcher {
           const run = info.State.StartedAt;
           if (known?.handledRun === run) continue;
           const finished = Date.parse(info.State.FinishedAt);
+          // Seen as a clean exit or a stop when it happened (the die event's time is FinishedAt's, to the millisecond or so).
+          if (known?.quietExitAt !== undefined && Math.abs(finished - known.quietExitAt) < QUIET_EXIT_SLACK_MS) {
+            known.handledRun = run;
+            continue;
+          }
           const name = info.Name.replace(/^\//, '');
           const news = info.State.ExitCode > 0 && Number.isFinite(finished) && finished >= since && run !== '0001-01-01T00:00:00Z';
           await this.settleExit(id, news ? { kind: 'die', id, name, labels: info.Config.Labels ?? {}, exitCode: info.State.ExitCode, seenAt: performance.now() } : null, true);
@@ -674,6 +683,8 @@ const labelsOf = (attributes: Record<string, string>): Record<string, string> =>
   for (const [k, v] of Object.entries(attributes)) if (!['name', 'image', 'exitCode', 'signal', 'execDuration'].includes(k)) out[k] = v;
   return out;
 };
+
+const eventMs = (e: EngineEvent): number => (e.timeNano !== undefined ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000);
 
 /** `timeNano` as the `since` Docker takes: seconds.nanoseconds. */
 export function nanoToSince(nano: string): string {

@@ -1,8 +1,9 @@
 // Small state documents (the events watcher's last view of the engine) kept as one JSON file,
-// replaced atomically: written to a temporary file, flushed, then renamed over the old one, so
-// a crash leaves the old state or the new one, never half of either. Saves are coalesced:
+// replaced atomically: written to a temporary file, then renamed over the old one, so a crash of
+// the process leaves the old state or the new one, never half of either. (No fsync: it would
+// cost milliseconds per save under a storm and only helps against power loss.) Saves are coalesced:
 // callers may save after every change; at most one write is in flight and the last state wins.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export class JsonStateFile<T> {
@@ -39,13 +40,7 @@ export class JsonStateFile<T> {
       const body = JSON.stringify(this.latest);
       await mkdir(dirname(this.path), { recursive: true });
       const temp = `${this.path}.${process.pid}.tmp`;
-      const file = await open(temp, 'w', 0o600);
-      try {
-        await file.writeFile(body);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
+      await writeFile(temp, body, { mode: 0o600 });
       await rename(temp, this.path);
     }
   }

@@ -2,6 +2,7 @@ import { defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { reply, say, table, text } from '../src/core/reply.js';
 import { BuildCancelledError } from '../src/docker/build.js';
+import { describeRequester } from '../src/notify/channel.js';
 
 /** The Cancel button of a build's progress message runs this as whoever pressed it. */
 export const buildCancel = defineCommand({
@@ -21,8 +22,7 @@ export const buildCancel = defineCommand({
         data: { running: running.map((b) => b.id) },
       });
     }
-    const r = ctx.request.requester;
-    const by = r.displayName ? `${r.displayName} (${r.platform}:${r.userId})` : `${r.platform}:${r.userId}`;
+    const by = describeRequester(ctx.request.requester);
     const plan = { action: 'cancel', build: job.id, tags: job.tags, startedBy: job.by };
     if (ctx.args.bool('dry-run')) {
       return { ok: true, data: { plan }, reply: reply([table(['BUILD', 'TAGS', 'STARTED BY'], [[job.id, job.tags.join(', '), job.by]])], { title: 'Dry run: nothing was cancelled', tone: 'info' }) };

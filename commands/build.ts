@@ -17,6 +17,7 @@ import {
 import { humanSize, shortId } from '../src/docker/format.js';
 import { parseReference, withDefaultTag } from '../src/docker/reference.js';
 import { buildNotice } from '../src/notify/build-notices.js';
+import { describeRequester } from '../src/notify/channel.js';
 
 const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -88,7 +89,7 @@ export const build = defineCommand({
       });
     }
 
-    const who = describeRequester(ctx);
+    const who = describeRequester(ctx.request.requester);
     const job = ctx.services.builds.start({ by: who, tags, context: contextName });
     const started = performance.now();
     const deadline = setTimeout(() => job.controller.abort(new BuildCancelledError(`the ${builds.timeoutSeconds} s deadline`)), builds.timeoutSeconds * 1000);
@@ -220,9 +221,5 @@ function parseBuildArgs(entries: string[]): Record<string, string> {
   return out;
 }
 
-const describeRequester = (ctx: CommandContext): string => {
-  const r = ctx.request.requester;
-  return r.displayName ? `${r.displayName} (${r.platform}:${r.userId})` : `${r.platform}:${r.userId}`;
-};
 
 const round = (n: number): number => Math.round(n * 10) / 10;

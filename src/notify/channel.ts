@@ -2,10 +2,9 @@
 import { UserError } from '../core/errors.js';
 import type { Requester } from '../core/command.js';
 
-/** `<platform>:<channel id>`; the terminal session is `shell:terminal`. */
+/** `<platform>:<channel id>` (the terminal session is `shell:terminal`). */
 export function channelOf(r: Requester): string {
   if (r.channelId) return `${r.platform}:${r.channelId}`;
-  if (r.platform === 'shell') return 'shell:terminal';
   throw new UserError('usage', 'subscriptions belong to a channel, and this request came from none', { hint: 'type the command in the channel that should get the notifications' });
 }
 

@@ -97,3 +97,21 @@ describe('Notifier', () => {
     expect((await notifier.notify({ event: 'build', reply: reply([]) })).failed).toEqual(['slack:A']);
   });
 });
+
+describe('the terminal', () => {
+  it('subscribes as shell:terminal and prints what is addressed to it', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { terminalTarget } = await import('../../../src/adapters/shell/notifications.js');
+    const { shellRequester } = await import('../../../src/adapters/shell/repl.js');
+    const a = app(mkdtempSync(join(tmpdir(), 'dockbot-subs-')));
+    const added = await a.dispatcher.handle({ id: 'term-1', text: 'notify add build', requester: shellRequester() });
+    expect(added.data).toMatchObject({ subscription: { channel: 'shell:terminal', events: ['build'] } });
+    const out = new PassThrough();
+    let printed = '';
+    out.on('data', (c: Buffer) => (printed += c.toString()));
+    a.services.notifier.register(terminalTarget(out));
+    const { buildNotice } = await import('../../../src/notify/build-notices.js');
+    expect((await a.services.notifier.notify(buildNotice({ id: 'b', status: 'succeeded', image: 'demo:v1', source: 'ci' }))).sent).toContain('shell:terminal');
+    expect(printed).toContain('Build succeeded: demo:v1');
+  });
+});

@@ -16,6 +16,7 @@ import { benchRunDetached } from './container.js';
 import { benchDiscord } from './discord.js';
 import { benchFaq } from './faq.js';
 import { benchFuzz } from './fuzz.js';
+import { benchNotify } from './notify.js';
 import { benchPull } from './pull.js';
 import { benchSlack } from './slack.js';
 import { interleaved, median, round } from './stats.js';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
       ps: () => benchPs(dockerHost),
       run: () => benchRunDetached(dockerHost),
       pull: async () => (registry ? benchPull({ dockerHost, registry, busybox: BUSYBOX_TAG }) : 'skipped: no loopback registry (set DOCKBOT_TEST_REGISTRY)'),
+      notify: () => benchNotify(dockerHost),
       slack: () => benchSlack(dockerHost),
       discord: () => benchDiscord(dockerHost),
       fuzz: () => benchFuzz(dockerHost),

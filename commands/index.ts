@@ -2,6 +2,11 @@
 import type { Command } from '../src/core/command.js';
 import { ask } from './ask.js';
 import { audit } from './audit.js';
+import { build } from './build.js';
+import { buildCancel } from './build-cancel.js';
+import { notifyAdd } from './notify-add.js';
+import { notifyList } from './notify-list.js';
+import { notifyRm } from './notify-rm.js';
 import { containerPrune } from './container-prune.js';
 import { explain } from './explain.js';
 import { faqReload } from './faq-reload.js';
@@ -46,6 +51,12 @@ export const commands: readonly Command[] = [
   imageRm,
   tag,
   imagePrune,
+  build,
+  buildCancel,
+  // Notifications
+  notifyAdd,
+  notifyList,
+  notifyRm,
   // FAQ
   ask,
   explain,

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { join as joinShellWords } from 'shlex';
 import { renderReply } from './adapters/shell/render.js';
 import { runRepl, shellRequester } from './adapters/shell/repl.js';
+import { terminalTarget } from './adapters/shell/notifications.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { newRequestId, type Outcome } from './core/dispatcher.js';
 import { keepServing } from './docker/engine-guard.js';
 import { createLogger } from './log.js';
+import { HttpServer } from './http/server.js';
 import { createApp } from './main.js';
 
 const USAGE = `Usage:
@@ -135,18 +137,27 @@ async function start(): Promise<number> {
   const log = createLogger(config.logLevel ?? (slack || discord ? 'info' : TERMINAL_LOG_LEVEL), 'stderr');
   // A long-running bot: one request's stray library error must not end the session for everyone.
   keepServing(log);
+  const app = createApp(config, log, { watchKnowledge: true });
+  const { dispatcher, notifications } = app;
   if (!slack && !discord) {
-    const { dispatcher } = createApp(config, log, { watchKnowledge: true });
+    // Team notifications for `shell:terminal` print in the session; the engine is watched while it runs.
+    notifications.notifier.register(terminalTarget());
+    // Not awaited: an engine that is slow to answer must not hold up the prompt (the watcher retries).
+    const watching = notifications.startWatching();
     await runRepl({ dispatcher, historyFile: join(config.dataDir, 'history') });
+    await watching.catch(() => undefined);
+    await notifications.stop();
     return 0;
   }
-  const app = createApp(config, log, { watchKnowledge: true });
+  // One HTTP server on PORT: Slack's HTTP mode, the build webhooks, /healthz and /metrics.
+  const http = new HttpServer(log.child({ part: 'http' }));
+  for (const route of notifications.routes()) http.route(route.methods, route.path, route.handler);
   // Chat libraries load only here: one-shot `exec` and `ask` never pay for them.
   const running: Array<{ stop(): Promise<void> }> = [];
   try {
     if (slack) {
       const { startSlack } = await import('./adapters/slack/index.js');
-      running.push(await startSlack(app, config, log).catch(asExit));
+      running.push(await startSlack(app, config, log, { http }).catch(asExit));
     }
     if (discord) {
       const { startDiscord } = await import('./adapters/discord/index.js');
@@ -156,13 +167,20 @@ async function start(): Promise<number> {
         }),
       );
     }
+    const port = await http.listen(config.port);
+    log.info({ port }, 'HTTP server listening (/healthz, /metrics, /hooks/build)');
   } catch (err) {
     await Promise.allSettled(running.map((r) => r.stop()));
+    await http.close();
     throw err;
   }
+  const watching = notifications.startWatching();
   await untilSignal();
   log.info('stopping');
   await Promise.allSettled(running.map((r) => r.stop()));
+  await watching.catch(() => undefined);
+  await notifications.stop();
+  await http.close();
   return 0;
 }
 

@@ -46,8 +46,36 @@ export type RunPolicyConfig = z.infer<typeof runPolicy>;
 /** The policy with nothing configured: every dangerous option off, default limits on. */
 export const DEFAULT_RUN_POLICY: RunPolicyConfig = runPolicy.parse({});
 
+/** A name people type as the CONTEXT of `build`: never a path. */
+const contextName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a context name like "demo" or "web-api" (lowercase, digits, . _ -)');
+/** Where notifications go: "<platform>:<channel id>" ("shell:terminal" is the terminal session). */
+export const channelAddress = z.string().regex(/^(slack|discord|shell):[A-Za-z0-9_-]{1,64}$/, 'a channel like "slack:C01BUILDS", "discord:3000" or "shell:terminal"');
+
+const builds = z
+  .object({
+    /** `build ... NAME` may use these directories (absolute paths on the bot's host) as its context. */
+    contexts: z.record(contextName, z.string().startsWith('/', 'an absolute directory on the bot host')).default({}),
+    /** A build still running after this long is cancelled. */
+    timeoutSeconds: z.number().int().min(10).max(24 * 3600).default(1800),
+  })
+  .strict();
+
+const notifications = z
+  .object({
+    /** Where builds and engine events go. */
+    channels: z.array(channelAddress).default([]),
+    /** At most one message about the same container in the same channel within this many seconds. */
+    cooldownSeconds: z.number().int().min(0).max(86_400).default(60),
+    /** A container that dies this many times within `restartLoopMinutes` is one "restart loop" message, then quiet. */
+    restartLoopCount: z.number().int().min(2).max(100).default(3),
+    restartLoopMinutes: z.number().int().min(1).max(1440).default(5),
+  })
+  .strict();
+
 const fileSchema = z
   .object({
+    builds: builds.default({}),
+    notifications: notifications.default({}),
     policy: runPolicy.default({}),
     roles: grants.default({}),
     /** Grants that hold in one channel only, keyed "<platform>:<channel id>". */
@@ -99,6 +127,8 @@ const envSchema = z.object({
   /** Unset: `info` for chat adapters, `warn` in a terminal (so the session stays readable). */
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   DOCKBOT_DATA_DIR: z.string().optional(),
+  /** Shared secret of `POST /hooks/build` (HMAC-SHA256 of the raw body). */
+  DOCKBOT_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 // The YAML parser loads only when there is a file to read (most one-shot runs have none).
@@ -120,6 +150,9 @@ export interface Config {
   /** Deadline of one Engine API call. */
   engineTimeoutMs: number;
   policy: RunPolicyConfig;
+  builds: FileConfig['builds'];
+  notifications: FileConfig['notifications'];
+  webhookSecret?: string;
   /** Where the audit log and other state live. */
   dataDir: string;
   /** The YAML file that was read, if any. */
@@ -178,6 +211,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     previewsPublic: f.confirm.public,
     engineTimeoutMs: f.engine.timeoutSeconds * 1000,
     policy: f.policy,
+    builds: f.builds,
+    notifications: f.notifications,
+    ...(e.DOCKBOT_WEBHOOK_SECRET ? { webhookSecret: e.DOCKBOT_WEBHOOK_SECRET } : {}),
     dataDir: resolve(cwd, e.DOCKBOT_DATA_DIR ?? f.dataDir ?? defaultDataDir(env)),
     file: existsSync(file) ? file : null,
   };

@@ -7,6 +7,7 @@ export const REDACT_PATHS = [
   '*.botToken',
   '*.appToken',
   '*.signingSecret',
+  '*.webhookSecret',
   'config.slack',
   'config.discord',
   'headers.authorization',

@@ -14,12 +14,16 @@ import type { KnowledgeBase } from './knowledge/base.js';
 import { bundledKnowledgeDir } from './paths.js';
 import type { Services } from './services.js';
 import { AuditFile } from './store/audit-file.js';
+import { BuildJobs } from './docker/build.js';
+import { NotificationsRuntime } from './notify/runtime.js';
 
 export interface App {
   dispatcher: Dispatcher;
   services: Services;
   /** Suggested-command buttons by short id: adapters add their own (Slack's row actions on `ps`). */
   suggestions: SuggestionStore;
+  /** Team notifications: the events watcher, webhooks, health and metrics routes. */
+  notifications: NotificationsRuntime;
 }
 
 export interface AppOptions {
@@ -31,28 +35,34 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
   const docker = new DockerHost(config.dockerHost, undefined, { timeoutMs: config.engineTimeoutMs });
   let knowledge: Promise<KnowledgeBase> | undefined;
   const auditFile = new AuditFile(join(config.dataDir, 'audit.jsonl'));
+  // Buttons commands offer (a build's Cancel) and those the dispatcher offers share one store.
+  const suggestions = new SuggestionStore();
+  const notifications = new NotificationsRuntime(config, docker, log);
   const services: Services = {
     config,
     docker,
     audit: auditFile,
+    notifier: notifications.notifier,
+    subscriptions: notifications.subscriptions,
+    builds: new BuildJobs(),
+    suggestions,
     knowledge: () =>
       (knowledge ??= import('./knowledge/index.js').then((m) =>
         m.openKnowledgeBase({ dirs: [bundledKnowledgeDir, ...config.knowledgeDirs], log: log.child({ part: 'knowledge' }), watch: options.watchKnowledge ?? false }),
       )),
   };
-  const suggestions = new SuggestionStore();
   const dispatcher = new Dispatcher({
     commands,
-    suggestions,
     services,
     log,
     roles: new RolePolicy(config.roles),
-    audit: new FanOutAuditSink([new LogAuditSink(log.child({ part: 'audit' })), auditFile]),
+    audit: new FanOutAuditSink([new LogAuditSink(log.child({ part: 'audit' })), auditFile, notifications.auditSink]),
     confirmations: new ConfirmationStore(config.confirmTtlMs),
     engineAddress: docker.address,
     previewsPublic: config.previewsPublic,
+    suggestions,
     mapError: (err) => mapEngineError(err, docker.address),
     questionCommand: 'ask',
   });
-  return { dispatcher, services, suggestions };
+  return { dispatcher, services, suggestions, notifications };
 }

@@ -3,6 +3,10 @@ import type { DockerHost } from './docker/host.js';
 import type { KnowledgeBase } from './knowledge/base.js';
 import type { Config } from './config.js';
 import type { AuditReader } from './store/audit-file.js';
+import type { BuildJobs } from './docker/build.js';
+import type { Notifier } from './notify/notifier.js';
+import type { SuggestionStore } from './core/actions.js';
+import type { SubscriptionStore } from './store/subscriptions.js';
 
 export interface Services {
   config: Config;
@@ -10,4 +14,12 @@ export interface Services {
   /** Loaded on first use so Docker-only commands start fast. */
   knowledge(): Promise<KnowledgeBase>;
   audit: AuditReader;
+  /** Team notifications (builds, webhooks, engine events). */
+  notifier: Notifier;
+  /** Builds in progress, for Cancel. */
+  builds: BuildJobs;
+  /** Short button ids for command lines (`add(line)`): a pressed one runs as the presser. */
+  suggestions: SuggestionStore;
+  /** `notify add|list|rm`. */
+  subscriptions: SubscriptionStore;
 }

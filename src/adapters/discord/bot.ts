@@ -20,7 +20,7 @@ import {
 import type { Logger } from 'pino';
 import type { Command } from '../../core/command.js';
 import { newRequestId, type Dispatcher } from '../../core/dispatcher.js';
-import type { ReplyBudget } from '../../core/budget.js';
+import { fitReply, type ReplyBudget } from '../../core/budget.js';
 import type { ProgressLimits, ProgressSink } from '../../core/progress.js';
 import type { Reply } from '../../core/reply.js';
 import { Completer, type CompletionKind } from './autocomplete.js';
@@ -109,6 +109,18 @@ export class DiscordBot {
     await this.client.login(token);
     await ready;
     this.log.info({ user: this.client.user?.id }, 'discord connected');
+  }
+
+  /** The gateway session is up (for /healthz). */
+  get connected(): boolean {
+    return this.client.isReady();
+  }
+
+  /** A team notification: a new message in a channel, fitted and rendered like any reply (nothing pings). */
+  async postToChannel(channelId: string, reply: Reply): Promise<void> {
+    if (!/^\d{1,20}$/.test(channelId)) throw new Error(`not a Discord channel id: ${channelId}`);
+    const message = renderReply(fitReply(reply, DISCORD_BUDGET));
+    await this.client.rest.post(Routes.channelMessages(channelId), { body: { ...message, flags: undefined } });
   }
 
   /** Finishes the answers in progress, then disconnects. */

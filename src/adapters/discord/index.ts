@@ -19,5 +19,8 @@ export async function startDiscord(app: App, config: Config, log: Logger): Promi
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
   });
   await bot.start(token);
+  // Team notifications addressed to `discord:<channel>` go out through the bot; /healthz sees the gateway.
+  app.notifications.notifier.register({ platform: 'discord', post: (channelId, reply) => bot.postToChannel(channelId, reply) });
+  app.notifications.addHealthProbe({ name: 'discord', check: () => (bot.connected ? undefined : 'the Discord gateway is not connected') });
   return bot;
 }

@@ -71,8 +71,8 @@ function slashName(name: string, where: string): string {
 }
 
 /** A command's leaf: its options, required first (Discord requires that order). */
-function leaf(command: Command, subName: string): { option: SlashOption; route: SlashRoute } {
-  const route: SlashRoute = { path: command.name, command, options: new Map() };
+function leaf(command: Command, subName: string, path: string = subName): { option: SlashOption; route: SlashRoute } {
+  const route: SlashRoute = { path, command, options: new Map() };
   const required: SlashOption[] = [];
   const optional: SlashOption[] = [];
   const add = (option: SlashOption, role: OptionRole): void => {
@@ -120,36 +120,56 @@ function choicesOf(o: OptionSpec): readonly string[] | undefined {
   return o.type === 'string' && choices && choices.length > 0 && choices.length <= LIMITS.choices ? choices : undefined;
 }
 
+/** Kept at the top level of /docker whatever else there is: what people type most (the notes' own list). */
+export const PINNED_TOP_LEVEL: ReadonlySet<string> = new Set(['ps', 'images', 'pull', 'run', 'logs', 'build', 'ask', 'help']);
+
+/** Docker's management groups: a command with such an alias (`container stop`) sits in its group. */
+const MANAGEMENT_GROUP = /^(container|image|system) [a-z]+$/;
+
 /**
- * One `/docker` command: one-word commands are top-level subcommands, two-word ones
- * (`container prune`, `image rm`, `system df`) sit in a group named by their first word, and
- * `cli line:"…"` takes any Docker CLI line (variadic `run IMAGE CMD…`, repeated `-e`/`-p`).
- * Throws when Discord's limits would reject the result: the test over every command catches it.
+ * Where a command sits in /docker, as its words: `[ps]`, `[container, stop]`, `[image, rm]`.
+ * Pinned commands stay at the top; other one-word commands with a Docker management alias go to
+ * that group (there are more commands than Discord's 25 entries a level); two-word commands keep
+ * their words.
+ */
+function placement(command: Command): string[] {
+  const words = command.name.split(' ');
+  if (words.length !== 1 || PINNED_TOP_LEVEL.has(command.name)) return words;
+  const managed = command.aliases?.find((a) => MANAGEMENT_GROUP.test(a));
+  return managed ? managed.split(' ') : words;
+}
+
+/**
+ * One `/docker` command: subcommands and groups placed as `placement` says, and `cli line:"…"`
+ * for any Docker CLI line (variadic `run IMAGE CMD…`, repeated `-e`/`-p`). A group whose name is
+ * also a top-level command (`build` and `build cancel`) cannot exist on Discord: its commands are
+ * top-level as `build-cancel`. Throws when Discord's limits would reject the result: the test
+ * over every command catches it.
  */
 export function buildSlashSchema(commands: readonly Command[]): SlashSchema {
   const routes = new Map<string, SlashRoute>();
   const top: SlashOption[] = [];
   const groups = new Map<string, SlashOption>();
-  for (const command of commands) {
-    const words = command.name.split(' ');
-    if (words.length === 1) {
-      const { option, route } = leaf(command, slashName(command.name, command.name));
+  const placed = commands.map((command) => ({ command, words: placement(command) }));
+  const topNames = new Set(placed.filter((p) => p.words.length === 1).map((p) => p.words[0] as string));
+  for (const { command, words } of placed) {
+    if (words.length > 2) throw new Error(`"${command.name}": command names have one or two words`);
+    const [first, second] = words.map((w) => slashName(w, command.name)) as [string, string | undefined];
+    if (second === undefined || topNames.has(first)) {
+      const { option, route } = leaf(command, second === undefined ? first : `${first}-${second}`);
       top.push(option);
       routes.set(route.path, route);
-    } else if (words.length === 2) {
-      const [groupName, subName] = words.map((w) => slashName(w, command.name)) as [string, string];
-      let group = groups.get(groupName);
-      if (!group) {
-        group = { type: OptionType.SubcommandGroup, name: groupName, description: clip(`${groupName} commands`), options: [] };
-        groups.set(groupName, group);
-        top.push(group);
-      }
-      const { option, route } = leaf(command, subName);
-      group.options?.push(option);
-      routes.set(route.path, route);
-    } else {
-      throw new Error(`"${command.name}": command names have one or two words`);
+      continue;
     }
+    let group = groups.get(first);
+    if (!group) {
+      group = { type: OptionType.SubcommandGroup, name: first, description: clip(`${first} commands`), options: [] };
+      groups.set(first, group);
+      top.push(group);
+    }
+    const { option, route } = leaf(command, second, `${first} ${second}`);
+    group.options?.push(option);
+    routes.set(route.path, route);
   }
   top.push({
     type: OptionType.Subcommand,
@@ -165,7 +185,7 @@ export function buildSlashSchema(commands: readonly Command[]): SlashSchema {
     }
     const names = level.map((o) => o.name);
     const twice = names.find((n, i) => names.indexOf(n) !== i);
-    if (twice) throw new Error(`/${ROOT_NAME}: "${twice}" is both a command and a group`);
+    if (twice) throw new Error(`/${ROOT_NAME}: "${twice}" twice at one level`);
   }
   return { command: { name: ROOT_NAME, description: 'Docker commands and Docker questions', type: 1, options: top }, routes };
 }

@@ -17,7 +17,7 @@ export interface ReplOptions {
 }
 
 /** The local terminal user owns the machine the bot runs on: an admin, whatever the role config says. */
-export const shellRequester = (): Requester => ({ platform: 'shell', userId: process.env.USER ?? 'local', displayName: 'terminal', trustedRole: 'admin' });
+export const shellRequester = (): Requester => ({ platform: 'shell', userId: process.env.USER ?? 'local', displayName: 'terminal', channelId: 'terminal', trustedRole: 'admin' });
 
 async function loadHistory(file: string): Promise<string[]> {
   try {

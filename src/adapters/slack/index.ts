@@ -9,7 +9,9 @@ import { HttpServer } from '../../http/server.js';
 import type { App } from '../../main.js';
 import { boltLogger, buildBoltApp, checkBotToken, EVENTS_PATH, SlackStartupError, slackMode, webClientOptions, type SlackMode } from './bolt.js';
 import { SlackDelivery, type Sleep } from './delivery.js';
-import { SlackHandlers } from './handlers.js';
+import { fitReply } from '../../core/budget.js';
+import { SLACK_BUDGET, SlackHandlers } from './handlers.js';
+import { renderReply } from './render.js';
 import { SlackDirectory } from './identity.js';
 
 export { SlackStartupError } from './bolt.js';
@@ -49,6 +51,17 @@ export async function startSlack(app: App, config: Config, log: Logger, options:
   const directory = new SlackDirectory(client, slackLog, options.groupsRefreshMs);
 
   let stopped = false;
+  let connected = false;
+  const delivery = new SlackDelivery(client, slackLog, options.sleep);
+  // Team notifications addressed to `slack:<channel>` are posted with the same delivery (and its 429 handling).
+  app.notifications.notifier.register({
+    platform: 'slack',
+    async post(channel, reply) {
+      if (!/^[A-Z0-9]{2,20}$/.test(channel)) throw new Error(`not a Slack channel id: ${channel}`);
+      if (!(await delivery.send({ channel, user: '' }, renderReply(fitReply(reply, SLACK_BUDGET)), false))) throw new Error(`Slack did not take the message for ${channel}`);
+    },
+  });
+  app.notifications.addHealthProbe({ name: 'slack', check: () => (connected ? undefined : 'Slack is not connected yet') });
   let stopBolt: (() => Promise<void>) | undefined;
   let handlers: SlackHandlers | undefined;
   let ownServer: HttpServer | undefined;
@@ -60,7 +73,7 @@ export async function startSlack(app: App, config: Config, log: Logger, options:
     handlers = new SlackHandlers({
       dispatcher: app.dispatcher,
       suggestions: app.suggestions,
-      delivery: new SlackDelivery(client, slackLog, options.sleep),
+      delivery,
       identity: directory,
       botUserId: identity.botUserId,
       teamId: identity.teamId,
@@ -79,6 +92,7 @@ export async function startSlack(app: App, config: Config, log: Logger, options:
       await startSocketMode(bolt);
       stopBolt = () => bolt.stop() as Promise<void>;
     }
+    connected = true;
     slackLog.info({ mode: mode.kind, team: identity.teamId, bot: identity.botUserId, ...(port ? { port, path: EVENTS_PATH } : {}) }, 'Slack is connected');
   };
 

@@ -7,17 +7,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerHost, skipReason } from '../../support/engine.js';
 import { FakeDiscord } from '../../fakes/discord/fake-discord.js';
+import { freePort } from '../../support/private-engine.js';
 import { edits } from './harness.js';
 
 const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'dockbot.js');
 
-function startBot(env: Record<string, string>) {
+async function startBot(env: Record<string, string>) {
+  // The HTTP server (/healthz, /metrics, webhooks) starts with the chat adapters: a free port of its own.
+  const port = String(await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'dockbot-start-'));
   const { DOCKBOT_CONFIG: _none, ...inherited } = process.env;
   // In an empty directory: no dockbot.yaml, so the defaults hold.
   const child = spawn(process.execPath, [bin, 'start'], {
     cwd: dir,
-    env: { ...inherited, DOCKER_HOST: dockerHost, LOG_LEVEL: 'warn', DOCKBOT_DATA_DIR: dir, ...env },
+    env: { ...inherited, DOCKER_HOST: dockerHost, LOG_LEVEL: 'warn', DOCKBOT_DATA_DIR: dir, PORT: port, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -35,7 +38,7 @@ describe.skipIf(skipReason)('dockbot start with Discord', () => {
 
   it('connects, answers /docker ps, and exits 0 on SIGTERM', async () => {
     const env = { DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl };
-    const bot = startBot(env);
+    const bot = await startBot(env);
     try {
       await discord.waitForOp(2, 1, 20_000);
       await new Promise((r) => setTimeout(r, 200));
@@ -51,7 +54,7 @@ describe.skipIf(skipReason)('dockbot start with Discord', () => {
   });
 
   it('exits 1 and says so when Discord refuses the token', async () => {
-    const bot = startBot({ DISCORD_TOKEN: 'wrong', DISCORD_API_URL: discord.apiUrl });
+    const bot = await startBot({ DISCORD_TOKEN: 'wrong', DISCORD_API_URL: discord.apiUrl });
     expect(await bot.exited).toBe(1);
     expect(bot.stderr()).toContain('dockbot: Discord: DISCORD_TOKEN was refused');
     expect(bot.stderr()).not.toContain('wrong');

@@ -1,0 +1,150 @@
+// `build` through the dispatcher on the private engine (legacy builder): a busybox-based
+// context builds with live progress and the team channel hears about it; a failing RUN says
+// which step, its output and exit code; Cancel aborts; contexts are names, never paths.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveOnlySink } from '../../src/core/progress.js';
+import { plainText, type Reply } from '../../src/core/reply.js';
+import type { App } from '../../src/main.js';
+import { RecordingTarget } from '../support/notify.js';
+import { asUser, busybox, chatUser, docker, engine, skipReason, TEST_LABEL, testApp } from '../support/engine.js';
+
+const operator = chatUser('UOPS');
+const viewer = chatUser('UVIEWER');
+const TAG = 'dockbot-test/built:1';
+
+function makeContext(dockerfile: string, files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dockbot-build-'));
+  writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+describe.skipIf(skipReason)('build', () => {
+  let app: App;
+  let team: RecordingTarget;
+  const dirs: Record<string, string> = {};
+
+  beforeAll(async () => {
+    dirs.demo = makeContext(
+      `FROM ${busybox}\nLABEL ${TEST_LABEL}=build\nCOPY app.txt /app.txt\nRUN cat /app.txt && echo second line\nRUN test ! -e /secret.txt\nCMD ["cat", "/app.txt"]\n`,
+      { 'app.txt': 'hello from the context', 'secret.txt': 'must not be sent', '.dockerignore': 'secret.txt\n' },
+    );
+    dirs.broken = makeContext(`FROM ${busybox}\nRUN echo before failing && echo on stderr >&2 && exit 3\nRUN echo never\n`);
+    dirs.slow = makeContext(`FROM ${busybox}\nRUN sleep 30\n`);
+    const contexts = Object.entries(dirs)
+      .map(([name, dir]) => `    ${name}: ${dir}`)
+      .join('\n');
+    ({ app } = await testApp(`roles:\n  operator: ["slack:UOPS"]\nbuilds:\n  contexts:\n${contexts}\nnotifications:\n  channels: ["slack:CBUILDS"]\n`));
+    team = new RecordingTarget('slack');
+    app.services.notifier.register(team);
+  });
+
+  afterAll(async () => {
+    await docker('rmi', '-f', TAG, 'dockbot-test/broken:1', 'dockbot-test/slow:1').catch(() => undefined);
+  });
+
+  it('builds a busybox-based context with progress, honours .dockerignore, and tells the team channel', async () => {
+    const updates: Reply[] = [];
+    const outcome = await app.dispatcher.handle({ id: 'build-ok', text: `build -t ${TAG} demo`, requester: operator }, { onProgress: liveOnlySink((r) => void updates.push(r)) });
+    expect(outcome.error).toBeUndefined();
+    const data = outcome.data as { imageId: string; size: number; steps: number; durationSeconds: number; tags: string[] };
+    expect(data.imageId).toBe((await engine().getImage(TAG).inspect()).Id);
+    expect(data.steps).toBe(6);
+    expect(data.size).toBeGreaterThan(0);
+    expect(plainText(outcome.reply).split('\n')[0]).toBe(`Built ${TAG}`);
+    // The image runs and has the file from the context (the ignored one was never sent: RUN test ! -e passed).
+    expect((await docker('run', '--rm', '--label', `${TEST_LABEL}=build`, TAG)).trim()).toBe('hello from the context');
+    // Live progress: the step and instruction, the output of a RUN, and a Cancel button.
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    const texts = updates.map(plainText).join('\n');
+    expect(texts).toMatch(/Step \d\/6/);
+    expect(updates.every((u) => u.blocks.some((b) => b.type === 'actions' && b.actions.some((a) => a.label === 'Cancel')))).toBe(true);
+    await team.until((p) => p.some((x) => plainText(x.reply).startsWith(`Build succeeded: ${TAG}`)));
+    const titles = team.posted.map((p) => plainText(p.reply).split('\n')[0]);
+    expect(titles.filter((t) => t === `Build started: ${TAG}`)).toHaveLength(1);
+    expect(titles.filter((t) => t === `Build succeeded: ${TAG}`)).toHaveLength(1);
+    expect(team.posted.every((p) => p.channel === 'CBUILDS')).toBe(true);
+    expect(plainText(team.posted.find((p) => plainText(p.reply).startsWith(`Build succeeded: ${TAG}`))!.reply)).toMatch(/By: chat: slack:UOPS[\s\S]*Duration: [\d.]+ s/);
+  });
+
+  it('reports the failing step, its output and the exit code, to the requester and the team', async () => {
+    const outcome = await asUser(app, operator, 'build -t dockbot-test/broken:1 broken');
+    expect(outcome.ok).toBe(false);
+    const data = outcome.data as { status: string; step: number; steps: number; exitCode: number; lines: string[]; instruction: string };
+    expect(data).toMatchObject({ status: 'failed', step: 2, steps: 3, exitCode: 3 });
+    expect(data.instruction).toMatch(/^RUN echo before failing/);
+    expect(data.lines).toEqual(expect.arrayContaining(['before failing', 'on stderr']));
+    expect(plainText(outcome.reply)).toMatch(/Exit code\s*: 3|Exit code: 3/);
+    await team.until((p) => p.some((x) => plainText(x.reply).startsWith('Build failed: dockbot-test/broken:1')));
+    const notice = plainText(team.posted.find((p) => plainText(p.reply).startsWith('Build failed: dockbot-test/broken:1'))!.reply);
+    expect(notice).toMatch(/Exit code: 3/);
+    expect(notice).toMatch(/before failing/);
+    // forcerm: no intermediate container is left behind.
+    expect((await engine().listContainers({ all: true })).filter((c) => c.Status.startsWith('Exited (3)'))).toEqual([]);
+  });
+
+  it('Cancel aborts a running build and leaves no image and no container', async () => {
+    const before = (await engine().listContainers({ all: true })).length;
+    let cancelId: string | undefined;
+    const building = app.dispatcher.handle(
+      { id: 'build-slow', text: 'build -t dockbot-test/slow:1 slow', requester: operator },
+      {
+        onProgress: liveOnlySink((r) => {
+          const progress = plainText(r);
+          for (const b of r.blocks) if (b.type === 'actions' && /Step 2\/2/.test(progress)) cancelId ??= b.actions[0]?.id;
+        }),
+      },
+    );
+    const deadline = Date.now() + 20_000;
+    while (!cancelId && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(cancelId).toBeDefined();
+    // A viewer may not cancel; the operator who presses it may.
+    expect((await app.dispatcher.act(cancelId as string, viewer)).error?.code).toBe('forbidden');
+    const pressed = await app.dispatcher.act(cancelId as string, chatUser('UOPS'));
+    expect(pressed.ok).toBe(true);
+    const outcome = await building;
+    expect(outcome.data).toMatchObject({ status: 'cancelled', cancelledBy: 'slack:UOPS' });
+    await expect(engine().getImage('dockbot-test/slow:1').inspect()).rejects.toMatchObject({ statusCode: 404 });
+    const settle = Date.now() + 10_000;
+    while ((await engine().listContainers({ all: true })).length > before && Date.now() < settle) await new Promise((r) => setTimeout(r, 200));
+    expect((await engine().listContainers({ all: true })).length).toBe(before);
+  });
+
+  it('an unknown context name is a usage error listing the configured ones; a path is not a context', async () => {
+    for (const typed of ['nope', '/etc', '.']) {
+      const outcome = await asUser(app, operator, `build -t x:1 ${typed}`);
+      expect(outcome.error?.code).toBe('usage');
+      expect(outcome.error?.message).toContain('the configured ones are: demo, broken, slow');
+    }
+  });
+
+  it('--dry-run shows the context, the steps and the policy verdict, and builds nothing', async () => {
+    const outcome = await asUser(app, operator, 'build --dry-run -t dockbot-test/dry:1 demo');
+    expect(outcome.ok).toBe(true);
+    const plan = (outcome.data as { plan: { context: string; steps: Array<{ instruction: string }>; policy: { allowed: boolean } } }).plan;
+    expect(plan.context).toBe('demo');
+    expect(plan.steps.map((s) => s.instruction.split(' ')[0])).toEqual(['FROM', 'LABEL', 'COPY', 'RUN', 'RUN', 'CMD']);
+    expect(plan.policy.allowed).toBe(true);
+    await expect(engine().getImage('dockbot-test/dry:1').inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('a registry allowlist refuses FROM images from elsewhere; build args stay out of the audit trail', async () => {
+    const { app: strict } = await testApp(`roles:\n  operator: ["slack:UOPS"]\npolicy:\n  registries: ["127.0.0.1:1"]\nbuilds:\n  contexts:\n    demo: ${dirs.demo}\n`);
+    const outcome = await asUser(strict, operator, 'build --build-arg TOKEN=s3cr3t-value -t 127.0.0.1:1/x:1 demo');
+    expect(outcome.error?.code).toBe('forbidden');
+    expect(outcome.error?.message).toMatch(/line 1: dockbot-test\/busybox:1 is from docker.io/);
+    expect(outcome.line).toBe('build --build-arg TOKEN=[redacted] -t 127.0.0.1:1/x:1 demo');
+    const rows = await strict.services.audit.recent({ limit: 5 });
+    expect(JSON.stringify(rows)).not.toContain('s3cr3t-value');
+  });
+
+  it('needs the operator role', async () => {
+    expect((await asUser(app, viewer, `build -t ${TAG} demo`)).error?.code).toBe('forbidden');
+  });
+});

@@ -3,6 +3,7 @@ import type { Command } from '../src/core/command.js';
 import { ask } from './ask.js';
 import { audit } from './audit.js';
 import { containerPrune } from './container-prune.js';
+import { engines } from './engines.js';
 import { explain } from './explain.js';
 import { faqReload } from './faq-reload.js';
 import { help } from './help.js';
@@ -33,6 +34,7 @@ export const commands: readonly Command[] = [
   inspect,
   version,
   info,
+  engines,
   systemDf,
   // Docker, containers that change
   run,

@@ -7,8 +7,7 @@ import { ConfirmationStore } from './core/confirm.js';
 import { Dispatcher } from './core/dispatcher.js';
 import { RolePolicy } from './core/policy.js';
 import type { Config } from './config.js';
-import { mapEngineError } from './docker/errors.js';
-import { DockerHost } from './docker/host.js';
+import { EngineRegistry } from './docker/engines.js';
 import type { KnowledgeBase } from './knowledge/base.js';
 import { bundledKnowledgeDir } from './paths.js';
 import type { Services } from './services.js';
@@ -24,29 +23,44 @@ export interface AppOptions {
   watchKnowledge?: boolean;
 }
 
+/** Commands that never talk to an engine: no `--host` for them. */
+const ENGINE_FREE = new Set(['help', 'ask', 'explain', 'topics', 'faq reload', 'audit', 'engines']);
+
 export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
-  const docker = new DockerHost(config.dockerHost, undefined, { timeoutMs: config.engineTimeoutMs });
+  const engines = EngineRegistry.fromConfig(config);
+  const docker = engines.get(engines.defaultName);
   let knowledge: Promise<KnowledgeBase> | undefined;
   const auditFile = new AuditFile(join(config.dataDir, 'audit.jsonl'));
   const services: Services = {
     config,
     docker,
+    engines,
     audit: auditFile,
     knowledge: () =>
       (knowledge ??= import('./knowledge/index.js').then((m) =>
         m.openKnowledgeBase({ dirs: [bundledKnowledgeDir, ...config.knowledgeDirs], log: log.child({ part: 'knowledge' }), watch: options.watchKnowledge ?? false }),
       )),
   };
+  // Per request the services differ only in the engine: one object per engine, made once.
+  const perEngine = new Map(engines.names.map((name) => [name, { ...services, docker: engines.get(name) }]));
   const dispatcher = new Dispatcher({
     commands,
     services,
     log,
+    // Grants of the top level: engine-free commands and who may answer a confirmation.
     roles: new RolePolicy(config.roles),
     audit: new FanOutAuditSink([new LogAuditSink(log.child({ part: 'audit' })), auditFile]),
     confirmations: new ConfirmationStore(config.confirmTtlMs),
-    engineAddress: docker.address,
     previewsPublic: config.previewsPublic,
-    mapError: (err) => mapEngineError(err, docker.address),
+    mapError: (err, engine) => engines.mapError(err, engine ?? engines.defaultName),
+    engines: {
+      names: engines.names,
+      defaultName: engines.defaultName,
+      usedBy: (command) => !ENGINE_FREE.has(command.name),
+      services: (name) => perEngine.get(name) ?? services,
+      address: (name) => engines.get(name).address,
+      roles: (name) => engines.roles(name),
+    },
     questionCommand: 'ask',
   });
   return { dispatcher, services };

@@ -16,6 +16,7 @@ import { benchRunDetached } from './container.js';
 import { benchFaq } from './faq.js';
 import { benchFuzz } from './fuzz.js';
 import { benchPull } from './pull.js';
+import { benchStartup } from './startup.js';
 import { interleaved, median, round } from './stats.js';
 
 const run = promisify(execFile);
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
       run: () => benchRunDetached(dockerHost),
       pull: async () => (registry ? benchPull({ dockerHost, registry, busybox: BUSYBOX_TAG }) : 'skipped: no loopback registry (set DOCKBOT_TEST_REGISTRY)'),
       fuzz: () => benchFuzz(dockerHost),
+      startup: () => benchStartup(dockerHost),
     };
     // DOCKBOT_BENCH=fuzz,ps runs only those parts (all by default).
     const only = process.env.DOCKBOT_BENCH?.split(',').map((p) => p.trim());

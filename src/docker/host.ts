@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type Dockerode from 'dockerode';
 import { guardedEngine } from './engine-guard.js';
+import { deferHeavyTransports } from './lazy-transport.js';
 
 const requireCommonJs = createRequire(import.meta.url);
 
@@ -45,10 +46,12 @@ export class DockerHost {
   /**
    * The Engine API. Containers, images, networks and volumes are handed out only through
    * accessors that check names against Docker's grammar and escape them (engine-guard.ts).
-   * dockerode (with gRPC and ssh2) takes ~0.3 s to load: only commands that talk to the engine pay for it.
+   * dockerode loads on first use (only commands that talk to the engine pay for it), without
+   * gRPC and ssh2 until a build or an ssh:// engine needs them (lazy-transport.ts).
    */
   get engine(): Dockerode {
     if (!this.client) {
+      deferHeavyTransports(); // gRPC and ssh2 load when a build or an ssh:// engine first needs them
       const DockerodeClass = requireCommonJs('dockerode') as typeof Dockerode;
       const tls = this.tls ? { ca: readFileSync(this.tls.ca), cert: readFileSync(this.tls.cert), key: readFileSync(this.tls.key) } : {};
       this.client = guardedEngine(DockerodeClass, { ...this.options, ...tls }, { timeoutMs: this.timeoutMs });

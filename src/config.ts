@@ -196,7 +196,25 @@ function describe(issues: z.ZodIssue[], where: string): string {
     .join('\n');
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+/** Secrets that may come from a file instead (`SLACK_BOT_TOKEN_FILE=/run/secrets/...`: Docker and Swarm secrets). */
+const FROM_FILE = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_TOKEN'] as const;
+
+function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of FROM_FILE) {
+    const file = env[`${name}_FILE`];
+    if (!file || env[name] !== undefined) continue;
+    try {
+      out[name] = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(`environment variable ${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return out;
+}
+
+export function loadConfig(givenEnv: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const env = withSecretFiles(givenEnv);
   const envResult = envSchema.safeParse(env);
   if (!envResult.success) throw new ConfigError(describe(envResult.error.issues, 'environment variable'));
   const e = envResult.data;

@@ -201,7 +201,7 @@ export class Dispatcher {
       const parsed = this.parse(command, tokens);
       line = redactCommandLine([...command.name.split(' '), ...tokens], parsed === 'help' ? [] : secretValues(command, parsed));
       if (parsed === 'help') {
-        outcome = { requestId: request.id, command: command.name, ok: true, data: { help: command.name }, reply: { ...commandHelp(command), ephemeral: true } };
+        outcome = { requestId: request.id, command: command.name, ok: true, data: { help: command.name }, reply: { ...commandHelp(this.deps.engines?.usedBy(command) ? { ...command, options: [...command.options, HOST_OPTION] } : command), ephemeral: true } };
       } else {
         engine = this.engineFor(command, parsed, request);
         outcome = await this.execute(command, parsed, line, request, log.child(engine ? { engine } : {}), progress, pressed, engine);

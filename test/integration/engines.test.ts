@@ -97,6 +97,11 @@ describe.skipIf(skipReason)('several engines', () => {
     expect(outcome.reply.blocks).toContainEqual({ type: 'context', text: 'engine: second' });
   });
 
+  it('help of an engine command shows --host; engine-free commands have none', async () => {
+    expect(JSON.stringify((await ask('ps --help')).reply)).toContain('--host');
+    expect((await ask('topics --host second')).error?.code).toBe('usage');
+  });
+
   it('an engine name that is not configured is a usage error listing the names', async () => {
     const { code, body } = await exec('ps --host nowhere');
     expect(code).toBe(1);

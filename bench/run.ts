@@ -19,6 +19,7 @@ import { benchFuzz } from './fuzz.js';
 import { benchNotify } from './notify.js';
 import { benchPull } from './pull.js';
 import { benchSlack } from './slack.js';
+import { benchStartup } from './startup.js';
 import { interleaved, median, round } from './stats.js';
 
 const run = promisify(execFile);
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
       slack: () => benchSlack(dockerHost),
       discord: () => benchDiscord(dockerHost),
       fuzz: () => benchFuzz(dockerHost),
+      startup: () => benchStartup(dockerHost),
     };
     // DOCKBOT_BENCH=fuzz,ps runs only those parts (all by default).
     const only = process.env.DOCKBOT_BENCH?.split(',').map((p) => p.trim());

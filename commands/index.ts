@@ -8,6 +8,7 @@ import { notifyAdd } from './notify-add.js';
 import { notifyList } from './notify-list.js';
 import { notifyRm } from './notify-rm.js';
 import { containerPrune } from './container-prune.js';
+import { engines } from './engines.js';
 import { explain } from './explain.js';
 import { faqReload } from './faq-reload.js';
 import { help } from './help.js';
@@ -38,6 +39,7 @@ export const commands: readonly Command[] = [
   inspect,
   version,
   info,
+  engines,
   systemDf,
   // Docker, containers that change
   run,

@@ -78,7 +78,7 @@ async function exec(argv: string[]): Promise<number> {
     confirmed: flags.has('--yes') || flags.has('-y'),
     flagsConfirm: true,
   });
-  if (json) printJson({ ok: outcome.ok, command: outcome.command, data: outcome.data, ...(outcome.error ? { error: outcome.error } : {}) });
+  if (json) printJson({ ok: outcome.ok, command: outcome.command, ...(outcome.engine ? { engine: outcome.engine } : {}), data: outcome.data, ...(outcome.error ? { error: outcome.error } : {}) });
   else printReply(outcome);
   return outcome.ok ? 0 : 1;
 }

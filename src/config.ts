@@ -72,10 +72,49 @@ const notifications = z
   })
   .strict();
 
+/** How engines are named in `--host NAME`, `use NAME` and the audit trail. */
+export const ENGINE_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+/** The engine DOCKER_HOST names. */
+export const DEFAULT_ENGINE_NAME = 'default';
+
+const engineAddress = z
+  .string()
+  .min(1)
+  .superRefine((address, ctx) => {
+    try {
+      connectionOptions(address);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^DOCKER_HOST/, 'host') });
+    }
+  });
+
+const existingFile = hostPath.refine((p) => existsSync(p), 'no such file');
+
+/** One more engine: where it is, how to reach it (TLS files for tcp://), and who may do what there. */
+const engineEntry = z
+  .object({
+    host: engineAddress,
+    tls: z.object({ ca: existingFile, cert: existingFile, key: existingFile }).strict().optional(),
+    /** The engine commands use when neither `--host` nor `use` names one. */
+    default: z.boolean().default(false),
+    /** Replaces the top-level operator grants on this engine; top-level admins stay admins. */
+    roles: grants.optional(),
+    timeoutSeconds: z.number().positive().max(3600).optional(),
+  })
+  .strict();
+
 const fileSchema = z
   .object({
     builds: builds.default({}),
     notifications: notifications.default({}),
+    engines: z
+      .record(z.string().regex(ENGINE_NAME_RE, 'an engine name: lowercase letters, digits, "_" and "-", at most 32'), engineEntry)
+      .default({})
+      .superRefine((engines, ctx) => {
+        if (DEFAULT_ENGINE_NAME in engines) ctx.addIssue({ code: 'custom', message: `"${DEFAULT_ENGINE_NAME}" is the engine DOCKER_HOST names: choose another name` });
+        const defaults = Object.entries(engines).filter(([, e]) => e.default).map(([n]) => n);
+        if (defaults.length > 1) ctx.addIssue({ code: 'custom', message: `only one engine can be the default (${defaults.join(', ')} say default: true)` });
+      }),
     policy: runPolicy.default({}),
     roles: grants.default({}),
     /** Grants that hold in one channel only, keyed "<platform>:<channel id>". */
@@ -136,8 +175,22 @@ const parseYaml = (source: string): unknown => (createRequire(import.meta.url)('
 
 export type FileConfig = z.infer<typeof fileSchema>;
 
+export interface EngineConfig {
+  name: string;
+  host: string;
+  tls?: { ca: string; cert: string; key: string };
+  /** Grants on this engine instead of the top-level operators (top-level admins still count). */
+  roles?: FileConfig['roles'];
+  timeoutMs: number;
+}
+
 export interface Config {
+  /** DOCKER_HOST: the engine named "default". */
   dockerHost: string;
+  /** Every engine commands can use: "default" (DOCKER_HOST) first, then the YAML's `engines`. */
+  engines: EngineConfig[];
+  /** The engine used when a request names none. */
+  defaultEngine: string;
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string };
   discord: { token?: string; applicationId?: string; apiUrl?: string; mentions: boolean };
   port: number;
@@ -178,7 +231,25 @@ function describe(issues: z.ZodIssue[], where: string): string {
     .join('\n');
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+/** Secrets that may come from a file instead (`SLACK_BOT_TOKEN_FILE=/run/secrets/...`: Docker and Swarm secrets). */
+const FROM_FILE = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_TOKEN'] as const;
+
+function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of FROM_FILE) {
+    const file = env[`${name}_FILE`];
+    if (!file || env[name] !== undefined) continue;
+    try {
+      out[name] = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(`environment variable ${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return out;
+}
+
+export function loadConfig(givenEnv: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const env = withSecretFiles(givenEnv);
   const envResult = envSchema.safeParse(env);
   if (!envResult.success) throw new ConfigError(describe(envResult.error.issues, 'environment variable'));
   const e = envResult.data;
@@ -199,8 +270,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!fileResult.success) throw new ConfigError(describe(fileResult.error.issues, `${file}:`));
   const f = fileResult.data;
 
+  const engineTimeoutMs = f.engine.timeoutSeconds * 1000;
+  const named: EngineConfig[] = Object.entries(f.engines).map(([name, entry]) => ({
+    name,
+    host: entry.host,
+    ...(entry.tls ? { tls: entry.tls } : {}),
+    ...(entry.roles ? { roles: entry.roles } : {}),
+    timeoutMs: entry.timeoutSeconds === undefined ? engineTimeoutMs : entry.timeoutSeconds * 1000,
+  }));
+  // DOCKER_HOST is an engine when it is set, or when it is the only one (the local socket).
+  const withDefault = env.DOCKER_HOST !== undefined || named.length === 0;
+  const engines = [...(withDefault ? [{ name: DEFAULT_ENGINE_NAME, host: e.DOCKER_HOST, timeoutMs: engineTimeoutMs }] : []), ...named];
+  const chosen = Object.entries(f.engines).find(([, entry]) => entry.default)?.[0];
+
   return {
     dockerHost: e.DOCKER_HOST,
+    engines,
+    defaultEngine: chosen ?? (engines[0] as EngineConfig).name,
     slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL },
     discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, mentions: f.discord.mentions },
     port: e.PORT,
@@ -209,7 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     knowledgeDirs: f.knowledge.dirs.map((d) => resolve(cwd, d)),
     confirmTtlMs: f.confirm.ttlSeconds * 1000,
     previewsPublic: f.confirm.public,
-    engineTimeoutMs: f.engine.timeoutSeconds * 1000,
+    engineTimeoutMs,
     policy: f.policy,
     builds: f.builds,
     notifications: f.notifications,

@@ -8,8 +8,7 @@ import { SuggestionStore } from './core/actions.js';
 import { Dispatcher } from './core/dispatcher.js';
 import { RolePolicy } from './core/policy.js';
 import type { Config } from './config.js';
-import { mapEngineError } from './docker/errors.js';
-import { DockerHost } from './docker/host.js';
+import { EngineRegistry } from './docker/engines.js';
 import type { KnowledgeBase } from './knowledge/base.js';
 import { bundledKnowledgeDir } from './paths.js';
 import type { Services } from './services.js';
@@ -31,8 +30,12 @@ export interface AppOptions {
   watchKnowledge?: boolean;
 }
 
+/** Commands that never talk to an engine: no `--host` for them. */
+const ENGINE_FREE = new Set(['help', 'ask', 'explain', 'topics', 'faq reload', 'audit', 'engines', 'notify add', 'notify list', 'notify rm', 'build cancel']);
+
 export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
-  const docker = new DockerHost(config.dockerHost, undefined, { timeoutMs: config.engineTimeoutMs });
+  const engines = EngineRegistry.fromConfig(config);
+  const docker = engines.get(engines.defaultName);
   let knowledge: Promise<KnowledgeBase> | undefined;
   const auditFile = new AuditFile(join(config.dataDir, 'audit.jsonl'));
   // Buttons commands offer (a build's Cancel) and those the dispatcher offers share one store.
@@ -41,6 +44,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
   const services: Services = {
     config,
     docker,
+    engines,
     audit: auditFile,
     notifier: notifications.notifier,
     subscriptions: notifications.subscriptions,
@@ -51,17 +55,27 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
         m.openKnowledgeBase({ dirs: [bundledKnowledgeDir, ...config.knowledgeDirs], log: log.child({ part: 'knowledge' }), watch: options.watchKnowledge ?? false }),
       )),
   };
+  // Per request the services differ only in the engine: one object per engine, made once.
+  const perEngine = new Map(engines.names.map((name) => [name, { ...services, docker: engines.get(name) }]));
   const dispatcher = new Dispatcher({
     commands,
     services,
     log,
+    // Grants of the top level: engine-free commands and who may answer a confirmation.
     roles: new RolePolicy(config.roles),
     audit: new FanOutAuditSink([new LogAuditSink(log.child({ part: 'audit' })), auditFile, notifications.auditSink]),
     confirmations: new ConfirmationStore(config.confirmTtlMs),
-    engineAddress: docker.address,
     previewsPublic: config.previewsPublic,
     suggestions,
-    mapError: (err) => mapEngineError(err, docker.address),
+    mapError: (err, engine) => engines.mapError(err, engine ?? engines.defaultName),
+    engines: {
+      names: engines.names,
+      defaultName: engines.defaultName,
+      usedBy: (command) => !ENGINE_FREE.has(command.name),
+      services: (name) => perEngine.get(name) ?? services,
+      address: (name) => engines.get(name).address,
+      roles: (name) => engines.roles(name),
+    },
     questionCommand: 'ask',
   });
   return { dispatcher, services, suggestions, notifications };

@@ -8,7 +8,10 @@ export interface AuditEntry {
   platform: string;
   user: string;
   channel: string | null;
+  /** The address of the engine the request talked to. */
   engine: string | null;
+  /** Its name (`--host NAME`): "default" is DOCKER_HOST; null for commands that use no engine. */
+  engineName: string | null;
   command: string | null;
   /** The command line as typed, with secret values replaced. */
   line: string;

@@ -71,6 +71,8 @@ export interface ChatRequest {
    * terminal. Set by the terminal adapter; chat requests always see the preview first.
    */
   flagsConfirm?: boolean;
+  /** The session's engine (the REPL's `use NAME`); `--host NAME` overrides it. Default: the configured default. */
+  engine?: string;
 }
 
 export interface Result<D = unknown> {

@@ -13,7 +13,7 @@ import { parseActionId, SuggestionStore } from './actions.js';
 import type { AuditSink } from './audit.js';
 import { redactCommandLine } from './audit.js';
 import { fitReply, type ReplyBudget } from './budget.js';
-import { readStoredPlan, type ChangeCommand, type ChatRequest, type Command, type CommandContext, type Requester, type Result } from './command.js';
+import { readStoredPlan, type ChangeCommand, type ChatRequest, type Command, type CommandContext, type OptionSpec, type Requester, type Result } from './command.js';
 import type { ConfirmationStore, PendingConfirmation } from './confirm.js';
 import { isUserError, UserError, type ErrorInfo, type SuggestedAction } from './errors.js';
 import type { Confirmation, Outcome } from './outcome.js';
@@ -38,13 +38,30 @@ export interface DispatcherDeps {
   suggestions?: SuggestionStore;
   /** Previews are shown to the whole channel (so a team sees what is pending); default: the requester only. */
   previewsPublic?: boolean;
-  /** Turns library errors (e.g. the Engine's) into user errors; undefined when it does not know them. */
-  mapError(err: unknown): UserError | undefined;
+  /** Turns library errors (e.g. the Engine's, of the named engine) into user errors; undefined when it does not know them. */
+  mapError(err: unknown, engine?: string): UserError | undefined;
+  /** Several engines: `--host NAME` (or the session's `use NAME`) picks the one a request talks to. */
+  engines?: EngineChoice;
   /** Minimum interval between live edits of one message (a sink may ask for more). */
   progressIntervalMs?: number;
   /** The command that answers a question typed where a command was expected (`ask`). */
   questionCommand?: string;
 }
+
+/** The engines a request can be sent to, as the dispatcher needs them (built in main.ts). */
+export interface EngineChoice {
+  names: readonly string[];
+  defaultName: string;
+  /** Commands that never talk to an engine (help, ask) get no `--host`. */
+  usedBy(command: Command): boolean;
+  /** The services with `docker` being that engine. */
+  services(name: string): Services;
+  address(name: string): string;
+  /** Grants on that engine (an engine entry's `roles`, else the top level). Throws `usage` for an unknown name. */
+  roles(name: string): RolePolicy;
+}
+
+export const HOST_OPTION: OptionSpec = { name: 'host', type: 'string', placeholder: 'name', description: 'The engine to send this to (`engines` lists them)' };
 
 export interface HandleOptions {
   /** Where live updates go (first post, edits, final state); none: only the outcome. */
@@ -83,6 +100,12 @@ export class Dispatcher {
 
   get commands(): readonly Command[] {
     return this.deps.commands;
+  }
+
+  /** The engines requests can name (`--host`, the REPL's `use`), and the one used when none is named. */
+  get engineNames(): { names: readonly string[]; defaultName: string } | undefined {
+    const e = this.deps.engines;
+    return e ? { names: e.names, defaultName: e.defaultName } : undefined;
   }
 
   /** Longest name first: `image rm` before `image`. Returns the text after the name. */
@@ -167,6 +190,7 @@ export class Dispatcher {
     // Until the arguments parse, which values are secret is unknown: every KEY=value is redacted.
     let line = redactCommandLine(typed.split(/\s+/), null);
     let command: Command | undefined;
+    let engine: string | undefined;
     let outcome: Omit<Outcome, 'line'>;
     const progress = this.progressFor(request.requester, options, log);
     try {
@@ -177,21 +201,44 @@ export class Dispatcher {
       const parsed = this.parse(command, tokens);
       line = redactCommandLine([...command.name.split(' '), ...tokens], parsed === 'help' ? [] : secretValues(command, parsed));
       if (parsed === 'help') {
-        outcome = { requestId: request.id, command: command.name, ok: true, data: { help: command.name }, reply: { ...commandHelp(command), ephemeral: true } };
+        outcome = { requestId: request.id, command: command.name, ok: true, data: { help: command.name }, reply: { ...commandHelp(this.deps.engines?.usedBy(command) ? { ...command, options: [...command.options, HOST_OPTION] } : command), ephemeral: true } };
       } else {
-        outcome = await this.execute(command, parsed, line, request, log, progress, pressed);
+        engine = this.engineFor(command, parsed, request);
+        outcome = await this.execute(command, parsed, line, request, log.child(engine ? { engine } : {}), progress, pressed, engine);
       }
       if ('question' in found) {
         outcome = { ...outcome, reply: { ...outcome.reply, blocks: [context('taken as a question: no command is named like that (`help` lists them)'), ...outcome.reply.blocks] } };
       }
     } catch (err) {
-      outcome = this.failure(err, request, command, log);
+      outcome = this.failure(err, request, command, log, engine);
     }
     const durationMs = performance.now() - started;
     log.debug({ command: outcome.command, ok: outcome.ok, durationMs }, 'handled');
-    const done: Outcome = { ...outcome, line };
-    await this.audit(request, { command: done.command, line, outcome: done, durationMs, ...(pressed ? { confirmedBy: pressed.by } : {}) }, log);
+    const done: Outcome = { ...(engine ? this.namingEngine(outcome, engine) : outcome), line };
+    await this.audit(request, { command: done.command, line, outcome: done, durationMs, engine, ...(pressed ? { confirmedBy: pressed.by } : {}) }, log);
     return this.finalize(done, options, progress);
+  }
+
+  /** The engine this request talks to: `--host`, else the session's (`use`), else the default; none for engine-free commands. */
+  private engineFor(command: Command, args: ParsedArgs, request: ChatRequest): string | undefined {
+    const engines = this.deps.engines;
+    if (!engines || !engines.usedBy(command)) return undefined;
+    const name = args.string('host') ?? request.engine ?? engines.defaultName;
+    if (!engines.names.includes(name)) {
+      throw new UserError('usage', `no engine is named ${JSON.stringify(name.length > 40 ? `${name.slice(0, 37)}...` : name)}`, {
+        hint: `configured engines: ${engines.names.join(', ')} (\`engines\` lists them)`,
+      });
+    }
+    return name;
+  }
+
+  /** With several engines, every answer says which one gave it (above any buttons). */
+  private namingEngine(outcome: Omit<Outcome, 'line'>, engine: string): Omit<Outcome, 'line'> {
+    if ((this.deps.engines?.names.length ?? 0) < 2) return { ...outcome, engine };
+    const blocks = [...outcome.reply.blocks];
+    const at = blocks.length > 0 && blocks[blocks.length - 1]?.type === 'actions' ? blocks.length - 1 : blocks.length;
+    blocks.splice(at, 0, context(`engine: ${engine}`));
+    return { ...outcome, engine, reply: { ...outcome.reply, blocks } };
   }
 
   /** Fits the reply to the budget and ends the progress message with it, if one was posted. */
@@ -229,7 +276,8 @@ export class Dispatcher {
   /** The command's arguments, or 'help' when `--help` is among its own flags. */
   private parse(command: Command, tokens: string[]): ParsedArgs | 'help' {
     if (command.freeText) return new ParsedArgs({}, tokens);
-    const spec = { ...command, options: [...command.options, ...(command.mutating ? [DRY_RUN] : []), HELP] };
+    const host = this.deps.engines?.usedBy(command) ? [HOST_OPTION] : [];
+    const spec = { ...command, options: [...command.options, ...(command.mutating ? [DRY_RUN] : []), ...host, HELP] };
     return helpRequested(tokens, spec) ? 'help' : parseCommandArgs(tokens, spec);
   }
 
@@ -241,19 +289,23 @@ export class Dispatcher {
     log: Logger,
     progress: ProgressChannel | undefined,
     pressed: Pressed | undefined,
+    engine: string | undefined,
   ): Promise<Omit<Outcome, 'line'>> {
-    const role = this.roleOf(request.requester);
+    const engines = this.deps.engines;
+    const role = engine && engines ? engines.roles(engine).roleOf(request.requester) : this.roleOf(request.requester);
     const needed = roleNeeded(command.accessFor?.(args) ?? command.access);
     if (!atLeast(role, needed)) {
       throw new UserError('forbidden', `\`${command.name}\` needs the ${needed} role; you are a ${role}`, {
-        hint: `an admin can grant it under roles.${needed} in dockbot.yaml`,
+        hint: engine && engines && engines.names.length > 1
+          ? `on engine "${engine}"; an admin can grant it under roles.${needed} (or engines.${engine}.roles.${needed}) in dockbot.yaml`
+          : `an admin can grant it under roles.${needed} in dockbot.yaml`,
       });
     }
     const ctx: CommandContext = {
       args,
       request,
       role,
-      services: this.deps.services,
+      services: engine && engines ? engines.services(engine) : this.deps.services,
       log: log.child({ command: command.name }),
       progress: (update) => progress?.push(update),
       commands: this.deps.commands,
@@ -349,8 +401,8 @@ export class Dispatcher {
     });
   }
 
-  private failure(err: unknown, request: ChatRequest, command: Command | undefined, log: Logger): Omit<Outcome, 'line'> {
-    const userError = isUserError(err) ? err : this.deps.mapError(err);
+  private failure(err: unknown, request: ChatRequest, command: Command | undefined, log: Logger, engine?: string): Omit<Outcome, 'line'> {
+    const userError = isUserError(err) ? err : this.deps.mapError(err, engine);
     if (userError) {
       const info = userError.info();
       return {
@@ -384,6 +436,8 @@ export class Dispatcher {
       line: string;
       outcome: Pick<Outcome, 'ok' | 'error'>;
       durationMs: number;
+      /** The engine the request talked to (none: engine-free commands, or a single-engine setup). */
+      engine?: string | undefined;
       confirmedBy?: Requester;
       /** Overrides the outcome shown (a cancelled confirmation is neither an error nor "ok"). */
       label?: string;
@@ -397,7 +451,8 @@ export class Dispatcher {
         platform: request.requester.platform,
         user: describeUser(request.requester),
         channel: request.requester.channelId ?? null,
-        engine: this.deps.engineAddress ?? null,
+        engine: (what.engine && this.deps.engines ? this.deps.engines.address(what.engine) : this.deps.engineAddress) ?? null,
+        engineName: what.engine ?? null,
         command: what.command,
         line: what.line,
         outcome: what.label ?? (what.outcome.ok ? 'ok' : (what.outcome.error?.code ?? 'error')),

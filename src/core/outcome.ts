@@ -40,6 +40,8 @@ export interface Outcome {
    */
   reply: Reply;
   error?: ErrorInfo;
+  /** The engine that answered (`--host NAME`, the session's, or the default); unset for commands that use none. */
+  engine?: string;
   /** Set when a change waits for Confirm: render `reply` (it carries the buttons) or build from this. */
   confirmation?: Confirmation;
   /**

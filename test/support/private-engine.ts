@@ -58,7 +58,8 @@ export const dockerCli = (dockerHost: string, args: string[], input?: { cwd?: st
     maxBuffer: 64 * 1024 * 1024,
   });
 
-export async function startPrivateEngine(): Promise<PrivateEngine> {
+/** `registry: false`: no loopback registry (a second engine for multi-engine tests needs none). */
+export async function startPrivateEngine(options: { registry?: boolean } = {}): Promise<PrivateEngine> {
   const dockerd = await which('dockerd');
   if (!dockerd) throw new Error('dockerd is not installed (apt-get install docker.io)');
   const dir = mkdtempSync(join(tmpdir(), 'dockbot-engine-'));
@@ -112,7 +113,7 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
 
     let registry = '';
     const registryBinary = await which('docker-registry');
-    if (registryBinary) {
+    if (registryBinary && options.registry !== false) {
       const port = await freePort();
       registry = `127.0.0.1:${port}`;
       const registryConfig = join(dir, 'registry.yml');

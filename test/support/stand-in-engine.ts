@@ -81,3 +81,67 @@ export async function startStandInEngine(): Promise<StandInEngine> {
     },
   };
 }
+
+export interface RecordingProxy {
+  /** DOCKER_HOST for it: unix:///tmp/.../docker.sock */
+  dockerHost: string;
+  /** Every request that passed, as sent (method and undecoded path), in order. */
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+const REQUEST_LINE = /^(GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS) (\S+) HTTP\/1\.[01]\r\n/;
+
+/**
+ * A pass-through in front of a real engine's unix socket that records every request line: which
+ * Engine API endpoints the bot calls, as a socket proxy in front of it would see them.
+ * Connections are piped byte for byte (streams and attach work as they do without it).
+ */
+export async function startRecordingProxy(targetDockerHost: string): Promise<RecordingProxy> {
+  const { createServer: createNetServer, connect } = await import('node:net');
+  const target = new URL(targetDockerHost).pathname;
+  const dir = mkdtempSync(join(tmpdir(), 'dockbot-recorder-'));
+  const socket = join(dir, 'docker.sock');
+  const requests: RecordedRequest[] = [];
+  const open = new Set<Socket>();
+  const server = createNetServer((client) => {
+    const upstream = connect(target);
+    open.add(client).add(upstream);
+    let head = '';
+    let attached = false;
+    client.on('data', (chunk: Buffer) => {
+      // Requests on this connection start where the previous one ended; a hijacked one carries raw stdin after.
+      if (!attached) {
+        head += chunk.toString('latin1');
+        const line = REQUEST_LINE.exec(head);
+        if (line) {
+          const url = line[2] as string;
+          requests.push({ method: line[1] as string, url, path: url.split('?')[0] ?? '' });
+          if (/\r\nUpgrade:/i.test(head) || /\/(attach|exec\/[^/]+\/start)(\?|$)/.test(url)) attached = true;
+          head = '';
+        } else if (head.length > 65_536) head = head.slice(-1024);
+      }
+      upstream.write(chunk);
+    });
+    upstream.pipe(client);
+    const end = (): void => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    client.on('end', () => upstream.end());
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  return {
+    dockerHost: `unix://${socket}`,
+    requests,
+    close: async () => {
+      for (const s of open) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -4,9 +4,9 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Requester } from '../../core/command.js';
-import { newRequestId, type Dispatcher, type Outcome } from '../../core/dispatcher.js';
+import { errorReply, newRequestId, type Dispatcher, type Outcome } from '../../core/dispatcher.js';
 import { printingSink } from '../../core/progress.js';
-import type { Reply } from '../../core/reply.js';
+import { context, reply, say, text, type Reply } from '../../core/reply.js';
 import { renderReply } from './render.js';
 
 export interface ReplOptions {
@@ -25,6 +25,30 @@ async function loadHistory(file: string): Promise<string[]> {
   } catch {
     return []; // no history yet
   }
+}
+
+/** What a session remembers between lines: the engine `use NAME` chose. */
+interface Session {
+  engine?: string;
+}
+
+/** With several engines the prompt says which one the next command goes to. */
+function promptFor(engine: string | undefined, dispatcher: Dispatcher): string {
+  const engines = dispatcher.engineNames;
+  return engines && engines.names.length > 1 ? `docker@${engine ?? engines.defaultName}> ` : 'docker> ';
+}
+
+/** `use NAME` switches the session's engine; `use` alone says which one it is and what else there is. */
+function useEngine(name: string, session: Session, dispatcher: Dispatcher): { ok: boolean; reply: Reply } {
+  const engines = dispatcher.engineNames ?? { names: ['default'], defaultName: 'default' };
+  const current = session.engine ?? engines.defaultName;
+  const others = `engines: ${engines.names.join(', ')}`;
+  if (!name) return { ok: true, reply: reply([text(say`Commands go to engine ${current}.`), context(others)], { tone: 'info' }) };
+  if (!engines.names.includes(name)) {
+    return { ok: false, reply: errorReply({ code: 'usage', message: `no engine is named ${JSON.stringify(name.slice(0, 40))}`, hint: `${others} (\`engines\` lists them)` }) };
+  }
+  session.engine = name;
+  return { ok: true, reply: reply([text(say`Commands now go to engine ${name}.`)], { tone: 'ok' }) };
 }
 
 export async function runRepl(options: ReplOptions): Promise<void> {
@@ -47,9 +71,10 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   };
   const progress = { onProgress: printingSink(show) };
   const requester = shellRequester();
+  const session: Session = {};
 
   print('dockbot — type a Docker command (`ps`, `images`, `help`) or a question (`ask what does docker pull do?`). Ctrl-D exits.');
-  rl.setPrompt('docker> ');
+  rl.setPrompt(promptFor(undefined, options.dispatcher));
   for (;;) {
     rl.prompt();
     const line = await nextLine();
@@ -57,7 +82,16 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     const command = line.trim();
     if (!command) continue;
     if (command === 'exit' || command === 'quit') break;
-    const outcome = await options.dispatcher.handle({ id: newRequestId('shell'), text: command, requester, flagsConfirm: true }, progress);
+    const switched = /^use(\s|$)/.test(command) ? useEngine(command.slice(3).trim(), session, options.dispatcher) : undefined;
+    if (switched) {
+      show(switched.reply);
+      if (switched.ok) rl.setPrompt(promptFor(session.engine, options.dispatcher));
+      continue;
+    }
+    const outcome = await options.dispatcher.handle(
+      { id: newRequestId('shell'), text: command, requester, flagsConfirm: true, ...(session.engine ? { engine: session.engine } : {}) },
+      progress,
+    );
     // History keeps the line as audited: environment values never reach the file.
     await appendFile(options.historyFile, outcome.line + '\n', { mode: 0o600 }).catch((err: Error) => print(`(history not saved: ${err.message})`));
     answer(outcome);

@@ -19,7 +19,7 @@ async function get(route: Route): Promise<{ status: number; body: string }> {
 describe('metrics', () => {
   it('counts commands by name and outcome, notifications by result, and build durations', async () => {
     const m = new Metrics({ defaultMetrics: false });
-    const entry = { time: '', requestId: 'r', platform: 'slack', user: 'U', channel: null, engine: null, line: 'ps', durationMs: 120, confirmedBy: null };
+    const entry = { time: '', requestId: 'r', platform: 'slack', user: 'U', channel: null, engine: null, engineName: null, line: 'ps', durationMs: 120, confirmedBy: null };
     m.record({ ...entry, command: 'ps', outcome: 'ok' });
     m.record({ ...entry, command: 'ps', outcome: 'ok' });
     m.record({ ...entry, command: 'rm', outcome: 'forbidden' });

@@ -73,6 +73,11 @@ const CONFIDENT = 0.7;
  * `floor` is today's figure, so a change that loses questions fails here.
  */
 const HOLDOUTS: Record<string, { first: Record<Lang | 'all', number>; floor: Partial<Record<Lang | 'all', number>>; maxConfidentlyWrong: number }> = {
+  'holdout-a.jsonl': {
+    first: { zh: 40 / 67, en: 32 / 50, mixed: 15 / 22, oos: 39 / 40, all: 126 / 179 },
+    floor: { zh: 40 / 67, en: 32 / 50, mixed: 15 / 22, oos: 39 / 40, all: 126 / 179 },
+    maxConfidentlyWrong: 3,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

@@ -124,10 +124,10 @@ export class QueryAnalyzer {
   constructor(
     /** Every index term of the notes. */
     private readonly vocabulary: ReadonlySet<string>,
-    /** Chinese words the segmenter found in the notes. */
+    /** Chinese words jieba found in the notes. */
     noteWords: Iterable<string>,
   ) {
-    // The term map's words split questions where ICU's dictionary fails (镜像, 构建).
+    // The notes' own words and the term map's decide how a question splits; jieba does the rest.
     this.hanDictionary = new Set([...[...noteWords].filter((w) => w.length >= 2), ...TERM_MAP_HAN_WORDS]);
     this.termMapWords = [...GROUPS.byKey.keys()].filter((key) => !hasHan(key) && !key.includes('_'));
     const latin = new Set([...vocabulary].filter((t) => !hasHan(t) && !t.includes('_') && t.length >= 3 && !/\d/.test(t)));
@@ -252,7 +252,7 @@ export class QueryAnalyzer {
     return best;
   }
 
-  /** Forward maximum matching against the notes' and the term map's words; the rest by ICU. */
+  /** Forward maximum matching against the notes' and the term map's words (and stop phrases); the rest by jieba. */
   private chineseUnits(text: string): QueryUnit[] {
     const units: QueryUnit[] = [];
     for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
@@ -286,7 +286,7 @@ export class QueryAnalyzer {
     return units;
   }
 
-  /** A word the notes contain is looked up whole; an unknown one by its bigrams (ICU may have split it). */
+  /** A word the notes contain is looked up whole; an unknown one by its bigrams too (the notes may have it segmented otherwise). */
   private hanUnit(word: string): QueryUnit {
     const terms = [...word].length < 2 || this.vocabulary.has(word) ? [word] : hanTerms(word);
     return this.unit(word, terms, [word]);

@@ -64,6 +64,31 @@ describe('parseNotes', () => {
     expect(notes.sections[0]?.blocks).toHaveLength(1);
   });
 
+  it('reads tables, nested lists and HTML as they render', () => {
+    const notes = parseNotes(
+      [
+        '# Commands',
+        '| command | what it does |',
+        '|---|---|',
+        '| `docker ps` | list containers |',
+        '',
+        '- images',
+        '  - `docker images` lists them',
+        '- containers',
+        '',
+        '<div class="note">Stopped containers <b>stay</b> until removed.</div>',
+        '',
+        'Text with **bold**, `code` and &amp; entities.',
+      ].join('\n'),
+    );
+    expect(notes.sections[0]?.blocks).toEqual([
+      { kind: 'list', items: ['command: docker ps; what it does: list containers'], ordered: false },
+      { kind: 'list', items: ['images', 'docker images lists them', 'containers'], ordered: false },
+      { kind: 'paragraph', text: 'Stopped containers stay until removed.' },
+      { kind: 'paragraph', text: 'Text with bold, code and & entities.' },
+    ]);
+  });
+
   it('rejects what it cannot read, saying where', () => {
     expect(() => parseNotes('# A\n```\nunclosed')).toThrow(NotesParseError);
     expect(() => parseNotes('# A\n```\nunclosed')).toThrow(/line 2: code block/);

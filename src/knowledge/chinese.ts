@@ -45,6 +45,25 @@ export function segment(text: string): readonly string[] {
   return words;
 }
 
+export interface TaggedWord {
+  word: string;
+  /** jieba's part of speech (ICTCLAS tags: n noun, v verb, d adverb, r pronoun, u particle, ...). */
+  tag: string;
+}
+
+const tags = new Map<string, readonly TaggedWord[]>();
+
+/** Words of a run of Chinese text with their parts of speech. */
+export function tagged(text: string): readonly TaggedWord[] {
+  let words = tags.get(text);
+  if (!words) {
+    if (tags.size >= SEGMENT_CACHE_SIZE) tags.clear();
+    words = segmenter().tag(text, true);
+    tags.set(text, words);
+  }
+  return words;
+}
+
 let converter: ((text: string) => string) | undefined;
 
 /** Traditional characters and Taiwan phrases to simplified Chinese; simplified text is left as it is. */

@@ -1,12 +1,12 @@
 // A question, taken apart: the content units it asks about (an English word or phrase, a Chinese
 // word), each with the index terms that stand for it, its translations from the term map, and
 // whether the notes know it at all. Ranking uses the terms; confidence uses the units.
-import { TERM_GROUPS } from './terms.js';
+import { tagged } from './chinese.js';
+import { DOCKER_SUBCOMMANDS, TERM_GROUPS } from './terms.js';
 import {
   detectLanguage,
   englishTerms,
   hanTerms,
-  hanWords,
   hasHan,
   isChineseStopword,
   normalize,
@@ -31,6 +31,11 @@ export interface QueryUnit {
   action: boolean;
   /** A Docker CLI command ("docker build"): only the command itself, not its last word alone, names it. */
   command?: string;
+  /**
+   * How much an unknown word says about what is asked (0..1, default 1): a noun names a topic the
+   * notes may not cover; an adverb, pronoun or particle the notes lack ("到底", "咋整") does not.
+   */
+  topicality?: number;
 }
 
 export interface Query {
@@ -48,6 +53,22 @@ export interface Query {
 const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\bcommand (?:to|for)\b|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样)|如何|怎样|咋|命令|步骤|教程/;
 
 const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么/;
+
+/** A verb and its resultative or directional complement: 清掉, 删除掉, 跑起来, 拉下来, 装好. */
+const RESULTATIVE = /^(\p{Script=Han}{1,2}?)(?:掉|完|好|起来|出来|下来|下去|一下|上)$/u;
+
+/**
+ * How much an unknown Chinese word names a topic, by jieba's part of speech: nouns, names, places,
+ * foreign words, times and verbs (挂载, 换源) do; adjectives somewhat; adverbs, pronouns, numerals,
+ * particles, prepositions, conjunctions, interjections and unrecognised strings hardly.
+ */
+function topicality(tag: string): number {
+  const t = tag.toLowerCase();
+  if (/^(n|eng|t|s|j|l|i|v)/.test(t)) return 1;
+  // a: adjectives; x: what jieba's dictionary lacks (a new word found by its HMM, or a run of leftovers)
+  if (/^(a|x)/.test(t)) return 0.5;
+  return 0.15;
+}
 
 /** Weight of a synonym or translation relative to the word typed. */
 const RELATED_WEIGHT = 0.6;
@@ -180,11 +201,19 @@ export class QueryAnalyzer {
     const units: QueryUnit[] = [];
     const inPhrase = new Set<number>();
     for (const p of phrases) {
-      // A term-map phrase is one concept; "docker <word>" only when the notes have that command.
-      if (p.kind === 'command' && !this.vocabulary.has(p.term)) continue;
+      // A term-map phrase is one concept; "docker <word>" only when the notes have that command, or
+      // when <word> is a Docker CLI command the notes do not describe ("docker kill"): then it is a
+      // Docker topic the notes do not cover, not the everyday word "kill".
       const members = words.filter((w) => w.position >= p.from && w.position <= p.to);
-      for (const m of members) inPhrase.add(m.position);
       const surface = p.text;
+      if (p.kind === 'command' && !this.vocabulary.has(p.term)) {
+        const subcommand = (members.at(-1) as LatinWord | undefined)?.surface ?? '';
+        if (!DOCKER_SUBCOMMANDS.has(subcommand)) continue;
+        for (const m of members) inPhrase.add(m.position);
+        units.push({ text: surface, terms: [p.term], related: [], known: false, domain: true, action: false, command: p.term });
+        continue;
+      }
+      for (const m of members) inPhrase.add(m.position);
       if (p.kind === 'term') {
         const unit = this.unit(surface, [p.term], [p.term]);
         // "publish port" is about ports, whichever group the phrase itself is in.
@@ -260,7 +289,7 @@ export class QueryAnalyzer {
       let leftover = '';
       const flush = (): void => {
         if (!leftover) return;
-        for (const w of hanWords(leftover)) if (!isChineseStopword(w)) units.push(this.hanUnit(w));
+        for (const { word, tag } of tagged(leftover)) if (hasHan(word) && !isChineseStopword(word)) units.push(this.leftoverUnit(word, tag));
         leftover = '';
       };
       for (let i = 0; i < chars.length; ) {
@@ -284,6 +313,19 @@ export class QueryAnalyzer {
       flush();
     }
     return units;
+  }
+
+  /**
+   * A word neither the notes nor the term map have, as jieba tagged it. A verb with a resultative
+   * complement is the verb (清掉 is 清, 跑起来 is 跑); an unknown word counts against an answer as
+   * much as its part of speech names a topic.
+   */
+  private leftoverUnit(word: string, tag: string): QueryUnit {
+    const verb = RESULTATIVE.exec(word)?.[1];
+    if (verb && (GROUPS.byKey.has(verb) || this.hanDictionary.has(verb))) return this.hanUnit(verb);
+    const unit = this.hanUnit(word);
+    if (!unit.known) unit.topicality = topicality(tag);
+    return unit;
   }
 
   /** A word the notes contain is looked up whole; an unknown one by its bigrams too (the notes may have it segmented otherwise). */

@@ -373,7 +373,7 @@ export class TopicIndex {
       const terms = [...unit.terms, ...unit.related];
       const own = [...unit.terms, ...unit.related.filter((r) => unit.terms.some((t) => sameWord(r, t)))];
       const specific = own.filter((t) => (this.documentFrequency.get(t) ?? 0) <= generic);
-      if (!unit.known) return { unit, terms, own, specific, weight: this.tuning.unknownWeight };
+      if (!unit.known) return { unit, terms, own, specific, weight: this.tuning.unknownWeight * (unit.topicality ?? 1) };
       const typed = unit.terms.filter((t) => this.documentFrequency.has(t));
       // A phrase or a rare bigram decides, not its common parts; failing that, the commonest translation.
       const idf = typed.length

@@ -149,6 +149,16 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['app', 'application', 'web app', 'webapp', '应用', '应用程序'] },
 ];
 
+/** The Docker CLI's commands (`docker --help`, plugins included): "docker <one of these>" names a command. */
+export const DOCKER_SUBCOMMANDS: ReadonlySet<string> = new Set(
+  (
+    'attach build builder buildx commit compose config container context cp create diff events exec export history image ' +
+    'images import info init inspect kill load login logout logs manifest network node pause plugin port ps pull push ' +
+    'rename restart rm rmi run save scout search secret service stack start stats stop swarm system tag top trust ' +
+    'unpause update version volume wait'
+  ).split(' '),
+);
+
 /** Question frames and function words: they say how something is asked, not what about. */
 export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
   (

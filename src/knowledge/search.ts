@@ -159,6 +159,10 @@ interface WeightedUnit {
   weight: number;
 }
 
+/** The Docker CLI's management commands, which are also the nouns prose uses ("a docker image"). */
+const MANAGEMENT_NOUN = /_(?:image|container|network|volume|system|builder|plugin|context|node|service|stack|secret|config|trust|manifest)$/;
+const MANAGEMENT_COMMAND = /\bdocker\s+(?:image|container|network|volume|system|builder|plugin|context|node|service|stack|secret|config|trust|manifest)\s+(?:ls|list|rm|remove|prune|inspect|create|build|history|import|load|save|tag|push|pull|start|stop|run|exec|logs|df|info)\b/;
+
 /** Only the best BM25 candidates are reordered (a large notes directory has hundreds of sections). */
 const RERANK_DEPTH = 30;
 
@@ -207,19 +211,29 @@ export class TopicIndex {
       const passages: IndexedPassage[] = [];
       const content: string[] = [];
       const quotedCode = new Set<string>();
+      const lineTerms = new Set<string>();
       topic.texts.forEach((t, text) => {
+        // An output is found by the command that printed it too ("the SIZE in docker images' output").
+        let command: string[] = [];
         for (const passage of passagesOf(t.blocks)) {
-          // A command's output ("REPOSITORY TAG ... CREATED") is quoted, never searched: its words are noise.
-          const terms = passage.kind === 'output' ? [] : indexTerms(passage.text, noteWords);
+          // A line is found by its words and by what it means (its gloss). The section is ranked by
+          // its prose, code and glosses: an output's own words ("REPOSITORY TAG ... CREATED",
+          // "Downloaded newer image") would make every section with a sample output look like an answer.
+          const gloss = passage.gloss ? indexTerms(passage.gloss, noteWords) : [];
+          const own = passage.kind === 'output' ? gloss : [...indexTerms(passage.text, noteWords), ...gloss];
+          const terms = passage.kind === 'output' ? [...indexTerms(passage.text, noteWords), ...gloss, ...command] : own;
+          if (passage.kind === 'command') command = indexTerms(passage.text, noteWords);
+          else if (passage.kind !== 'output') command = [];
           passages.push({ text, passage, terms: new Set(terms) });
+          for (const t of terms) lineTerms.add(t);
           // Both languages quote the same code; it counts once.
           const isCode = passage.kind === 'command' || passage.kind === 'code';
           if (isCode && quotedCode.has(passage.text)) continue;
           if (isCode) quotedCode.add(passage.text);
-          content.push(...terms);
+          content.push(...own);
         }
       });
-      const terms = new Set([...title, ...heading, ...content]);
+      const terms = new Set([...title, ...heading, ...content, ...lineTerms]);
       for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
       this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], passages, procedural: passages.some((p) => isProcedure(p.passage)) });
       const text = [...Array.from({ length: this.tuning.titleRepeat }, () => title).flat(), ...heading, ...content];
@@ -259,6 +273,8 @@ export class TopicIndex {
     const { coverageFloor, coveragePower, titleBonus, howToBonus } = this.tuning;
     const units = this.weighUnits(query.units);
     const namesDocker = query.units.some((u) => u.domain && u.known);
+    // "docker image" alone is an image, as prose says it; "docker images" or "docker image rm" a command.
+    const named = query.units.flatMap((u) => (u.command && u.known && (!MANAGEMENT_NOUN.test(u.command) || MANAGEMENT_COMMAND.test(query.text)) ? [u.command] : []));
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
       const entry = this.indexed.get(id) as IndexedTopic;
@@ -271,7 +287,10 @@ export class TopicIndex {
         if (m.support > best.support || (m.support === best.support && m.strong && !best.strong)) best = m;
         if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, m.coverage);
       }
-      const howTo = query.howTo ? 1 + howToBonus * commandCoverage : 1;
+      // A question that names a command ("docker images") asks about the section that runs it, not
+      // one that mentions the words in passing.
+      const runsNamed = named.length > 0 && entry.passages.some((p) => p.passage.kind === 'command' && named.every((c) => p.terms.has(c)));
+      const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : 1) * (runsNamed ? 1 + howToBonus : 1);
       const anchor = namesDocker ? 'domain' : this.namesHeading(units, entry) ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.

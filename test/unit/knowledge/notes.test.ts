@@ -118,10 +118,25 @@ describe('passages', () => {
     expect(passages.map((p) => [p.kind, p.text.split('\n')[0]])).toEqual([
       ['command', '# pull an image'],
       ['command', '# list images'],
-      ['output', 'REPOSITORY   TAG'],
+      ['output', 'ubuntu       14.04'],
       ['code', 'FROM ubuntu:14.04'],
+      ['code', 'RUN apt-get update'],
       ['command', 'docker run -p 5000:5000 demo:v1'],
     ]);
+  });
+
+  it('quotes files and outputs line by line, each line with what it means and a table row with its header', () => {
+    const passages = passagesOf([
+      { kind: 'code', lang: '', text: 'FROM ubuntu:14.04\n\nRUN apt-get update \\\n    && pip install flask\nCMD ["python", "/app/hello.py"]' },
+      { kind: 'code', lang: '', text: 'REPOSITORY          TAG       IMAGE ID       SIZE\nubuntu              14.04     a35e70164dfb   222MB' },
+      { kind: 'code', lang: '', text: 'docker run -p 5000:5000 demo:v1' },
+    ]);
+    expect(passages.map((p) => p.text)).toEqual(['FROM ubuntu:14.04', 'RUN apt-get update \\\n    && pip install flask', 'CMD ["python", "/app/hello.py"]', 'ubuntu              14.04     a35e70164dfb   222MB', 'docker run -p 5000:5000 demo:v1']);
+    expect(passages[0]?.gloss).toContain('base image');
+    expect(passages[1]?.gloss).toContain('install');
+    expect(passages[2]?.gloss).toContain('default command');
+    expect(passages[3]).toMatchObject({ kind: 'output', header: 'REPOSITORY          TAG       IMAGE ID       SIZE', gloss: expect.stringContaining('size') });
+    expect(passages[4]?.gloss).toContain('port');
   });
 });
 

@@ -1,7 +1,7 @@
 // A question, taken apart: the content units it asks about (an English word or phrase, a Chinese
 // word), each with the index terms that stand for it, its translations from the term map, and
 // whether the notes know it at all. Ranking uses the terms; confidence uses the units.
-import { tagged } from './chinese.js';
+import { tagged, type TaggedWord } from './chinese.js';
 import { DOCKER_SUBCOMMANDS, TERM_GROUPS } from './terms.js';
 import {
   detectLanguage,
@@ -36,6 +36,11 @@ export interface QueryUnit {
    * notes may not cover; an adverb, pronoun or particle the notes lack ("到底", "咋整") does not.
    */
   topicality?: number;
+  /**
+   * A Docker noun qualified by a word the notes never use, written right next to it ("npm
+   * registry", "git 仓库", "shipping container"): probably that word's sense of it, not Docker's.
+   */
+  otherSense?: boolean;
 }
 
 export interface Query {
@@ -68,6 +73,26 @@ function topicality(tag: string): number {
   // a: adjectives; x: what jieba's dictionary lacks (a new word found by its HMM, or a run of leftovers)
   if (/^(a|x)/.test(t)) return 0.5;
   return 0.15;
+}
+
+/** Marks Docker nouns written right next to a word the notes never use (see QueryUnit.otherSense). */
+function markOtherSenses(text: string, units: QueryUnit[]): void {
+  const placed = units
+    .map((unit) => {
+      const at = text.indexOf(unit.text, 0);
+      return { unit, at, end: at + unit.text.length };
+    })
+    .filter((p) => p.at >= 0)
+    .sort((a, b) => a.at - b.at);
+  const qualifies = (u: QueryUnit): boolean => !u.known && (u.topicality ?? 1) >= 1 && !/\d/.test(u.text) && u.text.length >= 2;
+  for (let i = 0; i < placed.length; i++) {
+    const p = placed[i] as (typeof placed)[number];
+    if (!p.unit.domain || !p.unit.known || p.unit.text === 'docker' || p.unit.command) continue;
+    const next = (q: (typeof placed)[number] | undefined, gap: string): boolean => q !== undefined && qualifies(q.unit) && /^[\s\-的]*$/.test(gap);
+    const before = placed[i - 1];
+    const after = placed[i + 1];
+    if (next(before, before ? text.slice(before.end, p.at) : 'x') || next(after, after ? text.slice(p.end, after.at) : 'x')) p.unit.otherSense = true;
+  }
 }
 
 /** Weight of a synonym or translation relative to the word typed. */
@@ -160,6 +185,7 @@ export class QueryAnalyzer {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
     const text = normalize(question).slice(0, MAX_QUESTION_LENGTH);
     const units = [...this.englishUnits(text), ...this.chineseUnits(text)];
+    markOtherSenses(text, units);
     const weights = new Map<string, number>();
     const add = (term: string, weight: number): void => {
       weights.set(term, Math.max(weights.get(term) ?? 0, weight));
@@ -266,6 +292,8 @@ export class QueryAnalyzer {
       for (const candidate of candidates) {
         if (candidate[0] !== surface[0]) continue;
         const d = Math.min(...forms.map((f) => distance(f, candidate, max)));
+        // Two slips in one word are believable only past its first two letters ("rotation" is not "relation").
+        if (d >= 2 && candidate[1] !== surface[1]) continue;
         if (d < bestDistance) {
           bestDistance = d;
           best = as(candidate);
@@ -292,6 +320,14 @@ export class QueryAnalyzer {
         for (const { word, tag } of tagged(leftover)) if (hasHan(word) && !isChineseStopword(word)) units.push(this.leftoverUnit(word, tag));
         leftover = '';
       };
+      // jieba's nouns by where they start: a noun the dictionaries lack (集装箱) is not split on a
+      // one-character word of the term map inside it (装).
+      const nouns = new Map<number, TaggedWord>();
+      let offset = 0;
+      for (const w of tagged(run)) {
+        if (w.word.length >= 2 && /^n/.test(w.tag)) nouns.set(offset, w);
+        offset += w.word.length;
+      }
       for (let i = 0; i < chars.length; ) {
         let matched = '';
         for (let len = Math.min(MAX_HAN_WORD, chars.length - i); len >= 1; len--) {
@@ -300,6 +336,13 @@ export class QueryAnalyzer {
             matched = candidate;
             break;
           }
+        }
+        const noun = nouns.get(i);
+        if (noun && (matched === '' || (matched.length === 1 && !isChineseStopword(matched)))) {
+          flush();
+          units.push(this.leftoverUnit(noun.word, noun.tag));
+          i += noun.word.length;
+          continue;
         }
         if (!matched) {
           leftover += chars[i];

@@ -1,6 +1,8 @@
 // Answers as chat replies, in the language of the question: the condensed text (commands as code
-// blocks), the citation underneath, or an "I don't know" with topics to try instead.
-import { code, context, reply, text, type Block, type Reply } from '../core/reply.js';
+// blocks), the citation underneath, or an "I don't know" with topics to try instead. A best guess
+// says it may not be what was asked and offers the next topics as buttons (each asks about one).
+import { COMMAND_PREFIX } from '../core/confirm.js';
+import { code, context, reply, text, type Action, type Block, type Reply } from '../core/reply.js';
 import type { Answer } from './base.js';
 import type { Lang } from './tokenizer.js';
 
@@ -8,6 +10,8 @@ interface Wording {
   citation(heading: string, file: string, confidence: string): string;
   unknown: string;
   tryThese(topics: string[]): string;
+  bestGuess: string;
+  nextTopics: string;
 }
 
 const WORDING: Record<Lang, Wording> = {
@@ -15,11 +19,15 @@ const WORDING: Record<Lang, Wording> = {
     citation: (heading, file, confidence) => `from: ${heading} (${file}) · confidence ${confidence}`,
     unknown: "I don't know that from the notes.",
     tryThese: (topics) => `Topics I can answer: ${topics.join(' · ')}`,
+    bestGuess: 'This is the closest part of the notes; it may not be exactly what you asked.',
+    nextTopics: 'Or perhaps one of these:',
   },
   zh: {
     citation: (heading, file, confidence) => `出处：${heading}（${file}）· 置信度 ${confidence}`,
     unknown: '笔记里没有找到可靠的答案。',
     tryThese: (topics) => `可以问这些主题：${topics.join('；')}`,
+    bestGuess: '这是笔记里最接近的内容，可能不完全是你问的。',
+    nextTopics: '也可能是这些主题：',
   },
 };
 
@@ -47,5 +55,18 @@ export function answerReply(answer: Answer, lang: Lang): Reply {
     return reply(blocks, { tone: 'info' });
   }
   const { file, heading } = answer.source;
-  return reply([...answerBlocks(answer.answer), context(words.citation(heading, file, answer.confidence.toFixed(2)))]);
+  const citation = context(words.citation(heading, file, answer.confidence.toFixed(2)));
+  if (!answer.bestGuess) return reply([...answerBlocks(answer.answer), citation]);
+  const buttons = topicButtons(answer.suggestions);
+  return reply([context(words.bestGuess), ...answerBlocks(answer.answer), citation, ...(buttons.length ? [context(words.nextTopics), { type: 'actions' as const, actions: buttons }] : [])], {
+    tone: 'info',
+  });
+}
+
+/** Chat platforms cap a button's id (Discord at 100 characters); a topic too long for one is left out. */
+const MAX_ACTION_ID = 100;
+
+/** One button per topic; pressing it asks about that topic. */
+function topicButtons(topics: readonly string[]): Action[] {
+  return topics.map((t) => ({ id: `${COMMAND_PREFIX}ask ${t}`, label: t })).filter((a) => a.id.length <= MAX_ACTION_ID);
 }

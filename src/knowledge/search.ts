@@ -80,7 +80,7 @@ export const DEFAULT_TUNING: Tuning = {
   unanchoredFactor: 0.35,
   relatedCredit: 0.8,
   genericShare: 0.75,
-  weakEvidenceCap: 0.7,
+  weakEvidenceCap: 0.65,
   offTopicCap: 0.45,
   actionMismatchFactor: 0.4,
   howToProseFactor: 0.8,
@@ -272,7 +272,7 @@ export class TopicIndex {
     if (top === 0) return { query, hits: [] };
     const { coverageFloor, coveragePower, titleBonus, howToBonus } = this.tuning;
     const units = this.weighUnits(query.units);
-    const namesDocker = query.units.some((u) => u.domain && u.known);
+    const namesDocker = query.units.some((u) => u.domain && u.known && !u.otherSense);
     // "docker image" alone is an image, as prose says it; "docker images" or "docker image rm" a command.
     const named = query.units.flatMap((u) => (u.command && u.known && (!MANAGEMENT_NOUN.test(u.command) || MANAGEMENT_COMMAND.test(query.text)) ? [u.command] : []));
     const hits: Hit[] = [];

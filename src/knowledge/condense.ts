@@ -70,7 +70,19 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
     const lead = scored[0];
     if (lead && lead.passage.kind === 'sentence' && length(lead.passage) <= budget / 4 && [...chosen].every((c) => c.passage.kind === 'sentence')) take(lead);
   }
-  return render([...chosen].sort((a, b) => order(a.passage, b.passage)).map((s) => s.passage), text.lang, scored);
+  const passages = [...chosen].sort((a, b) => order(a.passage, b.passage)).map((s) => s.passage);
+  const rendered = render(passages, text.lang, scored);
+  const count = query.counting ? countOf(passages) : 0;
+  return count >= 2 ? `${COUNT[text.lang](count)}\n${rendered}` : rendered;
+}
+
+const COUNT: Record<Lang, (n: number) => string> = { en: (n) => `${n} in all:`, zh: (n) => `共 ${n} 条：` };
+
+/** "How many": the items, commands or lines quoted from the block most of the answer is from. */
+function countOf(passages: readonly Passage[]): number {
+  const perBlock = new Map<number, number>();
+  for (const p of passages) if (p.kind !== 'sentence') perBlock.set(p.block, (perBlock.get(p.block) ?? 0) + 1);
+  return Math.max(0, ...perBlock.values());
 }
 
 /** Code is skimmed, not read: it costs half its length against the budget. */

@@ -147,7 +147,8 @@ export class NotesKnowledgeBase implements KnowledgeBase {
       return { answered: false, answer: null, source: null, confidence, bestGuess: false, suggestions: this.suggestions(ranking, lang) };
     }
     const { text, index } = textFor(best.topic, lang);
-    const answer = condense(text, this.state.index.scorePassages(ranking.query, best.topic, index), ranking.query);
+    const condensed = condense(text, this.state.index.scorePassages(ranking.query, best.topic, index), ranking.query);
+    const answer = ranking.query.choosing ? withAlternatives(condensed, this.siblings(best.topic), lang) : condensed;
     const bestGuess = best.confidence < CONFIDENT_THRESHOLD;
     return {
       answered: true,
@@ -157,6 +158,13 @@ export class NotesKnowledgeBase implements KnowledgeBase {
       bestGuess,
       suggestions: bestGuess ? this.nextTopics(ranking, lang) : [],
     };
+  }
+
+  /** Sections side by side with this one under the same heading (docker commit and the Dockerfile under "Building an image"). */
+  private siblings(topic: KnowledgeTopic): KnowledgeTopic[] {
+    if (topic.path.length < 2) return [];
+    const parent = topic.path.slice(0, -1).join(HEADING_SEPARATOR);
+    return this.state.loaded.topics.filter((t) => t !== topic && t.file === topic.file && t.path.length === topic.path.length && t.path.slice(0, -1).join(HEADING_SEPARATOR) === parent);
   }
 
   /** After a best guess: the sections ranked after it that share words with the question. */
@@ -188,5 +196,16 @@ export class NotesKnowledgeBase implements KnowledgeBase {
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;
+
+const ALTERNATIVES: Record<Lang, (titles: string[]) => string> = {
+  en: (titles) => `The notes also describe: ${titles.join(' · ')}`,
+  zh: (titles) => `笔记里与之并列的还有：${titles.join('；')}`,
+};
+
+/** A question that asks to choose gets the other choices the notes describe, named after the answer. */
+function withAlternatives(answer: string, siblings: readonly KnowledgeTopic[], lang: Lang): string {
+  if (siblings.length === 0) return answer;
+  return `${answer}\n${ALTERNATIVES[lang](siblings.map((t) => textFor(t, lang).text.path.at(-1) ?? ''))}`;
+}
 
 const titleIn = (topic: KnowledgeTopic, lang: Lang): string => textFor(topic, lang).text.path.join(HEADING_SEPARATOR);

@@ -80,10 +80,10 @@ function commandPairs(code: string): string[] | null {
  */
 const LINE_GLOSSES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\s*FROM\s/i, 'base image based on 基础镜像 基于'],
-  [/^\s*RUN\s/i, 'run install 执行 安装'],
+  [/^\s*RUN\s/i, 'install build step 安装 构建'],
   [/\b(?:apt-get|apt|yum|apk|dnf)\s+(?:-\S+\s+)*(?:install|add)\b|\bpip3?\s+install\b|\bnpm\s+(?:install|i)\b/, 'install package 安装 软件包'],
   [/^\s*(?:COPY|ADD)\s/i, 'copy directory path 复制 拷贝 目录 路径'],
-  [/^\s*(?:CMD|ENTRYPOINT)\s/i, 'default command start run 默认 命令 启动 执行'],
+  [/^\s*(?:CMD|ENTRYPOINT)\s/i, 'default command when the container starts 默认 命令 容器启动时'],
   [/^\s*EXPOSE\s|\s(?:-p|--publish)[\s=]*\d+(?::\d+)?/, 'port publish map 端口 映射 暴露'],
   [/^\s*WORKDIR\s/i, 'directory 目录'],
   [/^\s*ENV\s/i, 'environment variable 环境变量'],
@@ -146,6 +146,9 @@ function lineGlossedPassages(kind: PassageKind, code: string, block: number, lan
   });
 }
 
+/** A sentence with an address in it is what a question about a link or a page asks for. */
+const linkGloss = (text: string): { gloss?: string } => (/https?:\/\//.test(text) ? { gloss: 'link url page website 链接 网址 网站' } : {});
+
 const glossed = (text: string): { gloss?: string } => {
   const gloss = glossOf(text);
   return gloss ? { gloss } : {};
@@ -156,10 +159,10 @@ export function passagesOf(blocks: readonly ContentBlock[]): Passage[] {
   blocks.forEach((b, block) => {
     switch (b.kind) {
       case 'paragraph':
-        sentences(b.text).forEach((text, index) => out.push({ kind: 'sentence', text, block, index }));
+        sentences(b.text).forEach((text, index) => out.push({ kind: 'sentence', text, block, index, ...linkGloss(text) }));
         break;
       case 'list':
-        b.items.forEach((text, index) => out.push({ kind: 'item', text, block, index }));
+        b.items.forEach((text, index) => out.push({ kind: 'item', text, block, index, ...linkGloss(text) }));
         break;
       case 'code': {
         const kind = codeKind(b.text, b.lang);

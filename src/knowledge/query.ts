@@ -50,6 +50,10 @@ export interface Query {
   howTo: boolean;
   /** "What are the ...", "有哪些": asks for a whole list, not one item of it. */
   listing: boolean;
+  /** "How many ...", "几条": asks for a count (of a list's items, of an output's lines). */
+  counting: boolean;
+  /** "Which way ...", "哪个好", "A 还是 B": asks to choose between things the notes describe side by side. */
+  choosing: boolean;
   units: QueryUnit[];
   /** Every term to look up, with its weight (translations count less than what was typed). */
   weights: Map<string, number>;
@@ -58,6 +62,10 @@ export interface Query {
 const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\bcommand (?:to|for)\b|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样)|如何|怎样|咋|命令|步骤|教程/;
 
 const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么/;
+
+const COUNTING = /\bhow many\b|\bnumber of\b|几[条个种层项点步样类]|多少[条个种层项]/;
+
+const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))\b|\b(?:better|recommended|preferred) way\b|哪[个种](?:好|更好|方式|方法|办法)|推荐用哪/;
 
 /** A verb and its resultative or directional complement: 清掉, 删除掉, 跑起来, 拉下来, 装好. */
 const RESULTATIVE = /^(\p{Script=Han}{1,2}?)(?:掉|完|好|起来|出来|下来|下去|一下|上)$/u;
@@ -198,7 +206,8 @@ export class QueryAnalyzer {
       const typedIsKnown = u.terms.some((t) => this.vocabulary.has(t));
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
-    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text), units, weights };
+    const counting = COUNTING.test(text);
+    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text), units, weights };
   }
 
   private isDomain(key: string): boolean {

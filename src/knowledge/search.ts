@@ -301,7 +301,9 @@ export class TopicIndex {
         const corroborated = best.evidence >= 2 || this.namesSubject(entry, query.weights);
         confidence = Math.min(confidence, corroborated ? this.tuning.weakEvidenceCap : this.tuning.offTopicCap);
       }
-      const title = this.titleCoverage(entry, query.weights);
+      // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
+      // over docker commit and the Dockerfile): that counts as half its title.
+      const title = Math.max(this.titleCoverage(entry, query.weights), this.namesSubject(entry, query.weights) ? 0.5 : 0);
       const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
       hits.push({ topic: entry.topic, score, coverage, anchor, confidence });
     }

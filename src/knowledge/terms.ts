@@ -173,7 +173,9 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "currently today already yet step steps procedure longer go goes going gone went sentence sentences word words " +
     "briefly brief short summary summarize summarise overview help helps good great nice best look looks basically " +
     "simply anyway kindly quite pretty certain specifically particular particularly between among amongst within " +
-    "without across through during toward towards upon possible possibly able"
+    "without across through during toward towards upon possible possibly able " +
+    // the notes themselves: every answer is from them; chat shorthand
+    "note notes pls plz thx btw"
   ).split(/\s+/),
 );
 
@@ -189,4 +191,6 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然', '依然', '还是', '比', '比较', '去', '步骤', '流程', '别',
   '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
   '到底', '究竟', '其实', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',
+  // the notes themselves: every answer is from them
+  '笔记', '这份', '这篇',
 ]);

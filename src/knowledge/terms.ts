@@ -54,7 +54,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['stop', 'halt', '停止', '停'], action: true },
   { terms: ['exited', 'terminated', '终止', '停止', '退出'] },
   { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', '删除', '删', '移除', '去除', '删掉', '清理', '清除'], action: true },
-  { terms: ['clean', 'cleanup', 'clean up', 'purge', 'prune', 'tidy', '清理', '清除', '清空'], action: true },
+  { terms: ['clean', 'cleanup', 'clean up', 'purge', 'prune', 'tidy', '清理', '清除', '清空', '清'], action: true },
   { terms: ['pause', '暂停'], action: true },
   { terms: ['list', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', '查看', '列出', '显示', '看'], action: true },
   { terms: ['install', 'installation', 'setup', 'set up', '安装', '装'], action: true },

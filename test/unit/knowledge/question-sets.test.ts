@@ -69,13 +69,24 @@ const CONFIDENT = 0.7;
 
 /**
  * Question sets written from the notes alone by people who never saw the code or the other sets.
- * `first` is the score of the code before any change guided by the set (main at c10e412);
- * `floor` is today's figure, so a change that loses questions fails here.
+ * `first` is the score of the code before any change (main at c10e412). Set A guided the changes
+ * that followed; set B was not looked at until they were done, then scored once (`unseen`: what
+ * the FAQ does on questions nobody tuned it for) and added. `floor` is today's figure, so a change
+ * that loses questions fails here.
  */
-const HOLDOUTS: Record<string, { first: Record<Lang | 'all', number>; floor: Partial<Record<Lang | 'all', number>>; maxConfidentlyWrong: number }> = {
+const HOLDOUTS: Record<
+  string,
+  { first: Record<Lang | 'all', number>; unseen?: Record<Lang | 'all', number>; floor: Partial<Record<Lang | 'all', number>>; maxConfidentlyWrong: number }
+> = {
   'holdout-a.jsonl': {
     first: { zh: 40 / 67, en: 32 / 50, mixed: 15 / 22, oos: 39 / 40, all: 126 / 179 },
-    floor: { zh: 40 / 67, en: 32 / 50, mixed: 15 / 22, oos: 39 / 40, all: 126 / 179 },
+    floor: { zh: 52 / 67, en: 40 / 50, mixed: 20 / 22, oos: 39 / 40, all: 151 / 179 },
+    maxConfidentlyWrong: 2,
+  },
+  'holdout-b.jsonl': {
+    first: { zh: 39 / 70, en: 33 / 49, mixed: 12 / 23, oos: 42 / 44, all: 126 / 186 },
+    unseen: { zh: 50 / 70, en: 38 / 49, mixed: 15 / 23, oos: 42 / 44, all: 145 / 186 },
+    floor: { zh: 50 / 70, en: 38 / 49, mixed: 15 / 23, oos: 42 / 44, all: 145 / 186 },
     maxConfidentlyWrong: 3,
   },
 };

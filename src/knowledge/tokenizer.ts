@@ -176,7 +176,11 @@ export interface Phrase {
 
 /** Content words (stemmed), and the phrases among all words: the term map's and Docker CLI commands. */
 export function englishTerms(text: string): { words: LatinWord[]; phrases: Phrase[] } {
-  const all = latinWords(normalize(text)).map((w) => ({ ...w, stem: stem(w.surface) }));
+  return englishTermsOfNormalized(normalize(text));
+}
+
+function englishTermsOfNormalized(normalized: string): { words: LatinWord[]; phrases: Phrase[] } {
+  const all = latinWords(normalized).map((w) => ({ ...w, stem: stem(w.surface) }));
   const written = (i: number, n: number): string => all.slice(i, i + n).map((w) => w.surface).join(' ');
   const words: LatinWord[] = all.filter((w) => !ENGLISH_STOPWORDS.has(w.surface));
   const phrases: Phrase[] = [];
@@ -245,10 +249,11 @@ export const hanRuns = (text: string): string[] => (normalize(text).match(/\p{Sc
 
 /** Every index term of a text (English and Chinese), with repeats; the segmenter's Chinese words also go to `hanWords`. */
 export function indexTerms(text: string, hanWords?: string[]): string[] {
-  const { words, phrases } = englishTerms(text);
+  const normalized = normalize(text);
+  const { words, phrases } = englishTermsOfNormalized(normalized);
   const out = words.map((w) => w.stem);
   for (const p of phrases) out.push(p.term);
-  for (const run of hanRuns(text)) out.push(...hanTerms(run, hanWords));
+  for (const run of normalized.match(/\p{Script=Han}+/gu) ?? []) out.push(...hanTerms(run, hanWords));
   return out;
 }
 

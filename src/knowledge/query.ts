@@ -52,7 +52,7 @@ export interface Query {
   listing: boolean;
   /** "How many ...", "几条": asks for a count (of a list's items, of an output's lines). */
   counting: boolean;
-  /** "Which way ...", "哪个好", "A 还是 B": asks to choose between things the notes describe side by side. */
+  /** "Which way ...", "哪个好", "推荐用哪种": asks to choose between things the notes describe side by side. */
   choosing: boolean;
   units: QueryUnit[];
   /** Every term to look up, with its weight (translations count less than what was typed). */
@@ -87,7 +87,7 @@ function topicality(tag: string): number {
 function markOtherSenses(text: string, units: QueryUnit[]): void {
   const placed = units
     .map((unit) => {
-      const at = text.indexOf(unit.text, 0);
+      const at = text.indexOf(unit.text);
       return { unit, at, end: at + unit.text.length };
     })
     .filter((p) => p.at >= 0)
@@ -96,10 +96,10 @@ function markOtherSenses(text: string, units: QueryUnit[]): void {
   for (let i = 0; i < placed.length; i++) {
     const p = placed[i] as (typeof placed)[number];
     if (!p.unit.domain || !p.unit.known || p.unit.text === 'docker' || p.unit.command) continue;
-    const next = (q: (typeof placed)[number] | undefined, gap: string): boolean => q !== undefined && qualifies(q.unit) && /^[\s\-的]*$/.test(gap);
+    const besideIt = (q: (typeof placed)[number] | undefined, gap: string): boolean => q !== undefined && qualifies(q.unit) && /^[\s\-的]*$/.test(gap);
     const before = placed[i - 1];
     const after = placed[i + 1];
-    if (next(before, before ? text.slice(before.end, p.at) : 'x') || next(after, after ? text.slice(p.end, after.at) : 'x')) p.unit.otherSense = true;
+    if (besideIt(before, before ? text.slice(before.end, p.at) : 'x') || besideIt(after, after ? text.slice(p.end, after.at) : 'x')) p.unit.otherSense = true;
   }
 }
 

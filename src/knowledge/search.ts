@@ -67,6 +67,8 @@ export interface Tuning {
   titleBonus: number;
   /** Bonus for a section that answers a how-to question with a command, by that command's coverage. */
   howToBonus: number;
+  /** Lowest confidence when a question asks to list or count what a section titled by its own words lists. */
+  listingFloor: number;
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -89,6 +91,7 @@ export const DEFAULT_TUNING: Tuning = {
   coveragePower: 2,
   titleBonus: 0.6,
   howToBonus: 0.6,
+  listingFloor: 0.6,
 };
 
 export interface Hit {
@@ -301,6 +304,9 @@ export class TopicIndex {
         const corroborated = best.evidence >= 2 || this.namesSubject(entry, query.weights);
         confidence = Math.min(confidence, corroborated ? this.tuning.weakEvidenceCap : this.tuning.offTopicCap);
       }
+      // Asked to list or count what a section lists, naming that section's own subject ("how many
+      // advantages are listed", "常用命令有哪些"): the section itself is the answer.
+      if (query.listing && this.namesOwnTitle(entry, query.weights)) confidence = Math.max(confidence, this.tuning.listingFloor);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       const title = Math.max(this.titleCoverage(entry, query.weights), this.namesSubject(entry, query.weights) ? 0.5 : 0);
@@ -368,6 +374,15 @@ export class TopicIndex {
       best = Math.max(best, matched / units.length);
     }
     return best;
+  }
+
+  /** Every specific word of the section's own title is in the question (a title of generic words only does not count). */
+  private namesOwnTitle(entry: IndexedTopic, queryTerms: ReadonlyMap<string, number>): boolean {
+    const generic = this.topics.length * this.tuning.genericShare;
+    return entry.titles.some((units) => {
+      const specific = units.filter((u) => u.terms.some((t) => (this.documentFrequency.get(t) ?? 0) <= generic));
+      return specific.length > 0 && specific.every((u) => u.terms.some((t) => queryTerms.has(t)));
+    });
   }
 
   /**

@@ -180,6 +180,8 @@ interface IndexedTopic {
   passages: IndexedPassage[];
   /** It has something to follow: a command, code, or a link. */
   procedural: boolean;
+  /** Words of the section's code that no other section has: the demo's own names (flask, hello.py, route). */
+  quoted: Set<string>;
 }
 
 const isProcedure = (p: Passage): boolean => p.kind === 'command' || p.kind === 'code' || /https?:\/\//.test(p.text);
@@ -238,7 +240,7 @@ export class TopicIndex {
       });
       const terms = new Set([...title, ...heading, ...content, ...lineTerms]);
       for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
-      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], passages, procedural: passages.some((p) => isProcedure(p.passage)) });
+      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), quoted: new Set() });
       const text = [...Array.from({ length: this.tuning.titleRepeat }, () => title).flat(), ...heading, ...content];
       return { id: topic.id, text: text.join(' ') };
     });
@@ -248,6 +250,10 @@ export class TopicIndex {
       entry.titles = entry.topic.texts.map((t) => this.analyzer.analyze(t.path.at(-1) ?? '').units).filter((units) => units.length > 0);
       entry.subjects = entry.topic.texts.flatMap((t) => t.path.map((heading) => this.analyzer.analyze(heading).units)).filter((units) => units.length > 0);
       for (const p of entry.passages) p.action = this.leadingAction(p.passage);
+      for (const p of entry.passages) {
+        if (p.passage.kind !== 'code') continue;
+        for (const t of p.terms) if (this.documentFrequency.get(t) === 1 && !entry.headingTerms.has(t)) entry.quoted.add(t);
+      }
     }
   }
 
@@ -294,7 +300,8 @@ export class TopicIndex {
       // one that mentions the words in passing.
       const runsNamed = named.length > 0 && entry.passages.some((p) => p.passage.kind === 'command' && named.every((c) => p.terms.has(c)));
       const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : 1) * (runsNamed ? 1 + howToBonus : 1);
-      const anchor = namesDocker ? 'domain' : this.namesHeading(units, entry) ? 'heading' : 'none';
+      // Two words only this section's code has name the section as surely as its heading does.
+      const anchor = namesDocker ? 'domain' : this.namesHeading(units, entry) || this.namesQuoted(units, entry) ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
@@ -396,6 +403,11 @@ export class TopicIndex {
       const specific = units.filter((u) => u.terms.some((t) => (this.documentFrequency.get(t) ?? 0) <= generic));
       return (specific.length ? specific : units).every((u) => u.terms.some((t) => queryTerms.has(t)));
     });
+  }
+
+  private namesQuoted(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
+    // Two of them: one ("python") may be asked about for itself.
+    return units.filter(({ unit }) => unit.terms.some((t) => entry.quoted.has(t))).length >= 2;
   }
 
   private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {

@@ -65,7 +65,7 @@ const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些
 
 const COUNTING = /\bhow many\b|\bnumber of\b|几[条个种层项点步样类]|多少[条个种层项]/;
 
-const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))\b|\b(?:better|recommended|preferred) way\b|哪[个种](?:好|更好|方式|方法|办法)|推荐用哪/;
+const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))\b|\b(?:better|recommended|preferred) way\b|哪[个种](?:好|更好|方式|方法|办法)|推荐用哪|[\w\p{Script=Han}]\s*还是\s*\w|\w\s*还是\s*\p{Script=Han}|\w\s+or\s+\w+[?？]?$/u;
 
 /** A verb and its resultative or directional complement: 清掉, 删除掉, 跑起来, 拉下来, 装好. */
 const RESULTATIVE = /^(\p{Script=Han}{1,2}?)(?:掉|完|好|起来|出来|下来|下去|一下|上)$/u;

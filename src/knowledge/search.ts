@@ -67,7 +67,7 @@ export interface Tuning {
   titleBonus: number;
   /** Bonus for a section that answers a how-to question with a command, by that command's coverage. */
   howToBonus: number;
-  /** Lowest confidence when a question asks to list or count what a section titled by its own words lists. */
+  /** Lowest confidence when a question asks to list or count what a section lists, or to choose between sections, naming their titles. */
   listingFloor: number;
 }
 
@@ -314,6 +314,10 @@ export class TopicIndex {
       // Asked to list or count what a section lists, naming that section's own subject ("how many
       // advantages are listed", "常用命令有哪些"): the section itself is the answer.
       if (query.listing && this.namesOwnTitle(entry, query.weights)) confidence = Math.max(confidence, this.tuning.listingFloor);
+      // Asked to choose between this section and one beside it, naming both ("commit 还是 Dockerfile").
+      if (query.choosing && this.namesOwnTitle(entry, query.weights) && this.siblingsOf(entry).some((s) => this.namesOwnTitle(s, query.weights))) {
+        confidence = Math.max(confidence, this.tuning.listingFloor);
+      }
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       const title = Math.max(this.titleCoverage(entry, query.weights), this.namesSubject(entry, query.weights) ? 0.5 : 0);
@@ -381,6 +385,14 @@ export class TopicIndex {
       best = Math.max(best, matched / units.length);
     }
     return best;
+  }
+
+  /** The sections under the same heading as this one, at its depth. */
+  private siblingsOf(entry: IndexedTopic): IndexedTopic[] {
+    const { path, file } = entry.topic;
+    if (path.length < 2) return [];
+    const parent = path.slice(0, -1).join('\n');
+    return [...this.indexed.values()].filter((e) => e !== entry && e.topic.file === file && e.topic.path.length === path.length && e.topic.path.slice(0, -1).join('\n') === parent);
   }
 
   /** Every specific word of the section's own title is in the question (a title of generic words only does not count). */

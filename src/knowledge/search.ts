@@ -300,8 +300,11 @@ export class TopicIndex {
       // one that mentions the words in passing.
       const runsNamed = named.length > 0 && entry.passages.some((p) => p.passage.kind === 'command' && named.every((c) => p.terms.has(c)));
       const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : 1) * (runsNamed ? 1 + howToBonus : 1);
+      // Two of the question's words on one of the section's docker command lines ("pull" and "ubuntu"
+      // on `docker pull ubuntu:14.04`) make it a question about Docker, Docker's name or not.
+      const namesCommandLine = !namesDocker && this.namesDockerCommandLine(units, entry);
       // Two words only this section's code has name the section as surely as its heading does.
-      const anchor = namesDocker ? 'domain' : this.namesHeading(units, entry) || this.namesQuoted(units, entry) ? 'heading' : 'none';
+      const anchor = namesDocker || namesCommandLine ? 'domain' : this.namesHeading(units, entry) || this.namesQuoted(units, entry) ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
@@ -414,6 +417,14 @@ export class TopicIndex {
     return entry.subjects.some((units) => {
       const specific = units.filter((u) => u.terms.some((t) => (this.documentFrequency.get(t) ?? 0) <= generic));
       return (specific.length ? specific : units).every((u) => u.terms.some((t) => queryTerms.has(t)));
+    });
+  }
+
+  private namesDockerCommandLine(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
+    return entry.passages.some((p) => {
+      if (p.passage.kind !== 'command' || !/^\s*docker\s/m.test(p.passage.text)) return false;
+      const found = units.filter(({ terms }) => terms.some((t) => p.terms.has(t)));
+      return found.length >= 2 && found.some(({ specific }) => specific.some((t) => p.terms.has(t)));
     });
   }
 

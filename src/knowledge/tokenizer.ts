@@ -179,8 +179,11 @@ export function englishTerms(text: string): { words: LatinWord[]; phrases: Phras
   return englishTermsOfNormalized(normalize(text));
 }
 
+/** "Go" the language ("written in Go", "用 Go 写的", "Go 语言"), not the verb, which is a stop word. */
+const GO_LANGUAGE = /(?<=\b(?:in|with)\s+|用\s*)go\b|\bgo(?=\s*(?:语言|language\b|programming\b|lang\b|写|编写|开发|实现))/g;
+
 function englishTermsOfNormalized(normalized: string): { words: LatinWord[]; phrases: Phrase[] } {
-  const all = latinWords(normalized).map((w) => ({ ...w, stem: stem(w.surface) }));
+  const all = latinWords(normalized.replace(GO_LANGUAGE, 'golang')).map((w) => ({ ...w, stem: stem(w.surface) }));
   const written = (i: number, n: number): string => all.slice(i, i + n).map((w) => w.surface).join(' ');
   const words: LatinWord[] = all.filter((w) => !ENGLISH_STOPWORDS.has(w.surface));
   const phrases: Phrase[] = [];

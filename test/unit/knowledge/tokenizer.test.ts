@@ -48,6 +48,14 @@ describe('tokenizer', () => {
     expect(phrases.map((p) => p.term)).toEqual(['virtual_machin', 'docker_build']);
   });
 
+  it('keeps Go the language and drops go the verb', () => {
+    expect(indexTerms('It is written in Go, the programming language')).toContain('golang');
+    expect(indexTerms('Docker 是用 Go 写的')).toContain('golang');
+    expect(indexTerms('Go 语言')).toContain('golang');
+    expect(indexTerms('where do images go')).not.toContain('golang');
+    expect(indexTerms('let it go and restart')).not.toContain('golang');
+  });
+
   it('tokenises mixed text and keeps versions and image references apart', () => {
     const terms = indexTerms('Docker 镜像 demo:v1 from 1.11');
     expect(terms).toEqual(expect.arrayContaining(['docker', '镜像', 'demo', 'v1', '1.11']));

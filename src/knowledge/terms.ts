@@ -70,7 +70,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['maintain', 'maintenance', 'manage', 'management', '维护', '管理'] },
   { terms: ['deploy', 'deployment', 'rollout', '部署'] },
   { terms: ['scale', 'scaling', 'scalable', 'extend', 'expand', 'grow', '扩展', '扩容', '伸缩'] },
-  { terms: ['change', 'modify', 'alter', 'mutate', 'mutable', 'immutable', 'edit', '改变', '修改', '变化', '更改', '改'] },
+  { terms: ['change', 'modify', 'alter', 'mutate', 'mutable', 'immutable', 'edit', '改变', '修改', '变化', '更改', '改', '变'] },
   { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '组成'] },
   { terms: ['develop', 'development', 'implement', 'implementation', 'write', 'written', 'program', '开发', '实现', '编写'] },
   { terms: ['find', 'search', 'look for', 'browse', 'discover', '寻找', '查找', '搜索', '找'] },
@@ -173,7 +173,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "currently today already yet step steps procedure longer go goes going gone went sentence sentences word words " +
     "briefly brief short summary summarize summarise overview help helps good great nice best look looks basically " +
     "simply anyway kindly quite pretty certain specifically particular particularly between among amongst within " +
-    "without across through during toward towards upon possible possibly able right " +
+    "without across through during toward towards upon possible possibly able right considered regarded problem problems solve solves solved " +
     // the notes themselves: every answer is from them; chat shorthand
     "note notes pls plz thx btw"
   ).split(/\s+/),

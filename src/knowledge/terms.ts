@@ -63,7 +63,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['store', 'storage', 'save', 'keep', '存储', '保存', '存放', '放', '放在'] },
   // "publish" is left to ports (docker run --publish).
   { terms: ['distribute', 'distribution', 'share', 'sharing', 'ship', '分发', '分享', '发布'] },
-  { terms: ['replace', 'substitute', 'instead', 'switch', 'swap', 'move', '代替', '替代', '取代', '替换', '转而'] },
+  { terms: ['replace', 'substitute', 'instead', 'switch', 'swap', 'move', '代替', '替代', '取代', '替换', '转而', '换成', '换'] },
   { terms: ['isolate', 'isolation', 'sandbox', 'separate', '隔离'] },
   { terms: ['encapsulate', 'encapsulation', 'wrap', 'package', 'packaging', '封装', '打包'] },
   { terms: ['simplify', 'simple', 'easy', 'easier', 'convenient', '简化', '简单', '容易', '易', '方便'] },
@@ -73,7 +73,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['change', 'modify', 'alter', 'mutate', 'mutable', 'immutable', 'edit', '改变', '修改', '变化', '更改', '改', '变'] },
   { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '组成'] },
   { terms: ['develop', 'development', 'implement', 'implementation', 'write', 'written', 'program', '开发', '实现', '编写'] },
-  { terms: ['find', 'search', 'look for', 'browse', 'discover', '寻找', '查找', '搜索', '找'] },
+  { terms: ['find', 'search', 'look for', 'browse', 'discover', '寻找', '查找', '搜索', '找', '搜'] },
   { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'worth', '值得', '好不好', '好吗', '推荐', '建议'] },
   // What is wrong with something: a recommendation against it answers that, a recommendation does not.
   { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
@@ -82,14 +82,14 @@ export const TERM_GROUPS: readonly TermGroup[] = [
 
   // Properties, benefits, uses
   { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', '优势', '优点', '好处', '长处', '优越', '好', '选择'] },
-  { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', '用途', '用处', '作用', '用', '用来', '用于', '适合'] },
+  { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', '用途', '用处', '作用', '用', '用来', '用于', '适合', '拿来'] },
   { terms: ['personal', 'personally', 'individual', 'private', 'hobby', 'side project', '个人'] },
   { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率'] },
   { terms: ['resource', 'cpu', 'memory', 'ram', 'overhead', '资源', '内存'] },
   { terms: ['fast', 'faster', 'quick', 'quickly', 'speed', 'rapid', 'fast startup', 'second', '快', '快速', '快捷', '更快', '速度'] },
   { terms: ['startup', 'start up', 'start-up', 'boot time', 'startup time', '启动时间'] },
   { terms: ['time', 'duration', '时间'] },
-  { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同'] },
+  { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样'] },
   { terms: ['environment', 'env', 'runtime environment', '环境'] },
   { terms: ['disposable', 'throwaway', 'one-off', 'one-time', 'temporary', 'ephemeral', '一次性', '临时'] },
   { terms: ['test', 'testing', 'qa', '测试'] },
@@ -191,7 +191,7 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然', '依然', '还是', '比', '比较', '去', '步骤', '流程', '别',
   '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
   '到底', '究竟', '其实', '为啥', '为啥说', '听说', '据说',
-  '没搞懂', '搞不懂', '不懂', '没懂', '不明白', '没明白', '说下', '讲下', '说一下', '讲一下', '玩意', '玩意儿', '东东', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',
+  '没搞懂', '搞不懂', '不懂', '没懂', '不明白', '没明白', '说下', '讲下', '说一下', '讲一下', '玩意', '玩意儿', '东东', '的话', '咋弄', '咋整', '咋办', '怎么办', '怎么弄', '怎么整', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',
   // the notes themselves: every answer is from them
   '笔记', '这份', '这篇',
 ]);

@@ -89,6 +89,10 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['fast', 'faster', 'quick', 'quickly', 'speed', 'rapid', 'fast startup', 'second', '快', '快速', '快捷', '更快', '速度'] },
   { terms: ['startup', 'start up', 'start-up', 'boot time', 'startup time', '启动时间'] },
   { terms: ['time', 'duration', '时间'] },
+  // what a web app does when opened
+  { terms: ['return', 'reply', 'respond', 'response', '返回', '响应', '回应'] },
+  { terms: ['root url', 'root route', 'root path', 'home page', 'homepage', 'index page', '根路径', '首页', '主页'] },
+  { terms: ['open', 'visit', 'access', 'browse to', '访问', '打开'] },
   { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样'] },
   { terms: ['environment', 'env', 'runtime environment', '环境'] },
   { terms: ['disposable', 'throwaway', 'one-off', 'one-time', 'temporary', 'ephemeral', '一次性', '临时'] },

@@ -52,7 +52,8 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // Stopping is an action; being stopped (Docker lists it as "Exited") is a state. English has a
   // word for each (its "stopped" stems to "stop"); Chinese says 停止 for both.
   { terms: ['stop', 'halt', '停止', '停'], action: true },
-  { terms: ['exited', 'terminated', '终止', '停止', '退出'] },
+  // A container nobody uses any more is, to Docker, one that has exited.
+  { terms: ['exited', 'terminated', 'unused', 'dead', '终止', '停止', '退出', '没用', '无用'] },
   { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', '删除', '删', '移除', '去除', '删掉', '清理', '清除'], action: true },
   { terms: ['clean', 'cleanup', 'clean up', 'purge', 'prune', 'tidy', '清理', '清除', '清空', '清'], action: true },
   { terms: ['pause', '暂停'], action: true },

@@ -13,6 +13,8 @@ const BUDGET: Record<Lang, number> = { zh: 240, en: 480 };
 const NEAR_BEST = 0.85;
 /** A command's output shares the command's words; the command is the better answer. */
 const OUTPUT_FACTOR = 0.5;
+/** How much more of the question an output line must answer than any other passage to be the answer itself. */
+const OUTPUT_LEAD = 0.15;
 
 /** The text to answer from: the question's language if the topic has it, else the notes' own. */
 export function textFor(topic: KnowledgeTopic, lang: Lang): { text: TopicText; index: number } {
@@ -23,7 +25,10 @@ export function textFor(topic: KnowledgeTopic, lang: Lang): { text: TopicText; i
 export function condense(text: TopicText, scored: readonly ScoredPassage[], query: Query): string {
   if (scored.length === 0) return '';
   const budget = BUDGET[text.lang];
-  const relevance = (s: ScoredPassage): number => (s.passage.kind === 'output' ? s.own * OUTPUT_FACTOR : s.own);
+  // ...unless the output answers clearly more of the question than anything else: a detail only it
+  // shows ("the digest of the pulled image").
+  const bestOther = Math.max(0, ...scored.filter((s) => s.passage.kind !== 'output').map((s) => s.own));
+  const relevance = (s: ScoredPassage): number => (s.passage.kind === 'output' && s.own < bestOther + OUTPUT_LEAD ? s.own * OUTPUT_FACTOR : s.own);
   const best = Math.max(...scored.map(relevance));
   const chosen = new Set<ScoredPassage>();
   let used = 0;

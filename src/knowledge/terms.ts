@@ -78,7 +78,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'worth', '值得', '好不好', '好吗', '推荐', '建议'] },
   // What is wrong with something: a recommendation against it answers that, a recommendation does not.
   { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
-  { terms: ['provide', 'offer', 'give', 'supply', '提供'] },
+  { terms: ['provide', 'offer', 'supply', '提供'] },
   { terms: ['prepare', 'ready', '准备'] },
 
   // Properties, benefits, uses
@@ -178,7 +178,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "currently today already yet step steps procedure longer go goes going gone went sentence sentences word words " +
     "briefly brief short summary summarize summarise overview help helps good great nice best look looks basically " +
     "simply anyway kindly quite pretty certain specifically particular particularly between among amongst within " +
-    "without across through during toward towards upon possible possibly able right considered regarded problem problems solve solves solved " +
+    "without across through during toward towards upon possible possibly able right considered regarded give gives given problem problems solve solves solved " +
     // the notes themselves: every answer is from them; chat shorthand
     "note notes pls plz thx btw"
   ).split(/\s+/),

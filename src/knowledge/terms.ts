@@ -72,7 +72,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['deploy', 'deployment', 'rollout', '部署'] },
   { terms: ['scale', 'scaling', 'scalable', 'extend', 'expand', 'grow', '扩展', '扩容', '伸缩'] },
   { terms: ['change', 'modify', 'alter', 'mutate', 'mutable', 'immutable', 'edit', '改变', '修改', '变化', '更改', '改', '变'] },
-  { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '组成'] },
+  { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '里头', '组成'] },
   { terms: ['develop', 'development', 'implement', 'implementation', 'write', 'written', 'program', '开发', '实现', '编写'] },
   { terms: ['find', 'search', 'look for', 'browse', 'discover', '寻找', '查找', '搜索', '找', '搜'] },
   { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'worth', '值得', '好不好', '好吗', '推荐', '建议'] },
@@ -196,7 +196,7 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然', '依然', '还是', '比', '比较', '去', '步骤', '流程', '别',
   '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
   '到底', '究竟', '其实', '为啥', '为啥说', '听说', '据说',
-  '没搞懂', '搞不懂', '不懂', '没懂', '不明白', '没明白', '说下', '讲下', '说一下', '讲一下', '玩意', '玩意儿', '东东', '的话', '想', '想要', '咋弄', '咋整', '咋办', '怎么办', '怎么弄', '怎么整', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',
+  '没搞懂', '搞不懂', '不懂', '没懂', '不明白', '没明白', '说下', '讲下', '说一下', '讲一下', '玩意', '玩意儿', '东东', '的话', '想', '想要', '相比', '相比于', '相较', '咋弄', '咋整', '咋办', '怎么办', '怎么弄', '怎么整', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',
   // the notes themselves: every answer is from them
   '笔记', '这份', '这篇',
 ]);

@@ -45,7 +45,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['ps', 'docker ps'], domain: true },
 
   // Actions on images and containers
-  { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成'], action: true },
+  { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成', '打', '打包'], action: true },
   { terms: ['create', 'new', '创建', '新建'], action: true },
   { terms: ['pull', 'download', 'fetch', 'get', 'obtain', 'come from', '拉取', '拉', '下载', '获取'], action: true },
   { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', '运行', '启动', '跑', '开启', '执行'], action: true },

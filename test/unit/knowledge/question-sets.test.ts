@@ -89,6 +89,15 @@ const HOLDOUTS: Record<
     floor: { zh: 60 / 70, en: 45 / 49, mixed: 20 / 23, oos: 42 / 44, all: 167 / 186 },
     maxConfidentlyWrong: 3,
   },
+  // Set C: written from the notes alone while the second round of changes (guided by sets A and
+  // B) was made; `first` is the first round's final code (de1b342), `unseen` the second round's,
+  // scored once when it was done, before any change made with the set in view.
+  'holdout-c.jsonl': {
+    first: { zh: 33 / 62, en: 32 / 45, mixed: 15 / 20, oos: 39 / 40, all: 119 / 167 },
+    unseen: { zh: 37 / 62, en: 34 / 45, mixed: 15 / 20, oos: 39 / 40, all: 125 / 167 },
+    floor: { zh: 37 / 62, en: 34 / 45, mixed: 15 / 20, oos: 39 / 40, all: 125 / 167 },
+    maxConfidentlyWrong: 7,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

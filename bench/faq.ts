@@ -1,6 +1,9 @@
 // The FAQ: index build time, in-process query latency, and questions per second through the
 // `ask` command (dispatcher and all). Baselines in the same run: a plain MiniSearch over the same
-// sections with its default tokenizer, and `ask` called on the knowledge base directly.
+// sections with its default tokenizer, and `ask` called on the knowledge base directly. Also the
+// one-time cost of loading jieba's and OpenCC's dictionaries in a fresh process (once per process,
+// on the first Chinese text), against starting that process with nothing loaded.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
@@ -37,8 +40,20 @@ function timings(rounds: number, items: readonly string[], fn: (item: string) =>
   return out;
 }
 
+/** Milliseconds a fresh Node process takes to run `code` (an ES module), measured inside it. */
+function freshProcess(code: string): number {
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const t0 = performance.now(); ${code}; console.log(performance.now() - t0);`], {
+    cwd: packageRoot,
+    encoding: 'utf8',
+  });
+  return Number(out.trim().split('\n').at(-1));
+}
+
 export async function benchFaq(): Promise<Record<string, number>> {
   const log = pino({ level: 'silent' });
+  const chinese = join(packageRoot, 'dist', 'src', 'knowledge', 'chinese.js');
+  const dictionaryLoads = [0, 1, 2].map(() => freshProcess(`const c = await import(${JSON.stringify(chinese)}); c.segment('镜像和容器'); c.toSimplified('鏡像')`));
+  const emptyProcesses = [0, 1, 2].map(() => freshProcess(`await import('node:path')`));
   const dirs = [bundledKnowledgeDir];
   const asked = questions();
 
@@ -84,6 +99,8 @@ export async function benchFaq(): Promise<Record<string, number>> {
 
   return {
     faq_questions: asked.length,
+    faq_chinese_dictionaries_load_median_ms: round(median(dictionaryLoads)),
+    faq_empty_process_baseline_median_ms: round(median(emptyProcesses)),
     faq_read_and_parse_median_ms: round(median(loads)),
     faq_index_build_median_ms: round(median(builds)),
     faq_query_p50_ms: round(percentile(latency, 50)),

@@ -15,6 +15,6 @@ export const ask = defineCommand({
     if (!question) throw new UserError('usage', '`ask` needs a question', { hint: 'e.g. `ask what does docker ps show?`; `topics` lists what the notes cover' });
     const knowledge = await ctx.services.knowledge();
     const answer = knowledge.ask(question);
-    return { ok: true, data: answer, reply: answerReply(answer, knowledge.languageOf(question)) };
+    return { ok: true, data: answer, reply: answerReply(answer, knowledge.languageOf(question), (line) => ctx.services.suggestions.add(line)) };
   },
 });

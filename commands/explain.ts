@@ -19,6 +19,6 @@ export const explain = defineCommand({
     const knowledge = await ctx.services.knowledge();
     const answer = knowledge.explain(term, lang ? { lang } : {});
     const shownIn = lang === 'zh' || lang === 'en' ? lang : knowledge.languageOf(term);
-    return { ok: true, data: answer, reply: { ...answerReply(answer, shownIn), title: term } };
+    return { ok: true, data: answer, reply: { ...answerReply(answer, shownIn, (line) => ctx.services.suggestions.add(line)), title: term } };
   },
 });

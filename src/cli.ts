@@ -89,7 +89,7 @@ async function ask(argv: string[]): Promise<number> {
   const config = loadConfigOrExit(json);
   const { dispatcher } = createApp(config, createLogger(config.logLevel ?? TERMINAL_LOG_LEVEL, 'stderr'));
   const outcome = await dispatcher.handle({ id: newRequestId('ask'), text: `ask ${words.join(' ')}`, requester: shellRequester() });
-  if (json) printJson(outcome.ok ? outcome.data : { answered: false, answer: null, source: null, confidence: 0, suggestions: [], error: outcome.error });
+  if (json) printJson(outcome.ok ? outcome.data : { answered: false, answer: null, source: null, confidence: 0, bestGuess: false, suggestions: [], error: outcome.error });
   else printReply(outcome);
   return outcome.ok ? 0 : 1;
 }

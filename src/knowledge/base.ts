@@ -13,7 +13,12 @@ export interface Answer {
   source: Citation | null;
   /** 0..1, calibrated on the question sets; below the threshold the bot declines. */
   confidence: number;
-  /** Topics it does know (up to three), offered when it declines. */
+  /**
+   * Answered from the nearest section with middling confidence: it may not be exactly what was
+   * asked (the reply says so and offers `suggestions` as the next topics to try).
+   */
+  bestGuess: boolean;
+  /** Topics it does know (up to three): offered when it declines, and as next topics after a best guess. */
   suggestions: string[];
 }
 

@@ -13,6 +13,8 @@ const BUDGET: Record<Lang, number> = { zh: 240, en: 480 };
 const NEAR_BEST = 0.85;
 /** A command's output shares the command's words; the command is the better answer. */
 const OUTPUT_FACTOR = 0.5;
+/** How much more of the question an output line must answer than any other passage to be the answer itself. */
+const OUTPUT_LEAD = 0.15;
 
 /** The text to answer from: the question's language if the topic has it, else the notes' own. */
 export function textFor(topic: KnowledgeTopic, lang: Lang): { text: TopicText; index: number } {
@@ -23,7 +25,10 @@ export function textFor(topic: KnowledgeTopic, lang: Lang): { text: TopicText; i
 export function condense(text: TopicText, scored: readonly ScoredPassage[], query: Query): string {
   if (scored.length === 0) return '';
   const budget = BUDGET[text.lang];
-  const relevance = (s: ScoredPassage): number => (s.passage.kind === 'output' ? s.own * OUTPUT_FACTOR : s.own);
+  // ...unless the output answers clearly more of the question than anything else: a detail only it
+  // shows ("the digest of the pulled image").
+  const bestOther = Math.max(0, ...scored.filter((s) => s.passage.kind !== 'output').map((s) => s.own));
+  const relevance = (s: ScoredPassage): number => (s.passage.kind === 'output' && s.own < bestOther + OUTPUT_LEAD ? s.own * OUTPUT_FACTOR : s.own);
   const best = Math.max(...scored.map(relevance));
   const chosen = new Set<ScoredPassage>();
   let used = 0;
@@ -36,13 +41,15 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
     used += size;
     return true;
   };
-  /** "Build the image:" belongs with the command that follows it. */
+  /** "Build the image:" belongs with the command that follows it (with a line of it, or all of it). */
   const withIntroduced = (s: ScoredPassage): ScoredPassage[] => {
+    if (isCode(s.passage)) {
+      const intro = scored.filter((x) => x.passage.block === s.passage.block - 1).at(-1);
+      return intro && introduces(intro.passage, s.passage) ? [intro, s] : [s];
+    }
     const i = scored.indexOf(s);
-    const previous = scored[i - 1];
     const next = scored[i + 1];
     if (next && introduces(s.passage, next.passage)) return [s, next];
-    if (previous && introduces(previous.passage, s.passage)) return [previous, s];
     return [s];
   };
 
@@ -68,7 +75,19 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
     const lead = scored[0];
     if (lead && lead.passage.kind === 'sentence' && length(lead.passage) <= budget / 4 && [...chosen].every((c) => c.passage.kind === 'sentence')) take(lead);
   }
-  return render([...chosen].sort((a, b) => order(a.passage, b.passage)).map((s) => s.passage), text.lang);
+  const passages = [...chosen].sort((a, b) => order(a.passage, b.passage)).map((s) => s.passage);
+  const rendered = render(passages, text.lang, scored);
+  const count = query.counting ? countOf(passages) : 0;
+  return count >= 2 ? `${COUNT[text.lang](count)}\n${rendered}` : rendered;
+}
+
+const COUNT: Record<Lang, (n: number) => string> = { en: (n) => `${n} in all:`, zh: (n) => `共 ${n} 条：` };
+
+/** "How many": the items, commands or lines quoted from the block most of the answer is from. */
+function countOf(passages: readonly Passage[]): number {
+  const perBlock = new Map<number, number>();
+  for (const p of passages) if (p.kind !== 'sentence') perBlock.set(p.block, (perBlock.get(p.block) ?? 0) + 1);
+  return Math.max(0, ...perBlock.values());
 }
 
 /** Code is skimmed, not read: it costs half its length against the budget. */
@@ -79,24 +98,31 @@ const introduces = (p: Passage, next: Passage): boolean =>
 const isCode = (p: Passage): boolean => p.kind === 'code' || p.kind === 'command' || p.kind === 'output';
 const order = (a: Passage, b: Passage): number => a.block - b.block || a.index - b.index;
 
-/** Passages back to chat markdown: sentences of one paragraph joined, items as a list, code fenced. */
-function render(passages: Passage[], lang: Lang): string {
+/**
+ * Passages back to chat markdown: sentences of one paragraph joined, items as a list, code fenced
+ * (the lines of one block in one fence, the whole block when every line of it is quoted, a table's
+ * header above its rows).
+ */
+function render(passages: Passage[], lang: Lang, all: readonly ScoredPassage[]): string {
   const parts: string[] = [];
-  let previous: Passage | undefined;
-  for (const p of passages) {
+  const linesOf = (block: number): number => all.filter((s) => s.passage.block === block).length;
+  for (let i = 0; i < passages.length; i++) {
+    const p = passages[i] as Passage;
+    const previous = passages[i - 1];
     const sameBlock = previous !== undefined && previous.block === p.block && previous.kind === p.kind;
     if (p.kind === 'sentence' && sameBlock) {
       parts[parts.length - 1] += (lang === 'zh' ? '' : ' ') + p.text;
     } else if (p.kind === 'item') {
       parts.push(`- ${p.text}`);
-    } else if (p.kind === 'command' && sameBlock) {
-      parts[parts.length - 1] = (parts[parts.length - 1] as string).replace(/\n```$/, `\n${p.text}\n\`\`\``);
     } else if (isCode(p)) {
-      parts.push(`\`\`\`${p.lang ?? ''}\n${p.text}\n\`\`\``);
+      const group = [p];
+      while (passages[i + 1]?.block === p.block && passages[i + 1]?.kind === p.kind) group.push(passages[++i] as Passage);
+      const whole = p.blockText !== undefined && group.length === linesOf(p.block);
+      const body = whole ? (p.blockText as string) : [...(p.header ? [p.header] : []), ...group.map((g) => g.text)].join('\n');
+      parts.push(`\`\`\`${p.lang ?? ''}\n${body}\n\`\`\``);
     } else {
       parts.push(p.text);
     }
-    previous = p;
   }
   return parts.join('\n');
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { NotesKnowledgeBase } from './knowledge-base.js';
 
 export type { Answer, Citation, KnowledgeBase, ReloadReport, Topic } from './base.js';
-export { ANSWER_THRESHOLD, NotesKnowledgeBase } from './knowledge-base.js';
+export { ANSWER_THRESHOLD, CONFIDENT_THRESHOLD, NotesKnowledgeBase } from './knowledge-base.js';
 
 export interface OpenOptions {
   /** The bundled `knowledge/` directory first, then the team's own. */

@@ -8,8 +8,15 @@ import { HEADING_SEPARATOR, NotesLoader, type KnowledgeTopic, type LoadedKnowled
 import { TopicIndex, type Ranking, type Tuning } from './search.js';
 import { detectLanguage, type Lang } from './tokenizer.js';
 
-/** Below this confidence the bot says it does not know. Calibrated on test/fixtures/faq. */
-export const ANSWER_THRESHOLD = 0.55;
+/**
+ * Confidence bands. At or above CONFIDENT_THRESHOLD the answer is given as sure; from
+ * ANSWER_THRESHOLD up it is given as a best guess (the nearest section, said to be possibly not
+ * what was asked, with the next topics offered); below it the bot says it does not know.
+ * Calibrated on the question sets in test/fixtures/faq: no out-of-scope question of theirs reaches
+ * ANSWER_THRESHOLD, and almost every answer at CONFIDENT_THRESHOLD is from the right section.
+ */
+export const ANSWER_THRESHOLD = 0.51;
+export const CONFIDENT_THRESHOLD = 0.7;
 const MAX_SUGGESTIONS = 3;
 /** Editors save in bursts (temp file, rename, chmod): one reload per burst. */
 const WATCH_DEBOUNCE_MS = 300;
@@ -137,17 +144,36 @@ export class NotesKnowledgeBase implements KnowledgeBase {
     const best = ranking.hits[0];
     const confidence = round(best?.confidence ?? 0);
     if (!best || best.confidence < this.threshold) {
-      return { answered: false, answer: null, source: null, confidence, suggestions: this.suggestions(ranking, lang) };
+      return { answered: false, answer: null, source: null, confidence, bestGuess: false, suggestions: this.suggestions(ranking, lang) };
     }
     const { text, index } = textFor(best.topic, lang);
-    const answer = condense(text, this.state.index.scorePassages(ranking.query, best.topic, index), ranking.query);
+    const condensed = condense(text, this.state.index.scorePassages(ranking.query, best.topic, index), ranking.query);
+    const answer = ranking.query.choosing ? withAlternatives(condensed, this.siblings(best.topic), lang) : condensed;
+    const bestGuess = best.confidence < CONFIDENT_THRESHOLD;
     return {
       answered: true,
       answer,
       source: { file: best.topic.file, heading: best.topic.path.join(HEADING_SEPARATOR) },
       confidence,
-      suggestions: [],
+      bestGuess,
+      suggestions: bestGuess ? this.nextTopics(ranking, lang) : [],
     };
+  }
+
+  /** Sections side by side with this one under the same heading (docker commit and the Dockerfile under "Building an image"). */
+  private siblings(topic: KnowledgeTopic): KnowledgeTopic[] {
+    if (topic.path.length < 2) return [];
+    const parent = topic.path.slice(0, -1).join(HEADING_SEPARATOR);
+    return this.state.loaded.topics.filter((t) => t !== topic && t.file === topic.file && t.path.length === topic.path.length && t.path.slice(0, -1).join(HEADING_SEPARATOR) === parent);
+  }
+
+  /** After a best guess: the sections ranked after it that share words with the question. */
+  private nextTopics(ranking: Ranking, lang: Lang): string[] {
+    return ranking.hits
+      .slice(1)
+      .filter((h) => h.coverage > 0)
+      .slice(0, MAX_SUGGESTIONS)
+      .map((h) => titleIn(h.topic, lang));
   }
 
   /** Nearby sections first (they share words with the question), then the notes' first topics. */
@@ -170,5 +196,16 @@ export class NotesKnowledgeBase implements KnowledgeBase {
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;
+
+const ALTERNATIVES: Record<Lang, (titles: string[]) => string> = {
+  en: (titles) => `The notes also describe: ${titles.join(' · ')}`,
+  zh: (titles) => `笔记里与之并列的还有：${titles.join('；')}`,
+};
+
+/** A question that asks to choose gets the other choices the notes describe, named after the answer. */
+function withAlternatives(answer: string, siblings: readonly KnowledgeTopic[], lang: Lang): string {
+  if (siblings.length === 0) return answer;
+  return `${answer}\n${ALTERNATIVES[lang](siblings.map((t) => textFor(t, lang).text.path.at(-1) ?? ''))}`;
+}
 
 const titleIn = (topic: KnowledgeTopic, lang: Lang): string => textFor(topic, lang).text.path.join(HEADING_SEPARATOR);

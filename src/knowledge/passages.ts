@@ -1,5 +1,7 @@
-// A section's smallest quotable pieces: sentences, list items, commands. Ranking looks for the
-// piece that answers the question, and the answer quotes those pieces rather than the section.
+// A section's smallest quotable pieces: sentences, list items, commands, and the lines of a file or
+// of a command's output. Ranking looks for the piece that answers the question, and the answer
+// quotes those pieces rather than the section: "what base image does the Dockerfile use" is
+// answered with its FROM line, "how big is the image" with the row of `docker images` that says.
 import type { ContentBlock } from './markdown.js';
 
 /** `code` is a file (a Dockerfile, a program); `output` is what a command printed. */
@@ -13,6 +15,15 @@ export interface Passage {
   index: number;
   /** Language of a code block (shell, python, ...). */
   lang?: string;
+  /** A line of a file or an output: the whole block, quoted instead when every line of it is. */
+  blockText?: string;
+  /** For a table row of an output, the table's header line, quoted above the row. */
+  header?: string;
+  /**
+   * What the line means, in words a question uses, for matching only (never quoted): a FROM line
+   * names the base image, `-p 5000:5000` publishes a port, a SIZE column gives the size.
+   */
+  gloss?: string;
 }
 
 const ABBREVIATIONS = /\b(?:e\.g|i\.e|etc|vs|cf|no)\.$/i;
@@ -63,21 +74,102 @@ function commandPairs(code: string): string[] | null {
   return pairs.every((p) => p.length >= 2) ? pairs.map((p) => p.join('\n')) : null;
 }
 
+/**
+ * The meaning of common lines of Dockerfiles, shell commands, small web apps and Docker's output,
+ * in English and Chinese: what a question about one detail of a demo asks for.
+ */
+const LINE_GLOSSES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^\s*FROM\s/i, 'base image based on 基础镜像 基于'],
+  [/^\s*RUN\s/i, 'install build step 安装 构建'],
+  [/\b(?:apt-get|apt|yum|apk|dnf)\s+(?:-\S+\s+)*(?:install|add)\b|\bpip3?\s+install\b|\bnpm\s+(?:install|i)\b/, 'install package 安装 软件包'],
+  [/^\s*(?:COPY|ADD)\s/i, 'copy directory path 复制 拷贝 目录 路径'],
+  [/^\s*(?:CMD|ENTRYPOINT)\s/i, 'default command when the container starts 默认 命令 容器启动时'],
+  [/^\s*EXPOSE\s|\s(?:-p|--publish)[\s=]*\d+(?::\d+)?/, 'port publish map 端口 映射 暴露'],
+  [/^\s*WORKDIR\s/i, 'directory 目录'],
+  [/^\s*ENV\s/i, 'environment variable 环境变量'],
+  [/\bdocker\s+build\b.*\s(?:-t|--tag)[\s=]/, 'tag name 标签 名字'],
+  [/\breturn\b/, 'return answer reply response 返回 响应 回复'],
+  [/\bhost\s*=|\blisten\b|\bbind\b/, 'host listen bind address 监听 地址'],
+  [/@\w+\.route\(|\broute\b/, 'route path url 路径 路由'],
+  [/:\s*Pull complete\s*$/i, 'layer pulled downloaded 层 下载'],
+  [/^\s*Digest:/i, 'digest 摘要'],
+  [/^\s*Status:/i, 'status 状态'],
+];
+
+/** Column names of Docker's tables, in words a question uses. */
+const COLUMN_GLOSSES: Readonly<Record<string, string>> = {
+  'IMAGE ID': 'id 编号',
+  'CONTAINER ID': 'id 编号',
+  SIZE: 'size big 大小 多大',
+  CREATED: 'ago old when 多久 之前',
+  TAG: 'tag version 标签 版本',
+  REPOSITORY: 'repository name 名字',
+  STATUS: 'status 状态',
+  PORTS: 'port 端口',
+};
+
+const glossOf = (line: string): string =>
+  LINE_GLOSSES.filter(([pattern]) => pattern.test(line))
+    .map(([, gloss]) => gloss)
+    .join(' ');
+
+/** A line continued with a trailing backslash is one line. */
+function logicalLines(code: string): string[] {
+  const out: string[] = [];
+  let pending = '';
+  for (const line of code.split('\n')) {
+    if (!line.trim() && !pending) continue;
+    pending = pending ? `${pending}\n${line}` : line;
+    if (!/\\\s*$/.test(line)) {
+      out.push(pending);
+      pending = '';
+    }
+  }
+  if (pending) out.push(pending);
+  return out;
+}
+
+/** Columns of a table printed by Docker: upper-case names separated by two or more spaces. */
+const TABLE_HEADER = /^[A-Z][A-Z ]*[A-Z](?: {2,}[A-Z][A-Z ]*[A-Z])+\s*$/;
+
+function lineGlossedPassages(kind: PassageKind, code: string, block: number, lang: string): Passage[] {
+  const lines = logicalLines(code);
+  const header = kind === 'output' && TABLE_HEADER.test(lines[0] ?? '') ? (lines[0] as string) : undefined;
+  const columns = header ? header.trim().split(/ {2,}/) : [];
+  const rows = header ? lines.slice(1) : lines;
+  const columnGloss = columns.map((c) => COLUMN_GLOSSES[c] ?? '').join(' ');
+  return rows.map((text, index) => {
+    // A row is found by its table's column names too, except those that are words of their own
+    // elsewhere (CREATED is not "create", IMAGE not every image): their glosses stand for them.
+    const gloss = [glossOf(text), columnGloss].filter(Boolean).join(' ');
+    return { kind, text, block, index, lang, blockText: code, ...(header ? { header } : {}), ...(gloss ? { gloss } : {}) };
+  });
+}
+
+/** A sentence with an address in it is what a question about a link or a page asks for. */
+const linkGloss = (text: string): { gloss?: string } => (/https?:\/\//.test(text) ? { gloss: 'link url page website 链接 网址 网站' } : {});
+
+const glossed = (text: string): { gloss?: string } => {
+  const gloss = glossOf(text);
+  return gloss ? { gloss } : {};
+};
+
 export function passagesOf(blocks: readonly ContentBlock[]): Passage[] {
   const out: Passage[] = [];
   blocks.forEach((b, block) => {
     switch (b.kind) {
       case 'paragraph':
-        sentences(b.text).forEach((text, index) => out.push({ kind: 'sentence', text, block, index }));
+        sentences(b.text).forEach((text, index) => out.push({ kind: 'sentence', text, block, index, ...linkGloss(text) }));
         break;
       case 'list':
-        b.items.forEach((text, index) => out.push({ kind: 'item', text, block, index }));
+        b.items.forEach((text, index) => out.push({ kind: 'item', text, block, index, ...linkGloss(text) }));
         break;
       case 'code': {
         const kind = codeKind(b.text, b.lang);
         const pairs = kind === 'command' ? commandPairs(b.text) : null;
         if (pairs) pairs.forEach((text, index) => out.push({ kind, text, block, index, lang: b.lang }));
-        else out.push({ kind, text: b.text, block, index: 0, lang: b.lang });
+        else if (kind === 'command' && logicalLines(b.text).length === 1) out.push({ kind, text: b.text, block, index: 0, lang: b.lang, ...glossed(b.text) });
+        else out.push(...lineGlossedPassages(kind, b.text, block, b.lang));
         break;
       }
     }

@@ -1,12 +1,12 @@
 // A question, taken apart: the content units it asks about (an English word or phrase, a Chinese
 // word), each with the index terms that stand for it, its translations from the term map, and
 // whether the notes know it at all. Ranking uses the terms; confidence uses the units.
-import { TERM_GROUPS } from './terms.js';
+import { tagged, type TaggedWord } from './chinese.js';
+import { DOCKER_SUBCOMMANDS, TERM_GROUPS } from './terms.js';
 import {
   detectLanguage,
   englishTerms,
   hanTerms,
-  hanWords,
   hasHan,
   isChineseStopword,
   normalize,
@@ -31,6 +31,16 @@ export interface QueryUnit {
   action: boolean;
   /** A Docker CLI command ("docker build"): only the command itself, not its last word alone, names it. */
   command?: string;
+  /**
+   * How much an unknown word says about what is asked (0..1, default 1): a noun names a topic the
+   * notes may not cover; an adverb, pronoun or particle the notes lack ("到底", "咋整") does not.
+   */
+  topicality?: number;
+  /**
+   * A Docker noun qualified by a word the notes never use, written right next to it ("npm
+   * registry", "git 仓库", "shipping container"): probably that word's sense of it, not Docker's.
+   */
+  otherSense?: boolean;
 }
 
 export interface Query {
@@ -40,6 +50,10 @@ export interface Query {
   howTo: boolean;
   /** "What are the ...", "有哪些": asks for a whole list, not one item of it. */
   listing: boolean;
+  /** "How many ...", "几条": asks for a count (of a list's items, of an output's lines). */
+  counting: boolean;
+  /** "Which way ...", "哪个好", "推荐用哪种": asks to choose between things the notes describe side by side. */
+  choosing: boolean;
   units: QueryUnit[];
   /** Every term to look up, with its weight (translations count less than what was typed). */
   weights: Map<string, number>;
@@ -48,6 +62,46 @@ export interface Query {
 const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\bcommand (?:to|for)\b|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样)|如何|怎样|咋|命令|步骤|教程/;
 
 const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么/;
+
+const COUNTING = /\bhow many\b|\bnumber of\b|几[条个种层项点步样类]|多少[条个种层项]/;
+
+const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))\b|\b(?:better|recommended|preferred) way\b|哪[个种](?:好|更好|方式|方法|办法)|推荐用哪|[\w\p{Script=Han}]\s*还是\s*\w|\w\s*还是\s*\p{Script=Han}|\w\s+or\s+\w+[?？]?$/u;
+
+/** A verb and its resultative or directional complement: 清掉, 删除掉, 跑起来, 拉下来, 装好. */
+const RESULTATIVE = /^(\p{Script=Han}{1,2}?)(?:掉|完|好|起来|出来|下来|下去|一下|上)$/u;
+
+/**
+ * How much an unknown Chinese word names a topic, by jieba's part of speech: nouns, names, places,
+ * foreign words, times and verbs (挂载, 换源) do; adjectives somewhat; adverbs, pronouns, numerals,
+ * particles, prepositions, conjunctions, interjections and unrecognised strings hardly.
+ */
+function topicality(tag: string): number {
+  const t = tag.toLowerCase();
+  if (/^(n|eng|t|s|j|l|i|v)/.test(t)) return 1;
+  // a: adjectives; x: what jieba's dictionary lacks (a new word found by its HMM, or a run of leftovers)
+  if (/^(a|x)/.test(t)) return 0.5;
+  return 0.15;
+}
+
+/** Marks Docker nouns written right next to a word the notes never use (see QueryUnit.otherSense). */
+function markOtherSenses(text: string, units: QueryUnit[]): void {
+  const placed = units
+    .map((unit) => {
+      const at = text.indexOf(unit.text);
+      return { unit, at, end: at + unit.text.length };
+    })
+    .filter((p) => p.at >= 0)
+    .sort((a, b) => a.at - b.at);
+  const qualifies = (u: QueryUnit): boolean => !u.known && (u.topicality ?? 1) >= 1 && !/\d/.test(u.text) && u.text.length >= 2;
+  for (let i = 0; i < placed.length; i++) {
+    const p = placed[i] as (typeof placed)[number];
+    if (!p.unit.domain || !p.unit.known || p.unit.text === 'docker' || p.unit.command) continue;
+    const besideIt = (q: (typeof placed)[number] | undefined, gap: string): boolean => q !== undefined && qualifies(q.unit) && /^[\s\-的]*$/.test(gap);
+    const before = placed[i - 1];
+    const after = placed[i + 1];
+    if (besideIt(before, before ? text.slice(before.end, p.at) : 'x') || besideIt(after, after ? text.slice(p.end, after.at) : 'x')) p.unit.otherSense = true;
+  }
+}
 
 /** Weight of a synonym or translation relative to the word typed. */
 const RELATED_WEIGHT = 0.6;
@@ -124,10 +178,10 @@ export class QueryAnalyzer {
   constructor(
     /** Every index term of the notes. */
     private readonly vocabulary: ReadonlySet<string>,
-    /** Chinese words the segmenter found in the notes. */
+    /** Chinese words jieba found in the notes. */
     noteWords: Iterable<string>,
   ) {
-    // The term map's words split questions where ICU's dictionary fails (镜像, 构建).
+    // The notes' own words and the term map's decide how a question splits; jieba does the rest.
     this.hanDictionary = new Set([...[...noteWords].filter((w) => w.length >= 2), ...TERM_MAP_HAN_WORDS]);
     this.termMapWords = [...GROUPS.byKey.keys()].filter((key) => !hasHan(key) && !key.includes('_'));
     const latin = new Set([...vocabulary].filter((t) => !hasHan(t) && !t.includes('_') && t.length >= 3 && !/\d/.test(t)));
@@ -139,6 +193,7 @@ export class QueryAnalyzer {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
     const text = normalize(question).slice(0, MAX_QUESTION_LENGTH);
     const units = [...this.englishUnits(text), ...this.chineseUnits(text)];
+    markOtherSenses(text, units);
     const weights = new Map<string, number>();
     const add = (term: string, weight: number): void => {
       weights.set(term, Math.max(weights.get(term) ?? 0, weight));
@@ -151,7 +206,8 @@ export class QueryAnalyzer {
       const typedIsKnown = u.terms.some((t) => this.vocabulary.has(t));
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
-    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text), units, weights };
+    const counting = COUNTING.test(text);
+    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text), units, weights };
   }
 
   private isDomain(key: string): boolean {
@@ -180,11 +236,19 @@ export class QueryAnalyzer {
     const units: QueryUnit[] = [];
     const inPhrase = new Set<number>();
     for (const p of phrases) {
-      // A term-map phrase is one concept; "docker <word>" only when the notes have that command.
-      if (p.kind === 'command' && !this.vocabulary.has(p.term)) continue;
+      // A term-map phrase is one concept; "docker <word>" only when the notes have that command, or
+      // when <word> is a Docker CLI command the notes do not describe ("docker kill"): then it is a
+      // Docker topic the notes do not cover, not the everyday word "kill".
       const members = words.filter((w) => w.position >= p.from && w.position <= p.to);
-      for (const m of members) inPhrase.add(m.position);
       const surface = p.text;
+      if (p.kind === 'command' && !this.vocabulary.has(p.term)) {
+        const subcommand = (members.at(-1) as LatinWord | undefined)?.surface ?? '';
+        if (!DOCKER_SUBCOMMANDS.has(subcommand)) continue;
+        for (const m of members) inPhrase.add(m.position);
+        units.push({ text: surface, terms: [p.term], related: [], known: false, domain: true, action: false, command: p.term });
+        continue;
+      }
+      for (const m of members) inPhrase.add(m.position);
       if (p.kind === 'term') {
         const unit = this.unit(surface, [p.term], [p.term]);
         // "publish port" is about ports, whichever group the phrase itself is in.
@@ -237,6 +301,8 @@ export class QueryAnalyzer {
       for (const candidate of candidates) {
         if (candidate[0] !== surface[0]) continue;
         const d = Math.min(...forms.map((f) => distance(f, candidate, max)));
+        // Two slips in one word are believable only past its first two letters ("rotation" is not "relation").
+        if (d >= 2 && candidate[1] !== surface[1]) continue;
         if (d < bestDistance) {
           bestDistance = d;
           best = as(candidate);
@@ -252,7 +318,7 @@ export class QueryAnalyzer {
     return best;
   }
 
-  /** Forward maximum matching against the notes' and the term map's words; the rest by ICU. */
+  /** Forward maximum matching against the notes' and the term map's words (and stop phrases); the rest by jieba. */
   private chineseUnits(text: string): QueryUnit[] {
     const units: QueryUnit[] = [];
     for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
@@ -260,9 +326,17 @@ export class QueryAnalyzer {
       let leftover = '';
       const flush = (): void => {
         if (!leftover) return;
-        for (const w of hanWords(leftover)) if (!isChineseStopword(w)) units.push(this.hanUnit(w));
+        for (const { word, tag } of tagged(leftover)) if (hasHan(word) && !isChineseStopword(word)) units.push(this.leftoverUnit(word, tag));
         leftover = '';
       };
+      // jieba's nouns by where they start: a noun the dictionaries lack (集装箱) is not split on a
+      // one-character word of the term map inside it (装).
+      const nouns = new Map<number, TaggedWord>();
+      let offset = 0;
+      for (const w of tagged(run)) {
+        if (w.word.length >= 2 && /^n/.test(w.tag)) nouns.set(offset, w);
+        offset += w.word.length;
+      }
       for (let i = 0; i < chars.length; ) {
         let matched = '';
         for (let len = Math.min(MAX_HAN_WORD, chars.length - i); len >= 1; len--) {
@@ -271,6 +345,13 @@ export class QueryAnalyzer {
             matched = candidate;
             break;
           }
+        }
+        const noun = nouns.get(i);
+        if (noun && (matched === '' || (matched.length === 1 && !isChineseStopword(matched)))) {
+          flush();
+          units.push(this.leftoverUnit(noun.word, noun.tag));
+          i += noun.word.length;
+          continue;
         }
         if (!matched) {
           leftover += chars[i];
@@ -286,7 +367,20 @@ export class QueryAnalyzer {
     return units;
   }
 
-  /** A word the notes contain is looked up whole; an unknown one by its bigrams (ICU may have split it). */
+  /**
+   * A word neither the notes nor the term map have, as jieba tagged it. A verb with a resultative
+   * complement is the verb (清掉 is 清, 跑起来 is 跑); an unknown word counts against an answer as
+   * much as its part of speech names a topic.
+   */
+  private leftoverUnit(word: string, tag: string): QueryUnit {
+    const verb = RESULTATIVE.exec(word)?.[1];
+    if (verb && (GROUPS.byKey.has(verb) || this.hanDictionary.has(verb))) return this.hanUnit(verb);
+    const unit = this.hanUnit(word);
+    if (!unit.known) unit.topicality = topicality(tag);
+    return unit;
+  }
+
+  /** A word the notes contain is looked up whole; an unknown one by its bigrams too (the notes may have it segmented otherwise). */
   private hanUnit(word: string): QueryUnit {
     const terms = [...word].length < 2 || this.vocabulary.has(word) ? [word] : hanTerms(word);
     return this.unit(word, terms, [word]);

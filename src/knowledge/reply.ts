@@ -1,6 +1,7 @@
 // Answers as chat replies, in the language of the question: the condensed text (commands as code
-// blocks), the citation underneath, or an "I don't know" with topics to try instead.
-import { code, context, reply, text, type Block, type Reply } from '../core/reply.js';
+// blocks), the citation underneath, or an "I don't know" with topics to try instead. A best guess
+// says it may not be what was asked and offers the next topics as buttons (each asks about one).
+import { code, context, reply, text, type Action, type Block, type Reply } from '../core/reply.js';
 import type { Answer } from './base.js';
 import type { Lang } from './tokenizer.js';
 
@@ -8,6 +9,8 @@ interface Wording {
   citation(heading: string, file: string, confidence: string): string;
   unknown: string;
   tryThese(topics: string[]): string;
+  bestGuess: string;
+  nextTopics: string;
 }
 
 const WORDING: Record<Lang, Wording> = {
@@ -15,11 +18,15 @@ const WORDING: Record<Lang, Wording> = {
     citation: (heading, file, confidence) => `from: ${heading} (${file}) · confidence ${confidence}`,
     unknown: "I don't know that from the notes.",
     tryThese: (topics) => `Topics I can answer: ${topics.join(' · ')}`,
+    bestGuess: 'This is the closest part of the notes; it may not be exactly what you asked.',
+    nextTopics: 'Or perhaps one of these:',
   },
   zh: {
     citation: (heading, file, confidence) => `出处：${heading}（${file}）· 置信度 ${confidence}`,
     unknown: '笔记里没有找到可靠的答案。',
     tryThese: (topics) => `可以问这些主题：${topics.join('；')}`,
+    bestGuess: '这是笔记里最接近的内容，可能不完全是你问的。',
+    nextTopics: '也可能是这些主题：',
   },
 };
 
@@ -39,7 +46,10 @@ export function answerBlocks(answer: string): Block[] {
   return blocks;
 }
 
-export function answerReply(answer: Answer, lang: Lang): Reply {
+/** Gives the short id of a button that runs a command line as whoever presses it (the core's suggestion store). */
+export type SuggestButton = (line: string) => string;
+
+export function answerReply(answer: Answer, lang: Lang, suggest?: SuggestButton): Reply {
   const words = WORDING[lang];
   if (!answer.answered || answer.answer === null || answer.source === null) {
     const blocks: Block[] = [text(words.unknown)];
@@ -47,5 +57,15 @@ export function answerReply(answer: Answer, lang: Lang): Reply {
     return reply(blocks, { tone: 'info' });
   }
   const { file, heading } = answer.source;
-  return reply([...answerBlocks(answer.answer), context(words.citation(heading, file, answer.confidence.toFixed(2)))]);
+  const citation = context(words.citation(heading, file, answer.confidence.toFixed(2)));
+  if (!answer.bestGuess) return reply([...answerBlocks(answer.answer), citation]);
+  const buttons = suggest ? topicButtons(answer.suggestions, suggest) : [];
+  return reply([context(words.bestGuess), ...answerBlocks(answer.answer), citation, ...(buttons.length ? [context(words.nextTopics), { type: 'actions' as const, actions: buttons }] : [])], {
+    tone: 'info',
+  });
+}
+
+/** One button per topic; pressing it asks about that topic. */
+function topicButtons(topics: readonly string[], suggest: SuggestButton): Action[] {
+  return topics.map((t) => ({ id: suggest(`ask ${t}`), label: t }));
 }

@@ -67,6 +67,8 @@ export interface Tuning {
   titleBonus: number;
   /** Bonus for a section that answers a how-to question with a command, by that command's coverage. */
   howToBonus: number;
+  /** Lowest confidence when a question asks to list or count what a section lists, or to choose between sections, naming their titles. */
+  listingFloor: number;
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -80,7 +82,7 @@ export const DEFAULT_TUNING: Tuning = {
   unanchoredFactor: 0.35,
   relatedCredit: 0.8,
   genericShare: 0.75,
-  weakEvidenceCap: 0.7,
+  weakEvidenceCap: 0.65,
   offTopicCap: 0.45,
   actionMismatchFactor: 0.4,
   howToProseFactor: 0.8,
@@ -89,6 +91,7 @@ export const DEFAULT_TUNING: Tuning = {
   coveragePower: 2,
   titleBonus: 0.6,
   howToBonus: 0.6,
+  listingFloor: 0.6,
 };
 
 export interface Hit {
@@ -159,6 +162,10 @@ interface WeightedUnit {
   weight: number;
 }
 
+/** The Docker CLI's management commands, which are also the nouns prose uses ("a docker image"). */
+const MANAGEMENT_NOUN = /_(?:image|container|network|volume|system|builder|plugin|context|node|service|stack|secret|config|trust|manifest)$/;
+const MANAGEMENT_COMMAND = /\bdocker\s+(?:image|container|network|volume|system|builder|plugin|context|node|service|stack|secret|config|trust|manifest)\s+(?:ls|list|rm|remove|prune|inspect|create|build|history|import|load|save|tag|push|pull|start|stop|run|exec|logs|df|info)\b/;
+
 /** Only the best BM25 candidates are reordered (a large notes directory has hundreds of sections). */
 const RERANK_DEPTH = 30;
 
@@ -173,6 +180,8 @@ interface IndexedTopic {
   passages: IndexedPassage[];
   /** It has something to follow: a command, code, or a link. */
   procedural: boolean;
+  /** Words of the section's code that no other section has: the demo's own names (flask, hello.py, route). */
+  quoted: Set<string>;
 }
 
 const isProcedure = (p: Passage): boolean => p.kind === 'command' || p.kind === 'code' || /https?:\/\//.test(p.text);
@@ -207,21 +216,31 @@ export class TopicIndex {
       const passages: IndexedPassage[] = [];
       const content: string[] = [];
       const quotedCode = new Set<string>();
+      const lineTerms = new Set<string>();
       topic.texts.forEach((t, text) => {
+        // An output is found by the command that printed it too ("the SIZE in docker images' output").
+        let command: string[] = [];
         for (const passage of passagesOf(t.blocks)) {
-          // A command's output ("REPOSITORY TAG ... CREATED") is quoted, never searched: its words are noise.
-          const terms = passage.kind === 'output' ? [] : indexTerms(passage.text, noteWords);
+          // A line is found by its words and by what it means (its gloss). The section is ranked by
+          // its prose, code and glosses: an output's own words ("REPOSITORY TAG ... CREATED",
+          // "Downloaded newer image") would make every section with a sample output look like an answer.
+          const gloss = passage.gloss ? indexTerms(passage.gloss, noteWords) : [];
+          const own = passage.kind === 'output' ? gloss : [...indexTerms(passage.text, noteWords), ...gloss];
+          const terms = passage.kind === 'output' ? [...indexTerms(passage.text, noteWords), ...gloss, ...command] : own;
+          if (passage.kind === 'command') command = indexTerms(passage.text, noteWords);
+          else if (passage.kind !== 'output') command = [];
           passages.push({ text, passage, terms: new Set(terms) });
+          for (const t of terms) lineTerms.add(t);
           // Both languages quote the same code; it counts once.
           const isCode = passage.kind === 'command' || passage.kind === 'code';
           if (isCode && quotedCode.has(passage.text)) continue;
           if (isCode) quotedCode.add(passage.text);
-          content.push(...terms);
+          content.push(...own);
         }
       });
-      const terms = new Set([...title, ...heading, ...content]);
+      const terms = new Set([...title, ...heading, ...content, ...lineTerms]);
       for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
-      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], passages, procedural: passages.some((p) => isProcedure(p.passage)) });
+      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), quoted: new Set() });
       const text = [...Array.from({ length: this.tuning.titleRepeat }, () => title).flat(), ...heading, ...content];
       return { id: topic.id, text: text.join(' ') };
     });
@@ -231,6 +250,10 @@ export class TopicIndex {
       entry.titles = entry.topic.texts.map((t) => this.analyzer.analyze(t.path.at(-1) ?? '').units).filter((units) => units.length > 0);
       entry.subjects = entry.topic.texts.flatMap((t) => t.path.map((heading) => this.analyzer.analyze(heading).units)).filter((units) => units.length > 0);
       for (const p of entry.passages) p.action = this.leadingAction(p.passage);
+      for (const p of entry.passages) {
+        if (p.passage.kind !== 'code') continue;
+        for (const t of p.terms) if (this.documentFrequency.get(t) === 1 && !entry.headingTerms.has(t)) entry.quoted.add(t);
+      }
     }
   }
 
@@ -258,7 +281,9 @@ export class TopicIndex {
     if (top === 0) return { query, hits: [] };
     const { coverageFloor, coveragePower, titleBonus, howToBonus } = this.tuning;
     const units = this.weighUnits(query.units);
-    const namesDocker = query.units.some((u) => u.domain && u.known);
+    const namesDocker = query.units.some((u) => u.domain && u.known && !u.otherSense);
+    // "docker image" alone is an image, as prose says it; "docker images" or "docker image rm" a command.
+    const named = query.units.flatMap((u) => (u.command && u.known && (!MANAGEMENT_NOUN.test(u.command) || MANAGEMENT_COMMAND.test(query.text)) ? [u.command] : []));
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
       const entry = this.indexed.get(id) as IndexedTopic;
@@ -271,8 +296,15 @@ export class TopicIndex {
         if (m.support > best.support || (m.support === best.support && m.strong && !best.strong)) best = m;
         if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, m.coverage);
       }
-      const howTo = query.howTo ? 1 + howToBonus * commandCoverage : 1;
-      const anchor = namesDocker ? 'domain' : this.namesHeading(units, entry) ? 'heading' : 'none';
+      // A question that names a command ("docker images") asks about the section that runs it, not
+      // one that mentions the words in passing.
+      const runsNamed = named.length > 0 && entry.passages.some((p) => p.passage.kind === 'command' && named.every((c) => p.terms.has(c)));
+      const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : 1) * (runsNamed ? 1 + howToBonus : 1);
+      // Two of the question's words on one of the section's docker command lines ("pull" and "ubuntu"
+      // on `docker pull ubuntu:14.04`) make it a question about Docker, Docker's name or not.
+      const namesCommandLine = !namesDocker && this.namesDockerCommandLine(units, entry);
+      // Two words only this section's code has name the section as surely as its heading does.
+      const anchor = namesDocker || namesCommandLine ? 'domain' : this.namesHeading(units, entry) || this.namesQuoted(units, entry) ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
@@ -282,7 +314,16 @@ export class TopicIndex {
         const corroborated = best.evidence >= 2 || this.namesSubject(entry, query.weights);
         confidence = Math.min(confidence, corroborated ? this.tuning.weakEvidenceCap : this.tuning.offTopicCap);
       }
-      const title = this.titleCoverage(entry, query.weights);
+      // Asked to list or count what a section lists, naming that section's own subject ("how many
+      // advantages are listed", "常用命令有哪些"): the section itself is the answer.
+      if (query.listing && this.namesOwnTitle(entry, query.weights)) confidence = Math.max(confidence, this.tuning.listingFloor);
+      // Asked to choose between this section and one beside it, naming both ("commit 还是 Dockerfile").
+      if (query.choosing && this.namesOwnTitle(entry, query.weights) && this.siblingsOf(entry).some((s) => this.namesOwnTitle(s, query.weights))) {
+        confidence = Math.max(confidence, this.tuning.listingFloor);
+      }
+      // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
+      // over docker commit and the Dockerfile): that counts as half its title.
+      const title = Math.max(this.titleCoverage(entry, query.weights), this.namesSubject(entry, query.weights) ? 0.5 : 0);
       const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
       hits.push({ topic: entry.topic, score, coverage, anchor, confidence });
     }
@@ -349,6 +390,23 @@ export class TopicIndex {
     return best;
   }
 
+  /** The sections under the same heading as this one, at its depth. */
+  private siblingsOf(entry: IndexedTopic): IndexedTopic[] {
+    const { path, file } = entry.topic;
+    if (path.length < 2) return [];
+    const parent = path.slice(0, -1).join('\n');
+    return [...this.indexed.values()].filter((e) => e !== entry && e.topic.file === file && e.topic.path.length === path.length && e.topic.path.slice(0, -1).join('\n') === parent);
+  }
+
+  /** Every specific word of the section's own title is in the question (a title of generic words only does not count). */
+  private namesOwnTitle(entry: IndexedTopic, queryTerms: ReadonlyMap<string, number>): boolean {
+    const generic = this.topics.length * this.tuning.genericShare;
+    return entry.titles.some((units) => {
+      const specific = units.filter((u) => u.terms.some((t) => (this.documentFrequency.get(t) ?? 0) <= generic));
+      return specific.length > 0 && specific.every((u) => u.terms.some((t) => queryTerms.has(t)));
+    });
+  }
+
   /**
    * The question names what the section is about: every specific word of one heading of its path,
    * in one of its languages ("Docker commit" is about commit; "What Docker is", having only a
@@ -362,6 +420,19 @@ export class TopicIndex {
     });
   }
 
+  private namesDockerCommandLine(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
+    return entry.passages.some((p) => {
+      if (p.passage.kind !== 'command' || !/^\s*docker\s/m.test(p.passage.text)) return false;
+      const found = units.filter(({ terms }) => terms.some((t) => p.terms.has(t)));
+      return found.length >= 2 && found.some(({ specific }) => specific.some((t) => p.terms.has(t)));
+    });
+  }
+
+  private namesQuoted(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
+    // Two of them: one ("python") may be asked about for itself.
+    return units.filter(({ unit }) => unit.terms.some((t) => entry.quoted.has(t))).length >= 2;
+  }
+
   private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
     return units.some(({ terms }) => terms.some((t) => entry.headingTerms.has(t)));
   }
@@ -373,7 +444,7 @@ export class TopicIndex {
       const terms = [...unit.terms, ...unit.related];
       const own = [...unit.terms, ...unit.related.filter((r) => unit.terms.some((t) => sameWord(r, t)))];
       const specific = own.filter((t) => (this.documentFrequency.get(t) ?? 0) <= generic);
-      if (!unit.known) return { unit, terms, own, specific, weight: this.tuning.unknownWeight };
+      if (!unit.known) return { unit, terms, own, specific, weight: this.tuning.unknownWeight * (unit.topicality ?? 1) };
       const typed = unit.terms.filter((t) => this.documentFrequency.has(t));
       // A phrase or a rare bigram decides, not its common parts; failing that, the commonest translation.
       const idf = typed.length

@@ -45,16 +45,17 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['ps', 'docker ps'], domain: true },
 
   // Actions on images and containers
-  { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成'], action: true },
+  { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成', '打', '打包'], action: true },
   { terms: ['create', 'new', '创建', '新建'], action: true },
   { terms: ['pull', 'download', 'fetch', 'get', 'obtain', 'come from', '拉取', '拉', '下载', '获取'], action: true },
   { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', '运行', '启动', '跑', '开启', '执行'], action: true },
   // Stopping is an action; being stopped (Docker lists it as "Exited") is a state. English has a
   // word for each (its "stopped" stems to "stop"); Chinese says 停止 for both.
   { terms: ['stop', 'halt', '停止', '停'], action: true },
-  { terms: ['exited', 'terminated', '终止', '停止', '退出'] },
+  // A container nobody uses any more is, to Docker, one that has exited.
+  { terms: ['exited', 'terminated', 'unused', 'dead', '终止', '停止', '退出', '没用', '无用'] },
   { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', '删除', '删', '移除', '去除', '删掉', '清理', '清除'], action: true },
-  { terms: ['clean', 'cleanup', 'clean up', 'purge', 'prune', 'tidy', '清理', '清除', '清空'], action: true },
+  { terms: ['clean', 'cleanup', 'clean up', 'purge', 'prune', 'tidy', '清理', '清除', '清空', '清'], action: true },
   { terms: ['pause', '暂停'], action: true },
   { terms: ['list', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', '查看', '列出', '显示', '看'], action: true },
   { terms: ['install', 'installation', 'setup', 'set up', '安装', '装'], action: true },
@@ -63,39 +64,43 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['store', 'storage', 'save', 'keep', '存储', '保存', '存放', '放', '放在'] },
   // "publish" is left to ports (docker run --publish).
   { terms: ['distribute', 'distribution', 'share', 'sharing', 'ship', '分发', '分享', '发布'] },
-  { terms: ['replace', 'substitute', 'instead', 'switch', 'swap', 'move', '代替', '替代', '取代', '替换', '转而'] },
+  { terms: ['replace', 'substitute', 'instead', 'switch', 'swap', 'move', '代替', '替代', '取代', '替换', '转而', '换成', '换'] },
   { terms: ['isolate', 'isolation', 'sandbox', 'separate', '隔离'] },
   { terms: ['encapsulate', 'encapsulation', 'wrap', 'package', 'packaging', '封装', '打包'] },
   { terms: ['simplify', 'simple', 'easy', 'easier', 'convenient', '简化', '简单', '容易', '易', '方便'] },
   { terms: ['maintain', 'maintenance', 'manage', 'management', '维护', '管理'] },
   { terms: ['deploy', 'deployment', 'rollout', '部署'] },
   { terms: ['scale', 'scaling', 'scalable', 'extend', 'expand', 'grow', '扩展', '扩容', '伸缩'] },
-  { terms: ['change', 'modify', 'alter', 'mutate', 'mutable', 'immutable', 'edit', '改变', '修改', '变化', '更改', '改'] },
-  { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '组成'] },
+  { terms: ['change', 'modify', 'alter', 'mutate', 'mutable', 'immutable', 'edit', '改变', '修改', '变化', '更改', '改', '变'] },
+  { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '里头', '组成'] },
   { terms: ['develop', 'development', 'implement', 'implementation', 'write', 'written', 'program', '开发', '实现', '编写'] },
-  { terms: ['find', 'search', 'look for', 'browse', 'discover', '寻找', '查找', '搜索', '找'] },
+  { terms: ['find', 'search', 'look for', 'browse', 'discover', '寻找', '查找', '搜索', '找', '搜'] },
   { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'worth', '值得', '好不好', '好吗', '推荐', '建议'] },
   // What is wrong with something: a recommendation against it answers that, a recommendation does not.
   { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
-  { terms: ['provide', 'offer', 'give', 'supply', '提供'] },
+  { terms: ['provide', 'offer', 'supply', '提供'] },
   { terms: ['prepare', 'ready', '准备'] },
 
   // Properties, benefits, uses
   { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', '优势', '优点', '好处', '长处', '优越', '好', '选择'] },
-  { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', '用途', '用处', '作用', '用', '用来', '用于', '适合'] },
+  { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', '用途', '用处', '作用', '用', '用来', '用于', '适合', '拿来'] },
   { terms: ['personal', 'personally', 'individual', 'private', 'hobby', 'side project', '个人'] },
   { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率'] },
   { terms: ['resource', 'cpu', 'memory', 'ram', 'overhead', '资源', '内存'] },
   { terms: ['fast', 'faster', 'quick', 'quickly', 'speed', 'rapid', 'fast startup', 'second', '快', '快速', '快捷', '更快', '速度'] },
   { terms: ['startup', 'start up', 'start-up', 'boot time', 'startup time', '启动时间'] },
   { terms: ['time', 'duration', '时间'] },
-  { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同'] },
+  // what a web app does when opened
+  { terms: ['return', 'reply', 'respond', 'response', '返回', '响应', '回应'] },
+  { terms: ['root url', 'root route', 'root path', 'home page', 'homepage', 'index page', '根路径', '首页', '主页'] },
+  { terms: ['open', 'visit', 'access', 'browse to', '访问', '打开'] },
+  { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样'] },
   { terms: ['environment', 'env', 'runtime environment', '环境'] },
   { terms: ['disposable', 'throwaway', 'one-off', 'one-time', 'temporary', 'ephemeral', '一次性', '临时'] },
   { terms: ['test', 'testing', 'qa', '测试'] },
   { terms: ['microservice', 'micro service', 'microservices', '微服务'], domain: true },
   { terms: ['transparent', 'transparency', 'visible', 'traceable', '透明'] },
-  { terms: ['lightweight', 'light', 'lighter', 'lean', 'small', '轻便', '轻量', '轻量级'] },
+  { terms: ['lightweight', 'light', 'lighter', 'lean', 'small', '轻便', '轻量', '轻量级', '轻'] },
   { terms: ['process', '进程'] },
   { terms: ['kernel', 'linux kernel', '内核'] },
   { terms: ['operating system', 'os', '操作系统'] },
@@ -140,7 +145,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['example', 'demo', 'sample', 'tutorial', 'walkthrough', 'hands on', 'hands-on', '示例', '例子', '演示', '实例演示'] },
   { terms: ['black box', 'blackbox', 'opaque', '黑箱', '黑盒'] },
   { terms: ['rarely', 'seldom', 'uncommon', 'unusual', '不常用', '很少'] },
-  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料'] },
+  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料'] },
   { terms: ['mac', 'macos', 'osx', 'os x', 'macbook', '苹果'] },
   { terms: ['port', 'ports', 'listen', '端口', '监听'], domain: true },
   { terms: ['map', 'mapping', 'publish', 'publish port', 'expose', 'forward', 'bind', '映射', '暴露', '转发', '绑定'] },
@@ -148,6 +153,16 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['output', 'print', 'result', 'log', 'logs', '输出', '结果', '打印'] },
   { terms: ['app', 'application', 'web app', 'webapp', '应用', '应用程序'] },
 ];
+
+/** The Docker CLI's commands (`docker --help`, plugins included): "docker <one of these>" names a command. */
+export const DOCKER_SUBCOMMANDS: ReadonlySet<string> = new Set(
+  (
+    'attach build builder buildx commit compose config container context cp create diff events exec export history image ' +
+    'images import info init inspect kill load login logout logs manifest network node pause plugin port ps pull push ' +
+    'rename restart rm rmi run save scout search secret service stack start stats stop swarm system tag top trust ' +
+    'unpause update version volume wait'
+  ).split(' '),
+);
 
 /** Question frames and function words: they say how something is asked, not what about. */
 export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
@@ -163,7 +178,9 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "currently today already yet step steps procedure longer go goes going gone went sentence sentences word words " +
     "briefly brief short summary summarize summarise overview help helps good great nice best look looks basically " +
     "simply anyway kindly quite pretty certain specifically particular particularly between among amongst within " +
-    "without across through during toward towards upon possible possibly able"
+    "without across through during toward towards upon possible possibly able right considered regarded give gives given problem problems solve solves solved " +
+    // the notes themselves: every answer is from them; chat shorthand
+    "note notes pls plz thx btw"
   ).split(/\s+/),
 );
 
@@ -178,5 +195,8 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '过', '下', '上', '时候', '意思', '含义', '指', '叫', '叫做', '讲讲', '说说', '介绍', '解释', '告诉', '知道', '一般', '通常',
   '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然', '依然', '还是', '比', '比较', '去', '步骤', '流程', '别',
   '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
-  '到底', '究竟', '其实', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',
+  '到底', '究竟', '其实', '为啥', '为啥说', '听说', '据说',
+  '没搞懂', '搞不懂', '不懂', '没懂', '不明白', '没明白', '说下', '讲下', '说一下', '讲一下', '玩意', '玩意儿', '东东', '的话', '想', '想要', '相比', '相比于', '相较', '咋弄', '咋整', '咋办', '怎么办', '怎么弄', '怎么整', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',
+  // the notes themselves: every answer is from them
+  '笔记', '这份', '这篇',
 ]);

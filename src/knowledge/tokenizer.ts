@@ -1,35 +1,30 @@
 // Text to index terms, for Chinese and English alike.
 //
-// Chinese: Intl.Segmenter words plus character bigrams. ICU's dictionary does not know Docker's
-// jargon and splits 镜像 into 镜|像 and 构建 into 构|建, so words alone would miss them; bigrams
-// always contain the two-character terms, the segmenter's words add longer ones, and the term
-// map's longer words are added whole so translations match as words.
+// Chinese: jieba's words (with a user dictionary of Docker's words; see chinese.ts) plus character
+// bigrams. The bigrams are the fallback for a word segmented one way in the notes and another in a
+// question; the term map's longer words are added whole so translations match as words.
 // English: lowercase, stop words dropped, plural and verb forms folded by a light stemmer
 // (Porter's steps 1 and 5); the term map's phrases ("virtual machine") and Docker CLI commands
 // ("docker build") are also kept as one term each.
 import { CHINESE_STOPWORDS, ENGLISH_STOPWORDS, TERM_GROUPS } from './terms.js';
-import { TRADITIONAL_TO_SIMPLIFIED } from './traditional.js';
+import { segment, toSimplified } from './chinese.js';
 
 export type Lang = 'zh' | 'en';
 
 const HAN = /\p{Script=Han}/u;
+export const hasHan = (text: string): boolean => HAN.test(text);
 const HAN_RUNS = /\p{Script=Han}+|[^\p{Script=Han}]+/gu;
 /** Dotted numbers stay whole (versions like 1.11); everything else splits on non-alphanumerics. */
 const LATIN_WORDS = /\d+(?:\.\d+)+|[\p{L}\p{N}]+/gu;
 /** Hashes and other long strings are never asked about. */
 const MAX_WORD_LENGTH = 24;
 
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-
-/** Width and case folded (NFKC, lowercase), traditional characters to simplified (see traditional.ts). */
+/** Width and case folded (NFKC, lowercase), traditional Chinese to simplified (OpenCC; see chinese.ts). */
 export function normalize(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/\p{Script=Han}/gu, (c) => TRADITIONAL_TO_SIMPLIFIED.get(c) ?? c);
+  const folded = text.normalize('NFKC').toLowerCase();
+  return hasHan(folded) ? toSimplified(folded) : folded;
 }
 
-export const hasHan = (text: string): boolean => HAN.test(text);
 
 /** The language to answer in: any Chinese in the question means Chinese. */
 export function detectLanguage(text: string): Lang {
@@ -181,7 +176,14 @@ export interface Phrase {
 
 /** Content words (stemmed), and the phrases among all words: the term map's and Docker CLI commands. */
 export function englishTerms(text: string): { words: LatinWord[]; phrases: Phrase[] } {
-  const all = latinWords(normalize(text)).map((w) => ({ ...w, stem: stem(w.surface) }));
+  return englishTermsOfNormalized(normalize(text));
+}
+
+/** "Go" the language ("written in Go", "用 Go 写的", "Go 语言"), not the verb, which is a stop word. */
+const GO_LANGUAGE = /(?<=\b(?:in|with)\s+|用\s*)go\b|\bgo(?=\s*(?:语言|language\b|programming\b|lang\b|写|编写|开发|实现))/g;
+
+function englishTermsOfNormalized(normalized: string): { words: LatinWord[]; phrases: Phrase[] } {
+  const all = latinWords(normalized.replace(GO_LANGUAGE, 'golang')).map((w) => ({ ...w, stem: stem(w.surface) }));
   const written = (i: number, n: number): string => all.slice(i, i + n).map((w) => w.surface).join(' ');
   const words: LatinWord[] = all.filter((w) => !ENGLISH_STOPWORDS.has(w.surface));
   const phrases: Phrase[] = [];
@@ -225,10 +227,10 @@ for (const word of TERM_MAP_HAN_WORDS.filter((w) => w.length > 2)) {
  */
 export function hanTerms(run: string, words?: string[]): string[] {
   const out: string[] = [];
-  for (const s of segmenter.segment(run)) {
-    if (s.isWordLike && s.segment.length >= 2 && hasHan(s.segment)) {
-      out.push(s.segment);
-      words?.push(s.segment);
+  for (const word of segment(run)) {
+    if (word.length >= 2 && hasHan(word)) {
+      out.push(word);
+      words?.push(word);
     }
   }
   for (let i = 0; i < run.length; i++) {
@@ -243,17 +245,18 @@ export function hanTerms(run: string, words?: string[]): string[] {
 
 /** Segmenter words (any length) of a Chinese string, in order. */
 export function hanWords(text: string): string[] {
-  return [...segmenter.segment(text)].filter((s) => s.isWordLike && hasHan(s.segment)).map((s) => s.segment);
+  return segment(text).filter((w) => hasHan(w));
 }
 
 export const hanRuns = (text: string): string[] => (normalize(text).match(/\p{Script=Han}+/gu) ?? []);
 
 /** Every index term of a text (English and Chinese), with repeats; the segmenter's Chinese words also go to `hanWords`. */
 export function indexTerms(text: string, hanWords?: string[]): string[] {
-  const { words, phrases } = englishTerms(text);
+  const normalized = normalize(text);
+  const { words, phrases } = englishTermsOfNormalized(normalized);
   const out = words.map((w) => w.stem);
   for (const p of phrases) out.push(p.term);
-  for (const run of hanRuns(text)) out.push(...hanTerms(run, hanWords));
+  for (const run of normalized.match(/\p{Script=Han}+/gu) ?? []) out.push(...hanTerms(run, hanWords));
   return out;
 }
 

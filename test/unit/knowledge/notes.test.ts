@@ -64,6 +64,31 @@ describe('parseNotes', () => {
     expect(notes.sections[0]?.blocks).toHaveLength(1);
   });
 
+  it('reads tables, nested lists and HTML as they render', () => {
+    const notes = parseNotes(
+      [
+        '# Commands',
+        '| command | what it does |',
+        '|---|---|',
+        '| `docker ps` | list containers |',
+        '',
+        '- images',
+        '  - `docker images` lists them',
+        '- containers',
+        '',
+        '<div class="note">Stopped containers <b>stay</b> until removed.</div>',
+        '',
+        'Text with **bold**, `code` and &amp; entities.',
+      ].join('\n'),
+    );
+    expect(notes.sections[0]?.blocks).toEqual([
+      { kind: 'list', items: ['command: docker ps; what it does: list containers'], ordered: false },
+      { kind: 'list', items: ['images', 'docker images lists them', 'containers'], ordered: false },
+      { kind: 'paragraph', text: 'Stopped containers stay until removed.' },
+      { kind: 'paragraph', text: 'Text with bold, code and & entities.' },
+    ]);
+  });
+
   it('rejects what it cannot read, saying where', () => {
     expect(() => parseNotes('# A\n```\nunclosed')).toThrow(NotesParseError);
     expect(() => parseNotes('# A\n```\nunclosed')).toThrow(/line 2: code block/);
@@ -93,10 +118,25 @@ describe('passages', () => {
     expect(passages.map((p) => [p.kind, p.text.split('\n')[0]])).toEqual([
       ['command', '# pull an image'],
       ['command', '# list images'],
-      ['output', 'REPOSITORY   TAG'],
+      ['output', 'ubuntu       14.04'],
       ['code', 'FROM ubuntu:14.04'],
+      ['code', 'RUN apt-get update'],
       ['command', 'docker run -p 5000:5000 demo:v1'],
     ]);
+  });
+
+  it('quotes files and outputs line by line, each line with what it means and a table row with its header', () => {
+    const passages = passagesOf([
+      { kind: 'code', lang: '', text: 'FROM ubuntu:14.04\n\nRUN apt-get update \\\n    && pip install flask\nCMD ["python", "/app/hello.py"]' },
+      { kind: 'code', lang: '', text: 'REPOSITORY          TAG       IMAGE ID       SIZE\nubuntu              14.04     a35e70164dfb   222MB' },
+      { kind: 'code', lang: '', text: 'docker run -p 5000:5000 demo:v1' },
+    ]);
+    expect(passages.map((p) => p.text)).toEqual(['FROM ubuntu:14.04', 'RUN apt-get update \\\n    && pip install flask', 'CMD ["python", "/app/hello.py"]', 'ubuntu              14.04     a35e70164dfb   222MB', 'docker run -p 5000:5000 demo:v1']);
+    expect(passages[0]?.gloss).toContain('base image');
+    expect(passages[1]?.gloss).toContain('install');
+    expect(passages[2]?.gloss).toContain('default command');
+    expect(passages[3]).toMatchObject({ kind: 'output', header: 'REPOSITORY          TAG       IMAGE ID       SIZE', gloss: expect.stringContaining('size') });
+    expect(passages[4]?.gloss).toContain('port');
   });
 });
 

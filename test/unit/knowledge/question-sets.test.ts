@@ -2,7 +2,8 @@
 // answers that contain what they must, and out-of-scope questions declined. "calibration" tuned
 // the ranking and the threshold, and "senses" the confidence checks for Docker's words used in
 // another sense (a shipping container, a git repository, a photo, a stop that is not a command);
-// the holdout sets were written before the tuning they check, and were not tuned on.
+// the holdout sets were written before the tuning they check, and were not tuned on. The
+// holdout-* files are whole sets of that kind, each with its first score recorded below.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,15 +59,83 @@ function score(kb: NotesKnowledgeBase, cases: Case[]): Score {
 
 const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
-describe('question sets', () => {
+type Lang = 'zh' | 'en' | 'mixed' | 'oos';
+interface HoldoutCase extends Case {
+  lang?: Exclude<Lang, 'oos'>;
+}
+
+/** An answer this sure from a wrong section is a confidently wrong answer. */
+const CONFIDENT = 0.7;
+
+/**
+ * Question sets written from the notes alone by people who never saw the code or the other sets.
+ * `first` is the score of the code before any change (main at c10e412). Set A guided the changes
+ * that followed; set B was not looked at until they were done, then scored once (`unseen`: what
+ * the FAQ does on questions nobody tuned it for) and added. `floor` is today's figure, so a change
+ * that loses questions fails here.
+ */
+const HOLDOUTS: Record<
+  string,
+  { first: Record<Lang | 'all', number>; unseen?: Record<Lang | 'all', number>; floor: Partial<Record<Lang | 'all', number>>; maxConfidentlyWrong: number }
+> = {
+  'holdout-a.jsonl': {
+    first: { zh: 40 / 67, en: 32 / 50, mixed: 15 / 22, oos: 39 / 40, all: 126 / 179 },
+    floor: { zh: 59 / 67, en: 47 / 50, mixed: 21 / 22, oos: 39 / 40, all: 166 / 179 },
+    maxConfidentlyWrong: 1,
+  },
+  'holdout-b.jsonl': {
+    first: { zh: 39 / 70, en: 33 / 49, mixed: 12 / 23, oos: 42 / 44, all: 126 / 186 },
+    unseen: { zh: 50 / 70, en: 38 / 49, mixed: 15 / 23, oos: 42 / 44, all: 145 / 186 },
+    floor: { zh: 60 / 70, en: 45 / 49, mixed: 20 / 23, oos: 42 / 44, all: 167 / 186 },
+    maxConfidentlyWrong: 3,
+  },
+  // Set C: written from the notes alone while the second round of changes (guided by sets A and
+  // B) was made; `first` is the first round's final code (de1b342), `unseen` the second round's,
+  // scored once when it was done, before any change made with the set in view.
+  'holdout-c.jsonl': {
+    first: { zh: 33 / 62, en: 32 / 45, mixed: 15 / 20, oos: 39 / 40, all: 119 / 167 },
+    unseen: { zh: 37 / 62, en: 34 / 45, mixed: 15 / 20, oos: 39 / 40, all: 125 / 167 },
+    floor: { zh: 37 / 62, en: 34 / 45, mixed: 15 / 20, oos: 39 / 40, all: 125 / 167 },
+    maxConfidentlyWrong: 7,
+  },
+};
+
+/** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */
+function holdoutScore(kb: NotesKnowledgeBase, cases: HoldoutCase[]): { byLang: Record<string, { n: number; ok: number }>; n: number; ok: number; confidentlyWrong: number; misses: string[] } {
+  const byLang: Record<string, { n: number; ok: number }> = {};
+  const misses: string[] = [];
+  let confidentlyWrong = 0;
+  for (const c of cases) {
+    const lang = c.answered === false ? 'oos' : (c.lang ?? 'x');
+    const answer = kb.ask(c.q);
+    const text = (answer.answer ?? '').toLowerCase();
+    const fromExpected = (c.expect ?? []).includes(answer.source?.heading ?? '');
+    const ok = c.answered === false ? !answer.answered : answer.answered && fromExpected && (c.must ?? []).every((g) => g.some((a) => text.includes(a.toLowerCase())));
+    if (c.answered !== false && answer.answered && !fromExpected && answer.confidence >= CONFIDENT) confidentlyWrong++;
+    const s = (byLang[lang] ??= { n: 0, ok: 0 });
+    s.n++;
+    if (ok) s.ok++;
+    else misses.push(`  miss [${lang}] ${c.q} -> ${answer.answered ? `${answer.source?.heading ?? '-'} (${answer.confidence.toFixed(2)})` : `declined (${answer.confidence.toFixed(2)})`}`);
+  }
+  const n = cases.length;
+  const ok = Object.values(byLang).reduce((sum, s) => sum + s.ok, 0);
+  return { byLang, n, ok, confidentlyWrong, misses };
+}
+
+// Each test scores hundreds of questions: seconds on a loaded machine, not vitest's default 5.
+describe('question sets', { timeout: 30_000 }, () => {
   let kb: NotesKnowledgeBase;
   beforeAll(async () => {
     kb = await bundledKnowledge();
   });
 
   const languages = { en: fixtures('en.jsonl'), zh: fixtures('zh.jsonl'), mixed: fixtures('mixed.jsonl') };
-  // Floors a little under today's figures: a change that loses a handful of questions fails here.
-  const floors = { en: { top1: 0.96, mrr: 0.98, passed: 0.95 }, zh: { top1: 0.95, mrr: 0.97, passed: 0.95 }, mixed: { top1: 0.96, mrr: 0.98, passed: 0.96 } };
+  // Floors at today's figures: a change that loses a question fails here.
+  const floors = {
+    en: { top1: 181 / 183, mrr: 0.992, passed: 180 / 183 },
+    zh: { top1: 135 / 138, mrr: 0.989, passed: 135 / 138 },
+    mixed: { top1: 29 / 29, mrr: 1, passed: 29 / 29 },
+  };
 
   it('ranks the right section first, per language', () => {
     const rows: string[] = [];
@@ -118,9 +187,15 @@ describe('question sets', () => {
     expect(rate(buckets[0] as (typeof buckets)[number])).toBeGreaterThanOrEqual(rate(buckets[2] as (typeof buckets)[number]));
   });
 
-  const dev = fileURLToPath(new URL('../../../../shared/eval/faq-dev.jsonl', import.meta.url));
-  it.skipIf(!existsSync(dev))('scores 100% on the shared dev set, judged as faq-eval.mjs judges it', () => {
-    const cases = readFileSync(dev, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { q: string; must?: string[][]; answered?: boolean });
+  // The shared dev set, copied here so CI scores it too; the copy must not drift from the original.
+  const sharedDev = fileURLToPath(new URL('../../../../shared/eval/faq-dev.jsonl', import.meta.url));
+  it.skipIf(!existsSync(sharedDev))('keeps its copy of the shared dev set identical to the original', () => {
+    expect(readFileSync(fileURLToPath(new URL('../../fixtures/faq/shared-dev.jsonl', import.meta.url)), 'utf8')).toBe(readFileSync(sharedDev, 'utf8'));
+  });
+
+  it('scores 100% on the shared dev set, judged as faq-eval.mjs judges it', () => {
+    const cases = fixtures('shared-dev.jsonl');
+    expect(cases.length).toBeGreaterThan(0);
     const misses = cases.filter((c) => {
       const answer = kb.ask(c.q);
       const text = (answer.answer ?? '').toLowerCase();
@@ -128,5 +203,42 @@ describe('question sets', () => {
       return !answer.answered || !(c.must ?? []).every((alts) => alts.some((a) => text.includes(a.toLowerCase())));
     });
     expect(misses.map((c) => c.q)).toEqual([]);
+  });
+
+  it('answers from every section that questions expect', () => {
+    // Per section: of the questions that expect it, how many are answered from it (and pass).
+    const cases = [...Object.values(languages).flat(), ...Object.keys(HOLDOUTS).flatMap((f) => fixtures(f))].filter((c) => c.expect && c.answered !== false);
+    const sections = new Map<string, { expected: number; answered: number }>();
+    for (const c of cases) {
+      const answer = kb.ask(c.q);
+      const text = (answer.answer ?? '').toLowerCase();
+      const passed = answer.answered && (c.must ?? []).every((g) => g.some((a) => text.includes(a.toLowerCase())));
+      for (const heading of c.expect ?? []) {
+        const s = sections.get(heading) ?? { expected: 0, answered: 0 };
+        s.expected++;
+        if (passed && answer.source?.heading === heading) s.answered++;
+        sections.set(heading, s);
+      }
+    }
+    const rows = [...sections].map(([heading, s]) => `${String(s.answered).padStart(4)}/${String(s.expected).padEnd(4)} ${heading}`);
+    console.log(`answered from each expected section\n${rows.join('\n')}`);
+    // Every section of the notes is expected by some question, and each is still answered.
+    expect([...sections.keys()].sort()).toEqual(kb.topics().map((t) => t.heading).sort());
+    expect([...sections].filter(([, s]) => s.answered === 0).map(([heading]) => heading)).toEqual([]);
+  });
+
+  describe.each(Object.entries(HOLDOUTS))('holdout set %s', (file, record) => {
+    it('keeps every language at or above its floor and is confidently wrong no more often than recorded', () => {
+      const result = holdoutScore(kb, fixtures(file));
+      const rows = Object.entries(result.byLang).map(([lang, s]) => `${lang.padEnd(6)} ${s.ok}/${s.n} = ${percent(s.ok / s.n).padStart(6)}   first ${percent(record.first[lang as Lang] ?? 0)}`);
+      console.log(`${file}\n${rows.join('\n')}\nall    ${result.ok}/${result.n} = ${percent(result.ok / result.n)}   first ${percent(record.first.all)}; confidently wrong: ${result.confidentlyWrong}`);
+      const misses = `\n${result.misses.join('\n')}`;
+      for (const [lang, floor] of Object.entries(record.floor)) {
+        const s = lang === 'all' ? { ok: result.ok, n: result.n } : result.byLang[lang];
+        expect(s, `${file}: no ${lang} questions`).toBeDefined();
+        expect((s as { ok: number; n: number }).ok / (s as { ok: number; n: number }).n, `${file} ${lang}${misses}`).toBeGreaterThanOrEqual(floor);
+      }
+      expect(result.confidentlyWrong, `${file}: answered from a wrong section with confidence >= ${CONFIDENT}`).toBeLessThanOrEqual(record.maxConfidentlyWrong);
+    });
   });
 });

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { detectLanguage, englishTerms, hanTerms, indexTerms, normalize, stem } from '../../../src/knowledge/tokenizer.js';
-import { TRADITIONAL_TO_SIMPLIFIED } from '../../../src/knowledge/traditional.js';
 import { QueryAnalyzer, editDistance } from '../../../src/knowledge/query.js';
 
 describe('tokenizer', () => {
   it('normalises width, case and traditional characters', () => {
     expect(normalize('ＤＯＣＫＥＲ？')).toBe('docker?');
     expect(normalize('鏡像是什麼')).toBe('镜像是什么');
-    // A general table (ICU's Hant-Hans), not a list of the words the notes use.
-    expect(normalize('請問這個應用程式的設定檔該怎麼寫')).toBe('请问这个应用程式的设定档该怎么写');
-    expect(normalize('網絡連線斷開後容器會自動重啟嗎')).toBe('网络连线断开后容器会自动重启吗');
-    expect(TRADITIONAL_TO_SIMPLIFIED.size).toBeGreaterThan(2500);
+    // OpenCC's general dictionaries, Taiwan phrases included, not a list of the words the notes use.
+    expect(normalize('請問這個應用程式的設定檔該怎麼寫')).toBe('请问这个应用程序的设置档该怎么写');
+    expect(normalize('網絡連線斷開後容器會自動重啟嗎')).toBe('网络连接断开后容器会自动重启吗');
+    expect(normalize('伺服器上的軟體')).toBe('服务器上的软件');
     expect(normalize('简体中文不变')).toBe('简体中文不变');
   });
 
@@ -28,11 +27,14 @@ describe('tokenizer', () => {
     expect(stem('constructor')).toBe('constructor');
   });
 
-  it('indexes Chinese as words plus bigrams, so terms ICU splits are still found', () => {
-    // ICU segments 镜像 as 镜|像 and 构建 as 构|建; the bigrams restore them.
+  it('indexes Chinese as jieba words plus bigrams, Docker words kept whole', () => {
     const terms = hanTerms('怎么构建镜像');
     expect(terms).toEqual(expect.arrayContaining(['构建', '镜像']));
     expect(terms).not.toContain('镜');
+    // The user dictionary keeps Docker's words whole where jieba's own would split them.
+    expect(hanTerms('宿主机上的数据卷')).toEqual(expect.arrayContaining(['宿主机', '数据卷']));
+    // Everyday words come from jieba's dictionary: 一次性 and 清掉 are words, not 一次|性.
+    expect(hanTerms('一次性清掉')).toEqual(expect.arrayContaining(['一次性', '清掉']));
   });
 
   it('indexes the term map’s longer Chinese words whole', () => {
@@ -44,6 +46,14 @@ describe('tokenizer', () => {
     const { words, phrases } = englishTerms('How do I run a virtual machine with docker build?');
     expect(words.map((w) => w.surface)).toEqual(['run', 'virtual', 'machine', 'docker', 'build']);
     expect(phrases.map((p) => p.term)).toEqual(['virtual_machin', 'docker_build']);
+  });
+
+  it('keeps Go the language and drops go the verb', () => {
+    expect(indexTerms('It is written in Go, the programming language')).toContain('golang');
+    expect(indexTerms('Docker 是用 Go 写的')).toContain('golang');
+    expect(indexTerms('Go 语言')).toContain('golang');
+    expect(indexTerms('where do images go')).not.toContain('golang');
+    expect(indexTerms('let it go and restart')).not.toContain('golang');
   });
 
   it('tokenises mixed text and keeps versions and image references apart', () => {

@@ -8,9 +8,12 @@ import { Client, Events, GatewayIntentBits } from 'discord.js';
 import pino from 'pino';
 import { Completer, engineNames } from '../src/adapters/discord/autocomplete.js';
 import { DiscordBot } from '../src/adapters/discord/bot.js';
+import { startSlack } from '../src/adapters/slack/index.js';
 import { loadConfig } from '../src/config.js';
-import { createApp } from '../src/main.js';
+import { createApp, type App } from '../src/main.js';
 import { FakeDiscord } from '../test/fakes/discord/fake-discord.js';
+import { FakeSlack } from '../test/fakes/slack/fake-slack.js';
+import { slashCommand } from '../test/fakes/slack/signed.js';
 import { median, percentile, round } from './stats.js';
 
 const MB = 1024 * 1024;
@@ -34,6 +37,26 @@ const rssMb = (): number => {
   (globalThis as { gc?: () => void }).gc?.();
   return round(process.memoryUsage().rss / MB, 1);
 };
+
+/** The Slack adapter joins the same app: RSS with both chat adapters connected, idle and after `requests` signed `/docker ps`. */
+async function withSlackToo(app: App, dockerHost: string, dataDir: string, requests: number): Promise<Record<string, number>> {
+  const fake = await new FakeSlack().start();
+  const secret = 'bench-signing-secret';
+  const config = loadConfig({ DOCKER_HOST: dockerHost, DOCKBOT_DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: fake.apiUrl }, dataDir);
+  const slack = await startSlack(app, config, pino({ level: 'silent' }), { port: 0, retries: 0 });
+  try {
+    const url = `http://127.0.0.1:${slack.port ?? 0}/slack/events`;
+    const rssIdle = rssMb();
+    for (let i = 0; i < requests; i++) {
+      const answer = await slashCommand(url, secret, { text: 'ps', userId: 'UBENCH', responseUrl: fake.responseUrl() });
+      if (answer.status !== 200) throw new Error(`Slack bench: /docker ps answered ${answer.status}`);
+    }
+    return { slack_requests: requests, rss_both_adapters_idle_mb: rssIdle, rss_both_adapters_after_mb: rssMb(), rss_both_after_vs_idle_ratio: round(rssMb() / rssIdle) };
+  } finally {
+    await slack.stop();
+    await fake.stop();
+  }
+}
 
 export async function benchDiscord(dockerHost: string, interactions = 500): Promise<Record<string, number | string>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dockbot-bench-discord-'));
@@ -74,6 +97,7 @@ export async function benchDiscord(dockerHost: string, interactions = 500): Prom
       defers.bare.push((await once(bare, false)).defer);
     }
     const rssAfter = rssMb();
+    const both = await withSlackToo(app, dockerHost, dataDir, interactions);
     return {
       interactions,
       defer_p50_ms: round(median(defers.ours)),
@@ -88,7 +112,8 @@ export async function benchDiscord(dockerHost: string, interactions = 500): Prom
       rss_idle_connected_mb: rssIdle,
       rss_after_run_mb: rssAfter,
       rss_idle_vs_before_ratio: round(rssIdle / rssBefore),
-      rss_note: 'one process: the app, the Discord adapter and a bare discord.js client connected; the Slack adapter is not in this build',
+      ...both,
+      rss_note: 'one process: the app, the Discord adapter, a bare discord.js client and (for the last three figures) the Slack adapter connected, with their loopback fakes',
     };
   } finally {
     await bot.stop();

@@ -7,7 +7,7 @@ const LANGS = ['en', 'zh'] as const;
 export const explain = defineCommand({
   name: 'explain',
   summary: 'Explain a Docker term from the notes (image, container, registry, Dockerfile, commit, ...)',
-  options: [{ name: 'lang', type: 'string', placeholder: 'en|zh', description: 'Answer in this language (default: the language of the term)' }],
+  options: [{ name: 'lang', type: 'string', placeholder: 'en|zh', choices: ['en', 'zh'], description: 'Answer in this language (default: the language of the term)' }],
   positionals: [{ name: 'term', description: 'The term, e.g. image or 镜像', required: true, variadic: true }],
   access: 'read',
   async run(ctx) {

@@ -257,7 +257,7 @@ async function inspectAny(engine: Dockerode, name: string): Promise<ContainerSum
 export const inspect = defineCommand({
   name: 'inspect',
   summary: 'Show a summary of a container or image (environment values redacted)',
-  options: [{ name: 'type', type: 'string', placeholder: 'string', description: 'Only inspect objects of the given type (container, image)' }],
+  options: [{ name: 'type', type: 'string', placeholder: 'string', choices: ['container', 'image'], description: 'Only inspect objects of the given type (container, image)' }],
   positionals: [{ name: 'name', description: 'Container or image name or ID', required: true }],
   access: 'read',
   async run(ctx) {

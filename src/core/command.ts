@@ -25,6 +25,8 @@ export interface OptionSpec {
   hidden?: boolean;
   /** Its values are secrets (environment values): redacted from the audit trail and logs. */
   sensitive?: boolean;
+  /** The only values it takes (the command checks them): chat platforms offer them as choices. */
+  choices?: readonly string[];
 }
 
 export interface PositionalSpec {

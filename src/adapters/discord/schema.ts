@@ -116,7 +116,7 @@ function leaf(command: Command, subName: string, path: string = subName): { opti
 
 /** Fixed values of a string option, where the spec names them. */
 function choicesOf(o: OptionSpec): readonly string[] | undefined {
-  const choices = (o as OptionSpec & { choices?: readonly string[] }).choices;
+  const choices = o.choices;
   return o.type === 'string' && choices && choices.length > 0 && choices.length <= LIMITS.choices ? choices : undefined;
 }
 

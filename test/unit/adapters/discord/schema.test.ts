@@ -68,6 +68,11 @@ describe('slash schema from the command specs', () => {
     const ps = subcommand('ps');
     expect(ps?.options?.find((o) => o.name === 'all')).toMatchObject({ type: OptionType.Boolean, description: commands.find((c) => c.name === 'ps')?.options[0]?.description });
     expect(ps?.options?.find((o) => o.name === 'last')?.type).toBe(OptionType.Number);
+    // Strings with a fixed set of values are offered as Discord choices.
+    expect(subcommand('inspect')?.options?.find((o) => o.name === 'type')?.choices).toEqual([
+      { name: 'container', value: 'container' },
+      { name: 'image', value: 'image' },
+    ]);
   });
 
   it('marks every argument that completes a container or an image for autocomplete', () => {

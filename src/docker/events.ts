@@ -106,6 +106,8 @@ export class EventsWatcher {
   readonly stats: WatcherStats = { events: 0, dropped: 0, reconnects: 0, reconciled: 0, alerts: 0 };
   /** The events stream is open (for /healthz). */
   connected = false;
+  /** The engine's being unreachable was logged: until it answers again, retries stay quiet. */
+  private downReported = false;
   private state: WatcherState = newWatcherState();
   private stopped = true;
   private stream: NodeJS.ReadableStream | undefined;
@@ -210,6 +212,7 @@ export class EventsWatcher {
       }
       this.stream = stream;
       this.connected = true;
+      this.downReported = false;
       this.backoff = this.o.reconnectDelayMs.min;
       let buffer = '';
       stream.on('data', (chunk: Buffer) => {
@@ -240,7 +243,11 @@ export class EventsWatcher {
       await this.reconciled;
     } catch (err) {
       this.connected = false;
-      this.options.log.warn({ err }, 'engine events: cannot connect; trying again');
+      // An engine that is down is a state, not a fault of ours: said once, without a stack; retried quietly.
+      const reason = err instanceof Error ? err.message : String(err);
+      if (this.downReported) this.options.log.debug({ reason }, 'engine events: still cannot connect');
+      else this.options.log.warn({ reason }, 'engine events: cannot connect; trying again');
+      this.downReported = true;
       this.scheduleReconnect();
     }
   }

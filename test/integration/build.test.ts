@@ -31,8 +31,9 @@ describe.skipIf(skipReason)('build', () => {
   const dirs: Record<string, string> = {};
 
   beforeAll(async () => {
+    // The RUN sleeps so that live progress (at most one edit a second) has a step to show on any machine.
     dirs.demo = makeContext(
-      `FROM ${busybox}\nLABEL ${TEST_LABEL}=build\nCOPY app.txt /app.txt\nRUN cat /app.txt && echo second line\nRUN test ! -e /secret.txt\nCMD ["cat", "/app.txt"]\n`,
+      `FROM ${busybox}\nLABEL ${TEST_LABEL}=build\nCOPY app.txt /app.txt\nRUN cat /app.txt && echo second line && sleep 2\nRUN test ! -e /secret.txt\nCMD ["cat", "/app.txt"]\n`,
       { 'app.txt': 'hello from the context', 'secret.txt': 'must not be sent', '.dockerignore': 'secret.txt\n' },
     );
     dirs.broken = makeContext(`FROM ${busybox}\nRUN echo before failing && echo on stderr >&2 && exit 3\nRUN echo never\n`);

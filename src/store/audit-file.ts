@@ -7,6 +7,7 @@ import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AuditEntry, AuditSink } from '../core/audit.js';
+import { readJsonLine } from './json-lines.js';
 
 export interface AuditQuery {
   limit: number;
@@ -44,13 +45,8 @@ export class AuditFile implements AuditSink, AuditReader {
     const kept: AuditEntry[] = [];
     const lines = createInterface({ input: createReadStream(this.path, 'utf8'), crlfDelay: Infinity });
     for await (const line of lines) {
-      if (!line) continue;
-      let entry: AuditEntry;
-      try {
-        entry = JSON.parse(line) as AuditEntry;
-      } catch {
-        continue; // a torn last line after a crash
-      }
+      const entry = readJsonLine<AuditEntry>(line);
+      if (!entry) continue;
       if (user && !entry.user.toLowerCase().includes(user.toLowerCase())) continue;
       kept.push(entry);
       if (kept.length > limit) kept.shift();

@@ -3,6 +3,7 @@
 // when it has grown to twice that).
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readJsonLine } from './json-lines.js';
 
 export class DeliveryLog {
   private readonly seen = new Set<string>();
@@ -14,13 +15,10 @@ export class DeliveryLog {
   ) {
     try {
       for (const line of readFileSync(path, 'utf8').split('\n')) {
-        if (!line) continue;
-        try {
-          this.remember((JSON.parse(line) as { id: string }).id);
-          this.lines++;
-        } catch {
-          // a torn last line after a crash
-        }
+        const delivery = readJsonLine<{ id: string }>(line);
+        if (!delivery) continue;
+        this.remember(delivery.id);
+        this.lines++;
       }
     } catch {
       // no deliveries yet

@@ -6,6 +6,7 @@ import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Notification, NotifyEvent } from '../notify/notifier.js';
+import { readJsonLine } from './json-lines.js';
 
 export interface SubscriptionFilter {
   /** `label`: KEY or KEY=VALUE; `name`: the container name (exact). */
@@ -73,13 +74,8 @@ export class SubscriptionStore {
     if (this.cache && this.cache.mtimeMs === info.mtimeMs && this.cache.size === info.size) return this.cache.subscriptions;
     const subscriptions = new Map<string, Subscription>();
     for (const line of (await readFile(this.path, 'utf8')).split('\n')) {
-      if (!line) continue;
-      let change: Change;
-      try {
-        change = JSON.parse(line) as Change;
-      } catch {
-        continue; // a torn last line after a crash
-      }
+      const change = readJsonLine<Change>(line);
+      if (!change) continue;
       if (change.op === 'add') {
         const { op: _op, ...s } = change;
         subscriptions.set(s.id, s);

@@ -59,6 +59,18 @@ export const dockerCli = (dockerHost: string, args: string[], input?: { cwd?: st
   });
 
 /** `registry: false`: no loopback registry (a second engine for multi-engine tests needs none). */
+/** dockerd on its own socket, data-root, exec-root and pidfile in `dir`, touching no host network settings. */
+export const privateDaemonArgs = (dir: string, dockerHost: string, extra: string[] = []): string[] => [
+  '--host', dockerHost,
+  '--data-root', join(dir, 'root'),
+  '--exec-root', join(dir, 'exec'),
+  '--pidfile', join(dir, 'docker.pid'),
+  '--iptables=false',
+  '--ip6tables=false',
+  '--bridge=none',
+  ...extra,
+];
+
 export async function startPrivateEngine(options: { registry?: boolean } = {}): Promise<PrivateEngine> {
   const dockerd = await which('dockerd');
   if (!dockerd) throw new Error('dockerd is not installed (apt-get install docker.io)');
@@ -67,19 +79,7 @@ export async function startPrivateEngine(options: { registry?: boolean } = {}): 
   const dockerHost = `unix://${socket}`;
   const logFile = join(dir, 'dockerd.log');
   const children: ChildProcess[] = [];
-  const daemon = spawn(
-    dockerd,
-    [
-      '--host', dockerHost,
-      '--data-root', join(dir, 'root'),
-      '--exec-root', join(dir, 'exec'),
-      '--pidfile', join(dir, 'docker.pid'),
-      '--iptables=false',
-      '--ip6tables=false',
-      '--bridge=none',
-    ],
-    { stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')] },
-  );
+  const daemon = spawn(dockerd, privateDaemonArgs(dir, dockerHost), { stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')] });
   children.push(daemon);
   const readLog = (): string => tail(logFile);
   const engine = new Dockerode({ socketPath: socket });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
-import { dockerCli, which } from './private-engine.js';
+import { dockerCli, privateDaemonArgs, which } from './private-engine.js';
 
 const run = promisify(execFile);
 
@@ -32,20 +32,8 @@ export async function restartableEngine(seedImage: { fromHost: string; image: st
   let daemon: ChildProcess | undefined;
 
   const start = async (): Promise<void> => {
-    daemon = spawn(
-      dockerd,
-      [
-        '--host', dockerHost,
-        '--data-root', join(dir, 'root'),
-        '--exec-root', join(dir, 'exec'),
-        '--pidfile', join(dir, 'docker.pid'),
-        '--iptables=false',
-        '--ip6tables=false',
-        '--bridge=none',
-        '--live-restore',
-      ],
-      { stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')] },
-    );
+    // --live-restore: containers keep running (and exiting) while this engine is down.
+    daemon = spawn(dockerd, privateDaemonArgs(dir, dockerHost, ['--live-restore']), { stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')] });
     const deadline = Date.now() + 60_000;
     for (;;) {
       if ((await engine.ping().then(String, () => '')) === 'OK') return;

@@ -8,6 +8,8 @@ command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || need+=(docker.
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 # deploy/compose.yaml and deploy/stack.yaml are checked with `docker-compose config`.
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+# The image test makes the Dockerfile's base image locally (test/support/base-image.sh).
+command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || need+=(debootstrap)
 # The test image is FROM scratch: only the static busybox works there (Debian's plain busybox is dynamic).
 if command -v dpkg >/dev/null 2>&1; then
   dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)

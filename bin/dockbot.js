@@ -4,15 +4,16 @@
 // (Node 20 has no module compile cache of its own): a one-shot `dockbot exec` neither resolves
 // modules nor compiles the same code again. The cache is only an optimisation: without one (no
 // writable home, a cache this V8 rejects) the bundle runs the same, compiled afresh.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+// CommonJS (bin/package.json says so): an ES module here would start Node's ESM loader first.
+'use strict';
+const { createHash } = require('node:crypto');
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { homedir } = require('node:os');
+const { dirname, join } = require('node:path');
+const { Script } = require('node:vm');
 
-const bundle = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'dockbot.cjs');
+const bundle = join(__dirname, '..', 'dist', 'dockbot.cjs');
 const source = readFileSync(bundle, 'utf8');
 // V8 checks only the source's length against a cache: the file's time tells one build from another.
 const { size, mtimeMs } = statSync(bundle);

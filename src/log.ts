@@ -1,5 +1,4 @@
 // The root logger. Tokens and secrets are redacted wherever they appear in a record.
-import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
@@ -33,11 +32,12 @@ export function createLogger(level: string, destination: 'stdout' | 'stderr' = '
  * written (a one-shot `exec` at level warn usually writes none), and no transport worker starts.
  */
 function prettyDestination(fd: number): DestinationStream {
+  const out = pino.destination({ fd, sync: true });
   let format: ((line: string) => string) | undefined;
   return {
     write(line: string): void {
       format ??= (requireCommonJs('pino-pretty') as typeof import('pino-pretty')).prettyFactory({ colorize: true, ignore: 'pid,hostname,app' });
-      writeSync(fd, format(line));
+      out.write(format(line));
     },
   };
 }

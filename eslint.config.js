@@ -12,7 +12,9 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS (bin/package.json): the entry point starts without Node's ES module loader.
     files: ['bin/**/*.js'],
-    languageOptions: { globals: { process: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', require: 'readonly', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,5 +1,6 @@
 // Start-up cost and engine isolation, each against a baseline measured in the same run:
-// - a cold one-shot `dockbot exec "/docker ps"` vs a bare `node -e 0` and vs `docker ps`;
+// - a cold one-shot `dockbot exec "/docker ps"` vs a bare `node -e 0` and vs `docker ps` (goal: at
+//   most 2x bare node), and the same without the binary's code cache (a first run);
 // - `ps` on two engines while a third does not answer vs `ps` with one engine alone.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,17 +27,23 @@ function expectOk(outcome: Outcome): Outcome {
 async function coldStart(dockerHost: string, dataDir: string, rounds: number): Promise<Record<string, number>> {
   // No DOCKBOT_CONFIG and an empty working directory: no YAML file, as a plain one-shot run.
   const { DOCKBOT_CONFIG: _unused, ...inherited } = process.env;
-  const env = { ...inherited, DOCKER_HOST: dockerHost, LOG_LEVEL: 'warn', DOCKBOT_DATA_DIR: dataDir };
+  // The binary's code cache in a directory of this run; "uncached" points it at a file, so no
+  // cache can be read or written: every such run compiles the bundle afresh, as a first run does.
+  const env = { ...inherited, DOCKER_HOST: dockerHost, LOG_LEVEL: 'warn', DOCKBOT_DATA_DIR: dataDir, XDG_CACHE_HOME: join(dataDir, 'cache') };
+  const noCacheHome = join(dataDir, 'not-a-directory');
+  writeFileSync(noCacheHome, '');
   const bin = join(packageRoot, 'bin', 'dockbot.js');
   const exec = (): Promise<unknown> => run(process.execPath, [bin, 'exec', '/docker ps'], { env, cwd: dataDir });
+  const uncached = (): Promise<unknown> => run(process.execPath, [bin, 'exec', '/docker ps'], { env: { ...env, XDG_CACHE_HOME: noCacheHome }, cwd: dataDir });
   const bare = (): Promise<unknown> => run(process.execPath, ['-e', '0'], { env });
   const cli = (): Promise<unknown> => run('docker', ['ps'], { env });
-  await exec(); // the file cache, as after any first run
-  const t = { exec: [] as number[], bare: [] as number[], cli: [] as number[] };
+  await exec(); // the file cache and the code cache, as after any first run
+  const t = { exec: [] as number[], uncached: [] as number[], bare: [] as number[], cli: [] as number[] };
   for (let i = 0; i < rounds; i++) {
     t.exec.push(await timeMs(exec));
     t.bare.push(await timeMs(bare));
     t.cli.push(await timeMs(cli));
+    t.uncached.push(await timeMs(uncached));
   }
   return {
     cold_exec_median_ms: round(median(t.exec), 1),
@@ -44,6 +51,8 @@ async function coldStart(dockerHost: string, dataDir: string, rounds: number): P
     docker_cli_median_ms: round(median(t.cli), 1),
     cold_exec_vs_bare_node_ratio: round(median(t.exec) / median(t.bare)),
     cold_exec_vs_docker_cli_ratio: round(median(t.exec) / median(t.cli)),
+    cold_exec_without_code_cache_median_ms: round(median(t.uncached), 1),
+    cold_exec_without_code_cache_vs_bare_node_ratio: round(median(t.uncached) / median(t.bare)),
   };
 }
 

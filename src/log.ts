@@ -1,5 +1,8 @@
 // The root logger. Tokens and secrets are redacted wherever they appear in a record.
-import pino, { type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+const requireCommonJs = createRequire(import.meta.url);
 
 export const REDACT_PATHS = [
   'token',
@@ -21,8 +24,20 @@ export function createLogger(level: string, destination: 'stdout' | 'stderr' = '
   const fd = destination === 'stdout' ? 1 : 2;
   const pretty = (destination === 'stdout' ? process.stdout : process.stderr).isTTY;
   const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'dockbot' } };
-  if (pretty) {
-    return pino(options, pino.transport({ target: 'pino-pretty', options: { destination: fd, colorize: true, ignore: 'pid,hostname,app' } }));
-  }
-  return pino(options, pino.destination({ fd, sync: true }));
+  return pino(options, pretty ? prettyDestination(fd) : pino.destination({ fd, sync: true }));
+}
+
+/**
+ * Readable lines for a terminal, formatted in this thread: pino-pretty loads with the first line
+ * written (a one-shot `exec` at level warn usually writes none), and no transport worker starts.
+ */
+function prettyDestination(fd: number): DestinationStream {
+  const out = pino.destination({ fd, sync: true });
+  let format: ((line: string) => string) | undefined;
+  return {
+    write(line: string): void {
+      format ??= (requireCommonJs('pino-pretty') as typeof import('pino-pretty')).prettyFactory({ colorize: true, ignore: 'pid,hostname,app' });
+      out.write(format(line));
+    },
+  };
 }

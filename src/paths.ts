@@ -1,4 +1,4 @@
-// The package root, whether running from src/ (tests) or dist/src/ (the installed binary).
+// The package root, whether running from src/ (tests), dist/src/ or the bundle dist/dockbot.cjs (the binary).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -47,13 +47,15 @@ export const ago = (unixSeconds: number, now = Date.now()): string => `${humanDu
 
 const pad = (n: number, width = 2): string => String(Math.trunc(Math.abs(n))).padStart(width, '0');
 
-// Built once and memoised per UTC offset: Intl formatting costs more than the rest of a row.
-const zoneFormat = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+// Built on first use (~40 ms of ICU loading that a plain `ps` never needs) and memoised per UTC
+// offset: Intl formatting costs more than the rest of a row.
+let zoneFormat: Intl.DateTimeFormat | undefined;
 const zoneByOffset = new Map<number, string>();
 
 function zoneAbbreviation(d: Date, offsetMin: number): string {
   let abbreviation = zoneByOffset.get(offsetMin);
   if (abbreviation === undefined) {
+    zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
     const zone = zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
     abbreviation = zone === 'GMT' || zone === 'UTC' ? 'UTC' : zone;
     zoneByOffset.set(offsetMin, abbreviation);

@@ -5,7 +5,7 @@
 // reasons otherwise; a 503, no answer within the deadline or nothing listening is unhealthy.
 // Without chat settings the container runs the terminal or a one-shot `exec`, which serve no HTTP:
 // there is nothing to ask, and the check passes rather than mark a working session unhealthy.
-import { request } from 'node:http';
+const { request } = require('node:http');
 
 const CHAT_SETTINGS = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN'];
 const DEADLINE_MS = 8000;

@@ -29,7 +29,7 @@ export function nodeRow(n: SwarmNode): NodeRow {
 export const nodeLs = defineCommand({
   name: 'node ls',
   aliases: ['node list'],
-  summary: 'List the nodes of the swarm',
+  summary: 'List swarm nodes',
   options: [],
   access: 'read',
   async run(ctx) {

@@ -117,7 +117,7 @@ export function serviceBlocks(s: ServiceSummary): Block[] {
 
 export const serviceInspect = defineCommand({
   name: 'service inspect',
-  summary: 'Show a summary of a Swarm service (env values redacted)',
+  summary: 'Summary of a service (env values redacted)',
   options: [],
   positionals: [{ name: 'service', description: 'Service name or ID', required: true }],
   access: 'read',

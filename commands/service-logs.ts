@@ -25,14 +25,14 @@ async function serviceLogStream(ctx: Parameters<typeof serviceLogs.run>[0], id: 
 
 export const serviceLogs = defineCommand({
   name: 'service logs',
-  summary: 'Fetch the logs of a Swarm service (all its tasks)',
+  summary: "Fetch the logs of a service's tasks",
   options: [
     {
       name: 'tail',
       short: 'n',
       type: 'string',
       placeholder: 'string',
-      description: `Lines to show from the end, or "all" (default ${DEFAULT_TAIL}; reads ${bytesSize(MAX_LOG_BYTES)} at most)`,
+      description: `Lines from the end, or "all" (default ${DEFAULT_TAIL}; ${bytesSize(MAX_LOG_BYTES)} at most)`,
     },
     { name: 'timestamps', short: 't', type: 'boolean', description: 'Show timestamps' },
   ],

@@ -4,7 +4,7 @@ import { findService, serviceName, taskBlocks, taskRowsOf } from '../src/docker/
 
 export const servicePs = defineCommand({
   name: 'service ps',
-  summary: 'List the tasks of a Swarm service',
+  summary: "List a service's tasks",
   options: [],
   positionals: [{ name: 'service', description: 'Service name or ID', required: true }],
   access: 'read',

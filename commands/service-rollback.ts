@@ -60,7 +60,7 @@ async function plan(ctx: CommandContext): Promise<Plan<RollbackPlan>> {
 
 export const serviceRollback = defineCommand<RollbackPlan>({
   name: 'service rollback',
-  summary: "Revert a Swarm service to its spec before the last update",
+  summary: 'Revert a service to its previous spec',
   options: [],
   positionals: [{ name: 'service', description: 'Service name or ID', required: true }],
   access: 'operate',

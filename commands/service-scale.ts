@@ -78,7 +78,7 @@ async function plan(ctx: CommandContext): Promise<Plan<ScalePlan>> {
 
 export const serviceScale = defineCommand<ScalePlan>({
   name: 'service scale',
-  summary: 'Scale a replicated Swarm service',
+  summary: 'Scale a replicated service',
   options: [],
   positionals: [{ name: 'service', description: `SERVICE=REPLICAS, e.g. web=3 (0 to ${MAX_REPLICAS})`, required: true }],
   access: 'operate',

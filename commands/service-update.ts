@@ -80,7 +80,7 @@ async function plan(ctx: CommandContext): Promise<Plan<UpdatePlan>> {
 
 export const serviceUpdate = defineCommand<UpdatePlan>({
   name: 'service update',
-  summary: 'Update the image of a Swarm service (within the run policy)',
+  summary: "Change a service's image (within the run policy)",
   options: [{ name: 'image', type: 'string', placeholder: 'ref', description: 'Service image tag' }],
   positionals: [{ name: 'service', description: 'Service name or ID', required: true }],
   access: 'operate',

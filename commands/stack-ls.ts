@@ -11,7 +11,7 @@ export interface StackRow {
 export const stackLs = defineCommand({
   name: 'stack ls',
   aliases: ['stack list'],
-  summary: 'List stacks (services labelled by docker stack deploy)',
+  summary: 'List stacks',
   options: [],
   access: 'read',
   async run(ctx) {

@@ -5,7 +5,7 @@ import { checkStackName, listServices, STACK_LABEL, taskBlocks, taskRowsOf } fro
 
 export const stackPs = defineCommand({
   name: 'stack ps',
-  summary: 'List the tasks of a stack',
+  summary: "List a stack's tasks",
   options: [],
   positionals: [{ name: 'stack', description: 'Stack name', required: true }],
   access: 'read',

@@ -17,7 +17,7 @@ export const STACK_LABEL = 'com.docker.stack.namespace';
 /** How long a change is watched before the reply says it is still going (`service ps` shows the rest). */
 export const ROLLOUT_WAIT_MS = 5 * 60_000;
 /** How often a change in progress is looked at (the progress message is edited at most once a second). */
-const POLL_MS = 500;
+const POLL_MS = 250;
 /** Tasks shown in a chat reply; `data` has them all. */
 const SHOWN_TASKS = 20;
 /** Errors the engine reports for a task, as shown. */

@@ -95,7 +95,7 @@ export const serviceScale = defineCommand<ScalePlan>({
       spec.Mode = { Replicated: { Replicas: p.replicas } };
       await sendServiceUpdate(host, p.service, spec);
       const title = `Scaling ${p.service.name} to ${p.replicas}`;
-      const state = await watchRollout(host, p.service, { kind: 'scale', replicas: p.replicas }, (s) => ctx.progress(rolloutProgress(title, s)));
+      const state = await watchRollout(host, p.service, { kind: 'scale', replicas: p.replicas, from: service.Spec?.Mode?.Replicated?.Replicas ?? p.from }, (s) => ctx.progress(rolloutProgress(title, s)));
       return rolloutResult(ctx, p.service, state, { success: 'converged', done: `Scaled ${p.service.name} to ${p.replicas}`, data: { action: 'scale', from: p.from, replicas: p.replicas } });
     },
   }),

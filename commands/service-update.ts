@@ -81,7 +81,7 @@ async function plan(ctx: CommandContext): Promise<Plan<UpdatePlan>> {
 export const serviceUpdate = defineCommand<UpdatePlan>({
   name: 'service update',
   summary: "Change a service's image (within the run policy)",
-  options: [{ name: 'image', type: 'string', placeholder: 'ref', description: 'Service image tag' }],
+  options: [{ name: 'image', type: 'string', placeholder: 'ref', description: 'The new image, NAME[:TAG|@DIGEST] (required)' }],
   positionals: [{ name: 'service', description: 'Service name or ID', required: true }],
   access: 'operate',
   mutating: true,

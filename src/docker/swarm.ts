@@ -118,9 +118,12 @@ export function imageOf(spec: ServiceSpec | undefined): string {
   return image.replace(/@sha256:[0-9a-f]{64}$/, '');
 }
 
-export function containerSpecOf(spec: ServiceSpec | undefined): (Dockerode.ContainerSpec & NonNullable<NonNullable<PolicyServiceSpec['TaskTemplate']>['ContainerSpec']>) | undefined {
-  const template = spec?.TaskTemplate as Dockerode.ContainerTaskSpec | undefined;
-  return template?.ContainerSpec as never;
+/** The container part of a service's task template, as dockerode types it and the run policy reads it. */
+export type ServiceContainerSpec = Dockerode.ContainerSpec & NonNullable<NonNullable<PolicyServiceSpec['TaskTemplate']>['ContainerSpec']>;
+
+/** The container its tasks run; none for plugin and attachment services. */
+export function containerSpecOf(spec: ServiceSpec | undefined): ServiceContainerSpec | undefined {
+  return (spec?.TaskTemplate as { ContainerSpec?: ServiceContainerSpec } | undefined)?.ContainerSpec;
 }
 
 export type ServiceMode = 'replicated' | 'global' | 'replicated job' | 'global job';
@@ -349,8 +352,11 @@ export interface RolloutState {
 }
 
 export type Rollout =
-  /** Scaling: done when exactly `replicas` tasks run and none that is being removed still does. */
-  | { kind: 'scale'; replicas: number }
+  /**
+   * Scaling: done when `replicas` tasks run; scaling down, also once the removed ones have
+   * stopped (scaling up, tasks an earlier scale-down still stops are not this change's).
+   */
+  | { kind: 'scale'; replicas: number; from: number }
   /** An update or rollback: done when the engine's update state (a fresh one) settles. */
   | { kind: 'update' | 'rollback'; startedBefore?: string };
 
@@ -382,7 +388,8 @@ export async function watchRollout(host: DockerHost, service: ServicePlan['servi
     const wanted = rollout.kind === 'scale' ? rollout.replicas : (now.ServiceStatus?.DesiredTasks ?? now.Spec?.Mode?.Replicated?.Replicas ?? live.length);
     let outcome: RolloutState['outcome'] = 'in_progress';
     if (rollout.kind === 'scale') {
-      if (running === rollout.replicas && live.length === rollout.replicas && stillRunningOld === 0) outcome = 'converged';
+      const removedStopped = rollout.replicas >= rollout.from || stillRunningOld === 0;
+      if (running === rollout.replicas && live.length === rollout.replicas && removedStopped) outcome = 'converged';
     } else if (fresh) {
       outcome = SETTLED[status?.State ?? ''] ?? 'in_progress';
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, type CommandContext, type Plan } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
-import { context, fields, reply } from '../src/core/reply.js';
+import { context, fields, reply, say, text } from '../src/core/reply.js';
 import {
   checkServicePolicy,
   findServiceWithStatus,
@@ -68,7 +68,8 @@ export const serviceRollback = defineCommand<RollbackPlan>({
   change: serviceChange<RollbackPlan>({
     plan,
     schema,
-    unchanged: (p) => ({ ok: true, data: p, reply: reply([], { title: `${p.service.name}: nothing to roll back` }) }),
+    // A rollback plan always has something to do; this answers a plan that somehow had not.
+    unchanged: (p) => ({ ok: true, data: { ...p, outcome: 'unchanged' }, reply: reply([text(say`Nothing was rolled back on ${p.service.name}.`)], { title: `${p.service.name}: nothing to roll back`, tone: 'info' }) }),
     async act(ctx, p) {
       const host = ctx.services.docker;
       const service = await previewedService(host, p.service);

@@ -57,7 +57,8 @@ async function plan(ctx: CommandContext): Promise<Plan<UpdatePlan>> {
   await checkServicePolicy(ctx.services.docker, next, ctx.services.config.policy, 'nothing was updated');
   const failureAction = service.Spec?.UpdateConfig?.FailureAction ?? 'pause';
   const data: UpdatePlan = { action: 'update', service: planned, from, image, failureAction };
-  const unchanged = from === image || imageOf(service.Spec) === image;
+  // A tag typed for an image pinned by digest is a change: the nodes pull the tag again (no digest is resolved here).
+  const unchanged = from === image;
   return {
     data,
     reply: reply(

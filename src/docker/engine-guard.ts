@@ -1,7 +1,8 @@
 // The one gate between user text and the Engine API. Every container, image, network, volume,
-// exec and Swarm service, task or node handed to dockerode passes a check of Docker's own grammar and is escaped as a path
-// segment (dockerode pastes ids into paths as they are); every request has a deadline; a
-// library error that no listener catches fails the engine call it belongs to, not the process.
+// exec and Swarm service, task or node handed to dockerode passes a check of Docker's own
+// grammar and is escaped as a path segment (dockerode pastes ids into paths as they are); every
+// request has a deadline; a library error that no listener catches fails the engine call it
+// belongs to, not the process.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent } from 'node:http';
 import { createRequire } from 'node:module';

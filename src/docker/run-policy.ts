@@ -1,8 +1,8 @@
 // What `run` may ask of the engine, and what `start`/`restart` may start. The rules hold for
 // every role, admin included: only dockbot.yaml (`policy:`) relaxes them. They are checked on
 // the create body that would be sent, so no flag spelling can slip past them, also under
-// --dry-run; and on the HostConfig the engine stored for an existing container, however it
-// was created.
+// --dry-run; on the HostConfig the engine stored for an existing container, however it
+// was created; and on the spec a Swarm service's tasks would be started from.
 import { existsSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { RunPolicyConfig } from '../config.js';

@@ -20,6 +20,7 @@ import { benchNotify } from './notify.js';
 import { benchPull } from './pull.js';
 import { benchSlack } from './slack.js';
 import { benchStartup } from './startup.js';
+import { benchSwarmScale } from './swarm.js';
 import { interleaved, median, round } from './stats.js';
 
 const run = promisify(execFile);
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
       discord: () => benchDiscord(dockerHost),
       fuzz: () => benchFuzz(dockerHost),
       startup: () => benchStartup(dockerHost),
+      swarm: () => benchSwarmScale(),
     };
     // DOCKBOT_BENCH=fuzz,ps runs only those parts (all by default).
     const only = process.env.DOCKBOT_BENCH?.split(',').map((p) => p.trim());

@@ -18,11 +18,21 @@ import { images } from './images.js';
 import { info } from './info.js';
 import { inspect } from './inspect.js';
 import { logs } from './logs.js';
+import { nodeLs } from './node-ls.js';
 import { ps } from './ps.js';
 import { pull } from './pull.js';
 import { restart } from './restart.js';
 import { rm } from './rm.js';
 import { run } from './run.js';
+import { serviceInspect } from './service-inspect.js';
+import { serviceLogs } from './service-logs.js';
+import { serviceLs } from './service-ls.js';
+import { servicePs } from './service-ps.js';
+import { serviceRollback } from './service-rollback.js';
+import { serviceScale } from './service-scale.js';
+import { serviceUpdate } from './service-update.js';
+import { stackLs } from './stack-ls.js';
+import { stackPs } from './stack-ps.js';
 import { start } from './start.js';
 import { stop } from './stop.js';
 import { systemDf } from './system-df.js';
@@ -55,6 +65,17 @@ export const commands: readonly Command[] = [
   imagePrune,
   build,
   buildCancel,
+  // Swarm
+  serviceLs,
+  servicePs,
+  serviceLogs,
+  serviceInspect,
+  serviceScale,
+  serviceUpdate,
+  serviceRollback,
+  nodeLs,
+  stackLs,
+  stackPs,
   // Notifications
   notifyAdd,
   notifyList,

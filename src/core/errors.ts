@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'action_invalid'
   | 'engine_unreachable'
   | 'engine_error'
+  /** A Swarm command sent to an engine that is not a Swarm manager. */
+  | 'not_swarm_manager'
   | 'conflict'
   | 'timeout'
   | 'no_space'

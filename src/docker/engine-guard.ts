@@ -1,7 +1,8 @@
-// The one gate between user text and the Engine API. Every container, image, network, volume
-// and exec handed to dockerode passes a check of Docker's own grammar and is escaped as a path
-// segment (dockerode pastes ids into paths as they are); every request has a deadline; a
-// library error that no listener catches fails the engine call it belongs to, not the process.
+// The one gate between user text and the Engine API. Every container, image, network, volume,
+// exec and Swarm service, task or node handed to dockerode passes a check of Docker's own
+// grammar and is escaped as a path segment (dockerode pastes ids into paths as they are); every
+// request has a deadline; a library error that no listener catches fails the engine call it
+// belongs to, not the process.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent } from 'node:http';
 import { createRequire } from 'node:module';
@@ -16,10 +17,18 @@ export const CONTAINER_NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 /** Networks and volumes use the same grammar as container names. */
 const OBJECT_NAME_RE = CONTAINER_NAME_RE;
 const HEX_ID_RE = /^[0-9a-f]{1,64}$/;
+/** Swarm's service name grammar (swarmkit controlapi: a DNS name component; stacks add `_`); also a service id. */
+const SERVICE_NAME_RE = /^[a-zA-Z0-9](?:[-_]*[a-zA-Z0-9]+)*$/;
+/** Swarmkit ids (services, tasks, nodes): lowercase letters and digits. */
+const SWARM_ID_RE = /^[a-z0-9]+$/;
+/** A node by id or hostname. */
+const NODE_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** Swarm refuses longer service names (a DNS label). */
+const MAX_SERVICE_NAME_LENGTH = 63;
 /** Longer names are refused before any call: the engine has no object named like that to find. */
 export const MAX_NAME_LENGTH = 255;
 
-export type ObjectKind = 'container' | 'image' | 'network' | 'volume' | 'exec';
+export type ObjectKind = 'container' | 'image' | 'network' | 'volume' | 'exec' | 'service' | 'task' | 'node';
 
 const GRAMMAR: Record<ObjectKind, string> = {
   container: 'a container name is a letter or digit followed by letters, digits, "_", "." or "-" (or a hex id)',
@@ -27,6 +36,9 @@ const GRAMMAR: Record<ObjectKind, string> = {
   network: 'a network name is a letter or digit followed by letters, digits, "_", "." or "-" (or a hex id)',
   volume: 'a volume name is a letter or digit followed by letters, digits, "_", "." or "-"',
   exec: 'an exec id is hex',
+  service: `a service name is letters and digits, joined by "-" or "_" (at most ${MAX_SERVICE_NAME_LENGTH} characters), or a service id`,
+  task: 'a task id is lowercase letters and digits',
+  node: 'a node is its hostname (letters, digits, "_", "." or "-") or its id',
 };
 
 /** Shown in error messages: control characters and runaway lengths never reach a reply as typed. */
@@ -68,6 +80,16 @@ export function engineSegment(kind: ObjectKind, value: unknown): string {
     case 'exec':
       if (!HEX_ID_RE.test(value)) throw invalidName(kind, value);
       return value;
+    case 'service':
+      if (value.length > MAX_SERVICE_NAME_LENGTH) throw invalidName(kind, value, `longer than ${MAX_SERVICE_NAME_LENGTH} characters`);
+      if (!SERVICE_NAME_RE.test(value)) throw invalidName(kind, value);
+      return value;
+    case 'task':
+      if (!SWARM_ID_RE.test(value)) throw invalidName(kind, value);
+      return value;
+    case 'node':
+      if (!NODE_NAME_RE.test(value)) throw invalidName(kind, value);
+      return encodeURIComponent(value);
     case 'image': {
       try {
         classifyImageArgument(value);
@@ -257,6 +279,15 @@ export function guardedEngine(DockerodeClass: typeof Dockerode, connection: Dock
     }
     override getExec(id: string): Dockerode.Exec {
       return super.getExec(engineSegment('exec', id));
+    }
+    override getService(id: string): Dockerode.Service {
+      return super.getService(engineSegment('service', id));
+    }
+    override getTask(id: string): Dockerode.Task {
+      return super.getTask(engineSegment('task', id));
+    }
+    override getNode(id: string): Dockerode.Node {
+      return super.getNode(engineSegment('node', id));
     }
   }
   // https and ssh bring their own agents; plain http and unix sockets get one that watches its connections.

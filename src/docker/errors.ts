@@ -64,6 +64,12 @@ export function mapEngineError(err: unknown, address: string): UserError | undef
       hint: 'see `system df`, then `container prune` and `image prune` to reclaim space',
     });
   }
+  if (status === 503 && NOT_A_MANAGER.test(message)) {
+    const worker = /worker/i.test(message);
+    return new UserError('not_swarm_manager', `the engine at ${address} is not a Swarm manager${worker ? ' (it is a worker node)' : ''}: it has no services, tasks or nodes to show or change`, {
+      hint: worker ? 'send Swarm commands to a manager node (`--host NAME`), or promote this node with `docker node promote`' : 'make it one with `docker swarm init` (or `docker swarm join` it to a swarm), or pick a manager with `--host NAME`',
+    });
+  }
   switch (status) {
     case 404:
       return new UserError('not_found', lowerFirst(message), { hint: 'check the name or id with `ps -a` or `images`' });
@@ -80,5 +86,8 @@ export function mapEngineError(err: unknown, address: string): UserError | undef
       });
   }
 }
+
+/** What the engine says to a Swarm request when it is no manager (not in a swarm, or a worker). */
+const NOT_A_MANAGER = /not a swarm manager|not part of a swarm/i;
 
 const lowerFirst = (s: string): string => (/^[A-Z][a-z]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);

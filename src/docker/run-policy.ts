@@ -1,13 +1,13 @@
 // What `run` may ask of the engine, and what `start`/`restart` may start. The rules hold for
 // every role, admin included: only dockbot.yaml (`policy:`) relaxes them. They are checked on
 // the create body that would be sent, so no flag spelling can slip past them, also under
-// --dry-run; and on the HostConfig the engine stored for an existing container, however it
-// was created.
+// --dry-run; on the HostConfig the engine stored for an existing container, however it
+// was created; and on the spec a Swarm service's tasks would be started from.
 import { existsSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { RunPolicyConfig } from '../config.js';
 import type { DockerHost } from './host.js';
-import { canonicalRegistryDomain } from './reference.js';
+import { canonicalRegistryDomain, parseReference } from './reference.js';
 import type { RunCreateBody, RunSpec } from './run-spec.js';
 import { cpusToNano, formatBind, parseMemorySize } from './run-spec.js';
 import { UserError } from '../core/errors.js';
@@ -321,4 +321,81 @@ export function isUnderAllowedPath(hostPath: string, allowed: ReadonlyArray<stri
  */
 export function isRegistryAllowed(domain: string, registries: readonly string[]): boolean {
   return registries.length === 0 || registries.map(canonicalRegistryDomain).includes(canonicalRegistryDomain(domain));
+}
+
+/** What the rules read of a Swarm service spec: its tasks' container settings and networks. */
+export interface PolicyServiceSpec {
+  TaskTemplate?: {
+    Runtime?: string;
+    ContainerSpec?: {
+      Image?: string;
+      Mounts?: ReadonlyArray<{ Type?: string; Source?: string; Target?: string; ReadOnly?: boolean }> | null;
+      CapabilityAdd?: readonly string[] | null;
+      Privileges?: { Seccomp?: { Mode?: string } | null; AppArmor?: { Mode?: string } | null; SELinuxContext?: { Disable?: boolean } | null } | null;
+    } | null;
+    Networks?: ReadonlyArray<{ Target?: string }> | null;
+  } | null;
+  Networks?: ReadonlyArray<{ Target?: string }> | null;
+}
+
+/** What the service checks need to know of the swarm besides the run policy's engine facts. */
+export interface SwarmFacts extends EngineFacts {
+  /** The name of a network by id (Swarm stores ids in specs), as far as the swarm's tasks show them. */
+  networkName(id: string): string | undefined;
+}
+
+/**
+ * The rules a service spec breaks: what `run` refuses, as far as a spec can ask for it. Its tasks
+ * are containers the swarm starts for us, so the same rules hold: the registry allowlist on its
+ * image, bind mounts, added capabilities, unconfined seccomp/AppArmor/SELinux, the host network
+ * (a network the bot cannot name is refused too: fail closed), and plugin services (a plugin runs
+ * with the privileges it asks the engine for).
+ */
+export function serviceSpecViolations(spec: PolicyServiceSpec, policy: RunPolicyConfig, facts: SwarmFacts): PolicyViolation[] {
+  const template = spec.TaskTemplate ?? {};
+  if (template.Runtime && template.Runtime !== 'container') {
+    return [violation('privileged', `runtime ${template.Runtime}`, 'only container services are run through dockbot: plugins get engine privileges')];
+  }
+  const container = template.ContainerSpec ?? {};
+  const privileges = container.Privileges ?? {};
+  const securityOpt = [
+    ...(privileges.Seccomp?.Mode === 'unconfined' ? ['seccomp=unconfined'] : []),
+    ...(privileges.AppArmor?.Mode === 'disabled' ? ['apparmor=unconfined'] : []),
+    ...(privileges.SELinuxContext?.Disable ? ['label=disable'] : []),
+  ];
+  const violations: PolicyViolation[] = [];
+  const networks = [...(template.Networks ?? []), ...(spec.Networks ?? [])].map((n) => n.Target ?? '');
+  let hostNetwork = false;
+  for (const target of networks) {
+    const name = target === 'host' ? 'host' : facts.networkName(target);
+    if (name === 'host') hostNetwork = true;
+    else if (name === undefined && !policy.allowHostNamespaces) {
+      violations.push(violation('host-namespaces', `--network ${target}`, 'no task of the swarm shows which network this is, so it cannot be told from the host network'));
+    }
+  }
+  const binds = (container.Mounts ?? []).flatMap((m) =>
+    m.Type === 'bind' && m.Source ? [{ source: posix.normalize(m.Source), target: m.Target ?? '?', readOnly: m.ReadOnly === true }] : [],
+  );
+  violations.push(
+    ...hostConfigViolations(
+      { ...(hostNetwork ? { NetworkMode: 'host' } : {}), CapAdd: container.CapabilityAdd ?? null, SecurityOpt: securityOpt },
+      binds,
+      policy,
+      facts,
+    ),
+  );
+  if (policy.registries.length) {
+    const image = container.Image ?? '';
+    let domain: string | undefined;
+    try {
+      domain = parseReference(image).domain;
+    } catch {
+      domain = undefined;
+    }
+    if (domain === undefined) violations.push(violation('registries', image || '(no image)', 'the image is not a reference the registry allowlist can be checked against'));
+    else if (!isRegistryAllowed(domain, policy.registries)) {
+      violations.push(violation('registries', image, `images must come from an allowed registry (${policy.registries.join(', ')}); this one is from ${domain}`));
+    }
+  }
+  return violations;
 }

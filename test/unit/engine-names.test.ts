@@ -58,9 +58,14 @@ const ROUTES = [
   '/images/{ref}/history',
   '/images/{ref}/tag',
   '/images/{ref}',
+  '/services',
+  '/services/{}',
+  '/services/{}/logs',
+  '/tasks',
+  '/nodes',
 ].map((r) => new RegExp(`^(/v[\\d.]+)?${r.replace('{}', '[A-Za-z0-9][A-Za-z0-9_.-]*').replace('{ref}', '[a-z0-9][a-z0-9._/:@-]*')}$`));
 
-const QUERY_KEYS = new Set(['all', 'filters', 'size', 'limit', 'digests', 'tail', 'stdout', 'stderr', 'timestamps', 'since', 'until', 'follow', 'name', 'force', 'v', 'link', 'noprune', 'fromImage', 'tag', 'repo', 't', 'condition', 'shared-size']);
+const QUERY_KEYS = new Set(['all', 'filters', 'size', 'limit', 'digests', 'tail', 'stdout', 'stderr', 'timestamps', 'since', 'until', 'follow', 'name', 'force', 'v', 'link', 'noprune', 'fromImage', 'tag', 'repo', 't', 'condition', 'shared-size', 'status']);
 
 const admin = { platform: 'shell', userId: 'tester', trustedRole: 'admin' as const };
 
@@ -91,6 +96,8 @@ function linesFor(hostile: string): string[] {
       else if (i === 0) lines.push(`${command.name}${dry} ${q}`);
     }
   }
+  // Swarm: services by name or id, stacks as a label filter value.
+  lines.push(`service ps ${q}`, `service logs ${q}`, `service inspect ${q}`, `service rollback --dry-run ${q}`, `service update --dry-run --image busybox ${q}`, `service scale --dry-run ${quote(`${hostile}=2`)}`, `stack ps ${q}`);
   lines.push(`inspect --type container ${q}`, `inspect --type image ${q}`, `run --dry-run --name ${q} busybox`, `run --dry-run --network ${q} busybox`, `rm -f ${q}`, `stop ok ${q}`);
   return lines;
 }
@@ -128,6 +135,9 @@ describe('names from users reach the Engine API only checked and escaped', () =>
 
   it('lets valid names through as the path segment the command means', async () => {
     const before = engine.requests.length;
+    const service = await app.dispatcher.handle({ id: 'names-valid-service', text: 'service inspect shop_web-1', requester: admin });
+    expect(service.error?.code).not.toBe('internal');
+    expect(engine.requests.at(-1)?.path).toMatch(/\/services\/shop_web-1$/);
     const outcome = await app.dispatcher.handle({ id: 'names-valid', text: 'logs /web_1.blue-2', requester: admin });
     expect(outcome.error?.code).toBe('not_found');
     expect(engine.requests.slice(before).map((r) => r.path)).toContainEqual(expect.stringMatching(/\/containers\/web_1\.blue-2\/json$/));

@@ -8,7 +8,7 @@ import { join as joinShellWords } from 'shlex';
 export const OptionType = { Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, Number: 10 } as const;
 
 /** Discord's limits on command definitions. */
-export const LIMITS = { entriesPerLevel: 25, optionsPerCommand: 25, description: 100, name: 32, choices: 25 } as const;
+export const LIMITS = { entriesPerLevel: 25, optionsPerCommand: 25, description: 100, name: 32, choices: 25, totalCharacters: 8000 } as const;
 
 export interface SlashChoice {
   name: string;

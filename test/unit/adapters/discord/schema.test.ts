@@ -86,6 +86,13 @@ describe('slash schema from the command specs', () => {
 
   it('stays within what Discord accepts', () => {
     expect(schema.command.options.length).toBeLessThanOrEqual(LIMITS.entriesPerLevel);
+    // Discord: at most 8000 characters of names, descriptions and choice values in one command, options and groups included.
+    let characters = [...schema.command.name].length + [...schema.command.description].length;
+    walk(schema.command.options, (o) => {
+      characters += [...o.name].length + [...o.description].length;
+      for (const c of o.choices ?? []) characters += [...c.name].length + [...c.value].length;
+    });
+    expect(characters).toBeLessThanOrEqual(LIMITS.totalCharacters);
     walk(schema.command.options, (o, depth) => {
       expect(o.name).toMatch(NAME);
       expect(o.description.length).toBeGreaterThan(0);

@@ -40,7 +40,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
   const auditFile = new AuditFile(join(config.dataDir, 'audit.jsonl'));
   // Buttons commands offer (a build's Cancel) and those the dispatcher offers share one store.
   const suggestions = new SuggestionStore();
-  const notifications = new NotificationsRuntime(config, docker, log);
+  const notifications = new NotificationsRuntime(config, { hosts: engines.names.map((name) => ({ name, host: engines.get(name) })), defaultName: engines.defaultName }, log);
   const services: Services = {
     config,
     docker,

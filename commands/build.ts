@@ -42,6 +42,7 @@ export const build = defineCommand({
   positionals: [{ name: 'context', description: 'CONTEXT: the name of a configured build context (builds.contexts)', required: true }],
   access: 'operate',
   mutating: true,
+  background: true,
   async run(ctx) {
     const builds = ctx.services.config.builds;
     const contextName = ctx.args.positional(0) ?? '';

@@ -170,6 +170,11 @@ interface CommandSpec {
   /** Flags after the first positional belong to it (docker run IMAGE CMD --flag). */
   stopAtFirstPositional?: boolean;
   access: Access;
+  /**
+   * Long work shown as a live progress message with a Cancel action (build): adapters that would
+   * otherwise wait for it (the terminal) run it in the background and keep taking commands.
+   */
+  background?: boolean;
   /** Raise the required access for some argument combinations (e.g. `image prune -a`). */
   accessFor?(args: ParsedArgs): Access;
 }

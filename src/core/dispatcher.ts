@@ -119,6 +119,11 @@ export class Dispatcher {
     return undefined;
   }
 
+  /** The command a typed line names (`/docker build …` as `build …`), without running it. */
+  commandFor(text: string): Command | undefined {
+    return this.resolve(text.trim().replace(PREFIX, '').trim())?.command;
+  }
+
   async handle(request: ChatRequest, options: HandleOptions = {}): Promise<Outcome> {
     return this.run(request, options);
   }

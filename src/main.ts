@@ -1,6 +1,6 @@
 // Wiring only: config -> docker host -> knowledge -> dispatcher. Adapters are started by the CLI.
 import type { Logger } from 'pino';
-import { commands } from '../commands/index.js';
+import { commands, takesHost } from '../commands/index.js';
 import { join } from 'node:path';
 import { FanOutAuditSink, LogAuditSink } from './core/audit.js';
 import { ConfirmationStore } from './core/confirm.js';
@@ -29,9 +29,6 @@ export interface AppOptions {
   /** Watch the notes for edits (long-running processes; not one-shot commands). */
   watchKnowledge?: boolean;
 }
-
-/** Commands that never talk to an engine: no `--host` for them. */
-const ENGINE_FREE = new Set(['help', 'ask', 'explain', 'topics', 'faq reload', 'audit', 'engines', 'notify add', 'notify list', 'notify rm', 'build cancel']);
 
 export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
   const engines = EngineRegistry.fromConfig(config);
@@ -71,7 +68,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     engines: {
       names: engines.names,
       defaultName: engines.defaultName,
-      usedBy: (command) => !ENGINE_FREE.has(command.name),
+      usedBy: takesHost,
       services: (name) => perEngine.get(name) ?? services,
       address: (name) => engines.get(name).address,
       roles: (name) => engines.roles(name),

@@ -8,6 +8,7 @@ import { loadConfig } from '../../../src/config.js';
 import { createApp, type App } from '../../../src/main.js';
 import { Completer, engineNames } from '../../../src/adapters/discord/autocomplete.js';
 import { DiscordBot } from '../../../src/adapters/discord/bot.js';
+import { takesHost } from '../../../commands/index.js';
 import { dockerHost } from '../../support/engine.js';
 import { FakeDiscord, type RestCall } from '../../fakes/discord/fake-discord.js';
 
@@ -34,6 +35,8 @@ export async function startHarness(yaml = '', options: { mentions?: boolean } = 
     dispatcher: app.dispatcher,
     commands: app.dispatcher.commands,
     completer: new Completer(engineNames(() => app.services.docker.engine)),
+    takesHost,
+    engineNames: () => app.dispatcher.engineNames?.names ?? [],
     log,
     apiUrl: discord.apiUrl,
     mentions: options.mentions ?? config.discord.mentions,

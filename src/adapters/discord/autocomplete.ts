@@ -72,3 +72,14 @@ export function matching(names: readonly string[], typed: string): string[] {
   const contains = fits.filter((n) => !n.toLowerCase().startsWith(needle) && n.toLowerCase().includes(needle));
   return [...new Set([...starts.sort(), ...contains.sort()])].slice(0, MAX_CHOICES);
 }
+
+/** One completer per engine, made on first use: names for `host:NAME` come from that engine. */
+export function completersByEngine(engineOf: (name: string) => Dockerode | undefined): (name: string) => Completer | undefined {
+  const made = new Map<string, Completer>();
+  return (name) => {
+    if (!engineOf(name)) return undefined;
+    let completer = made.get(name);
+    if (!completer) made.set(name, (completer = new Completer(engineNames(() => engineOf(name) as Dockerode))));
+    return completer;
+  };
+}

@@ -83,6 +83,8 @@ export interface DiscordBotDeps {
   /** Commands that get the `host` option, and the engines it offers (the configured ones). */
   takesHost?: (command: Command) => boolean;
   engineNames?: () => readonly string[];
+  /** Container and image names of the engine a `host` option names (otherwise `completer`'s). */
+  completerFor?: (engine: string) => Completer | undefined;
   log: Logger;
   client?: Client;
   mentions?: boolean;
@@ -172,7 +174,7 @@ export class DiscordBot {
   }
 
   private async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
-    const { path } = this.routeOf(interaction);
+    const { path, given } = this.routeOf(interaction);
     const focused = interaction.options.getFocused(true);
     const role = this.schema.routes.get(path)?.options.get(focused.name);
     if (role?.kind === 'flag' && role.complete === 'engine') {
@@ -180,7 +182,9 @@ export class DiscordBot {
       return interaction.respond(matching(this.deps.engineNames?.() ?? [], String(focused.value)).map((n) => ({ name: n, value: n })));
     }
     const kind: CompletionKind | undefined = role?.kind === 'positional' ? role.spec.complete : undefined;
-    const names = kind ? await this.deps.completer.complete(kind, String(focused.value)) : [];
+    const host = given.find((g) => g.name === 'host')?.value;
+    const completer = (typeof host === 'string' && this.deps.completerFor?.(host)) || this.deps.completer;
+    const names = kind ? await completer.complete(kind, String(focused.value)) : [];
     await interaction.respond(names.map((n) => ({ name: n, value: n })));
   }
 

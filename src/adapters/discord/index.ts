@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { App } from '../../main.js';
-import { Completer, engineNames } from './autocomplete.js';
+import { Completer, completersByEngine, engineNames } from './autocomplete.js';
 import { DiscordBot } from './bot.js';
 import { takesHost } from '../../../commands/index.js';
 
@@ -17,6 +17,7 @@ export async function startDiscord(app: App, config: Config, log: Logger): Promi
     completer: new Completer(engineNames(() => app.services.docker.engine)),
     takesHost,
     engineNames: () => app.dispatcher.engineNames?.names ?? [],
+    completerFor: completersByEngine((name) => (app.services.engines?.names.includes(name) ? app.services.engines.get(name).engine : undefined)),
     log,
     mentions: config.discord.mentions,
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),

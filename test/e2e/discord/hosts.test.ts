@@ -2,7 +2,7 @@
 // autocompletes the configured engines (filtered by what was typed, at most 25), and a value
 // sent by a client is checked like a typed `--host`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { skipReason } from '../../support/engine.js';
+import { busybox, cleanup, docker, skipReason, TEST_LABEL } from '../../support/engine.js';
 import { callback, edits, startHarness, textOf, type Harness } from './harness.js';
 
 const member = { user: { id: '100000000000000001', username: 'alice' } };
@@ -21,9 +21,14 @@ type Choices = { type: number; data: { choices: Array<{ name: string; value: str
 describe.skipIf(skipReason)('Discord host option', () => {
   let h: Harness;
   beforeAll(async () => {
+    await cleanup('discord-hosts');
+    await docker('create', '--name', 'dhost-web', '-l', `${TEST_LABEL}=discord-hosts`, busybox, 'true');
     h = await startHarness(YAML);
   });
-  afterAll(() => h?.stop());
+  afterAll(async () => {
+    await h?.stop();
+    await cleanup('discord-hosts');
+  });
 
   const complete = async (path: string, typed: string): Promise<string[]> => {
     const started = performance.now();
@@ -44,6 +49,17 @@ describe.skipIf(skipReason)('Discord host option', () => {
     const all = await complete('logs', '');
     expect(all).toHaveLength(25);
     expect(all).toContain('default');
+  });
+
+  it('container names complete from the engine host: names', async () => {
+    const containers = async (host: string): Promise<string[]> => {
+      const i = h.discord.slash('logs', [{ name: 'host', value: host }, { name: 'container', value: 'dhost', focused: true }], member, 4);
+      await h.discord.waitFor(() => callback(h.discord, i) !== undefined);
+      return (callback(h.discord, i)?.body as Choices).data.choices.map((c) => c.value);
+    };
+    expect(await containers('default')).toEqual(['dhost-web']);
+    // That engine does not answer: nothing to offer, and no answer from another engine.
+    expect(await containers('staging')).toEqual([]);
   });
 
   it('a chosen engine is used; a name that is not configured is refused like a typed --host', async () => {

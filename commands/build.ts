@@ -134,91 +134,93 @@ interface BuildJob {
 async function runAndReport(ctx: CommandContext, job: BuildJob): Promise<Result> {
   const { contextName, tags, buildArgs, options } = job;
   const builds = ctx.services.config.builds;
-    const who = describeRequester(ctx.request.requester);
-    const running = ctx.services.builds.start({ by: who, tags, context: contextName });
-    const started = performance.now();
-    const deadline = setTimeout(() => running.controller.abort(new BuildCancelledError(`the ${builds.timeoutSeconds} s deadline`, true)), builds.timeoutSeconds * 1000);
-    const notifyBuild = (status: 'started' | 'succeeded' | 'failed', extra: { durationSeconds?: number; excerpt?: string[]; exitCode?: number | null; reason?: string; imageId?: string } = {}): void => {
-      void ctx.services.notifier
-        .notify(buildNotice({ id: running.id, status, image: tags[0] as string, source: `chat: ${who}`, context: contextName, ...extra }))
-        .catch((err: unknown) => ctx.log.error({ err }, 'build notification failed'));
+  // With several engines the team is told which one builds it.
+  const engine = (ctx.services.engines?.names.length ?? 0) > 1 ? { engine: ctx.services.docker.name } : {};
+  const who = describeRequester(ctx.request.requester);
+  const running = ctx.services.builds.start({ by: who, tags, context: contextName });
+  const started = performance.now();
+  const deadline = setTimeout(() => running.controller.abort(new BuildCancelledError(`the ${builds.timeoutSeconds} s deadline`, true)), builds.timeoutSeconds * 1000);
+  const notifyBuild = (status: 'started' | 'succeeded' | 'failed', extra: { durationSeconds?: number; excerpt?: string[]; exitCode?: number | null; reason?: string; imageId?: string } = {}): void => {
+    void ctx.services.notifier
+      .notify(buildNotice({ id: running.id, status, image: tags[0] as string, source: `chat: ${who}`, context: contextName, ...engine, ...extra }))
+      .catch((err: unknown) => ctx.log.error({ err }, 'build notification failed'));
+  };
+  notifyBuild('started');
+  // The Cancel button runs `build cancel ID` as whoever presses it (their role, their audit row).
+  const cancelId = ctx.services.suggestions.add(`build cancel ${running.id}`);
+  ctx.progress(progressReply(running, cancelId, { step: 0, steps: 0, instruction: job.preparing, lines: [] }));
+  try {
+    const { source, stats } = await job.prepare();
+    const result = await runBuild(
+      ctx.services.docker.engine,
+      source,
+      { tags, dockerfile: job.dockerfile, buildArgs, ...options, limits: job.limits },
+      (progress) => ctx.progress(progressReply(running, cancelId, progress)),
+      running.controller.signal,
+    );
+    const image = await ctx.services.docker.engine.getImage(result.imageId).inspect();
+    const durationSeconds = round((performance.now() - started) / 1000);
+    notifyBuild('succeeded', { durationSeconds, imageId: result.imageId });
+    const data = { id: running.id, status: 'succeeded', context: contextName, tags, imageId: result.imageId, size: image.Size, steps: result.steps, durationSeconds, ...stats };
+    return {
+      ok: true,
+      data,
+      reply: reply(
+        [
+          fields([
+            ['Image', shortId(result.imageId)],
+            ['Tags', tags.join(', ')],
+            ['Size', humanSize(image.Size)],
+            ['Duration', `${durationSeconds} s`],
+            ['Steps', String(result.steps)],
+          ]),
+        ],
+        { title: `Built ${tags.join(', ')}`, tone: 'ok' },
+      ),
     };
-    notifyBuild('started');
-    // The Cancel button runs `build cancel ID` as whoever presses it (their role, their audit row).
-    const cancelId = ctx.services.suggestions.add(`build cancel ${running.id}`);
-    ctx.progress(progressReply(running, cancelId, { step: 0, steps: 0, instruction: job.preparing, lines: [] }));
-    try {
-      const { source, stats } = await job.prepare();
-      const result = await runBuild(
-        ctx.services.docker.engine,
-        source,
-        { tags, dockerfile: job.dockerfile, buildArgs, ...options, limits: job.limits },
-        (progress) => ctx.progress(progressReply(running, cancelId, progress)),
-        running.controller.signal,
-      );
-      const image = await ctx.services.docker.engine.getImage(result.imageId).inspect();
-      const durationSeconds = round((performance.now() - started) / 1000);
-      notifyBuild('succeeded', { durationSeconds, imageId: result.imageId });
-      const data = { id: running.id, status: 'succeeded', context: contextName, tags, imageId: result.imageId, size: image.Size, steps: result.steps, durationSeconds, ...stats };
+  } catch (err) {
+    const durationSeconds = round((performance.now() - started) / 1000);
+    const reason = running.controller.signal.aborted ? running.controller.signal.reason : err;
+    if (reason instanceof BuildCancelledError) {
+      notifyBuild('failed', { durationSeconds, reason: reason.message });
       return {
-        ok: true,
-        data,
+        ok: false,
+        data: { id: running.id, status: 'cancelled', context: contextName, tags, cancelledBy: reason.by, durationSeconds },
+        error: reason.deadline
+          ? { code: 'timeout', message: `the build of ${tags.join(', ')} was ${reason.message}`, hint: 'builds.timeoutSeconds in dockbot.yaml sets how long a build may run' }
+          : { code: 'cancelled', message: `the build of ${tags.join(', ')} was ${reason.message}`, hint: 'nothing was tagged; run the build again to retry' },
+        reply: reply([text(say`The build was ${reason.message}; nothing was tagged.`)], { title: `Build of ${tags.join(', ')} cancelled`, tone: 'warn' }),
+      };
+    }
+    if (err instanceof BuildFailedError) {
+      notifyBuild('failed', { durationSeconds, excerpt: err.progress.lines, exitCode: err.exitCode, reason: err.message });
+      const p = err.progress;
+      return {
+        ok: false,
+        data: { id: running.id, status: 'failed', context: contextName, tags, step: p.step, steps: p.steps, instruction: p.instruction, exitCode: err.exitCode, lines: p.lines, message: err.message, durationSeconds },
+        error: { code: 'build_failed', message: err.message, hint: p.lines.length ? 'the last output lines of the failing step are in the reply (data.lines)' : 'fix the Dockerfile or the context and build again' },
         reply: reply(
           [
             fields([
-              ['Image', shortId(result.imageId)],
-              ['Tags', tags.join(', ')],
-              ['Size', humanSize(image.Size)],
+              ['Step', p.step ? `${p.step}/${p.steps}` : '-'],
+              ['Instruction', p.instruction || '-'],
+              ['Exit code', err.exitCode === null ? '-' : String(err.exitCode)],
               ['Duration', `${durationSeconds} s`],
-              ['Steps', String(result.steps)],
             ]),
+            ...(p.lines.length ? [code(p.lines.join('\n'))] : []),
+            context(say`${err.message}`),
           ],
-          { title: `Built ${tags.join(', ')}`, tone: 'ok' },
+          { title: `Build of ${tags.join(', ')} failed`, tone: 'error' },
         ),
       };
-    } catch (err) {
-      const durationSeconds = round((performance.now() - started) / 1000);
-      const reason = running.controller.signal.aborted ? running.controller.signal.reason : err;
-      if (reason instanceof BuildCancelledError) {
-        notifyBuild('failed', { durationSeconds, reason: reason.message });
-        return {
-          ok: false,
-          data: { id: running.id, status: 'cancelled', context: contextName, tags, cancelledBy: reason.by, durationSeconds },
-          error: reason.deadline
-            ? { code: 'timeout', message: `the build of ${tags.join(', ')} was ${reason.message}`, hint: 'builds.timeoutSeconds in dockbot.yaml sets how long a build may run' }
-            : { code: 'cancelled', message: `the build of ${tags.join(', ')} was ${reason.message}`, hint: 'nothing was tagged; run the build again to retry' },
-          reply: reply([text(say`The build was ${reason.message}; nothing was tagged.`)], { title: `Build of ${tags.join(', ')} cancelled`, tone: 'warn' }),
-        };
-      }
-      if (err instanceof BuildFailedError) {
-        notifyBuild('failed', { durationSeconds, excerpt: err.progress.lines, exitCode: err.exitCode, reason: err.message });
-        const p = err.progress;
-        return {
-          ok: false,
-          data: { id: running.id, status: 'failed', context: contextName, tags, step: p.step, steps: p.steps, instruction: p.instruction, exitCode: err.exitCode, lines: p.lines, message: err.message, durationSeconds },
-          error: { code: 'build_failed', message: err.message, hint: p.lines.length ? 'the last output lines of the failing step are in the reply (data.lines)' : 'fix the Dockerfile or the context and build again' },
-          reply: reply(
-            [
-              fields([
-                ['Step', p.step ? `${p.step}/${p.steps}` : '-'],
-                ['Instruction', p.instruction || '-'],
-                ['Exit code', err.exitCode === null ? '-' : String(err.exitCode)],
-                ['Duration', `${durationSeconds} s`],
-              ]),
-              ...(p.lines.length ? [code(p.lines.join('\n'))] : []),
-              context(say`${err.message}`),
-            ],
-            { title: `Build of ${tags.join(', ')} failed`, tone: 'error' },
-          ),
-        };
-      }
-      const refused = job.fetchFailure?.(err);
-      notifyBuild('failed', { durationSeconds, reason: refused?.message ?? (err instanceof Error ? err.message : String(err)) });
-      throw refused ?? err;
-    } finally {
-      clearTimeout(deadline);
-      ctx.services.builds.finish(running.id);
     }
+    const refused = job.fetchFailure?.(err);
+    notifyBuild('failed', { durationSeconds, reason: refused?.message ?? (err instanceof Error ? err.message : String(err)) });
+    throw refused ?? err;
+  } finally {
+    clearTimeout(deadline);
+    ctx.services.builds.finish(running.id);
+  }
 }
 
 /**

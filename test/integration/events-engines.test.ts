@@ -38,7 +38,9 @@ describe.skipIf(skipReason)('events watcher on every engine', () => {
     second = await restartableEngine({ fromHost: dockerHost, image: busybox });
     dir = mkdtempSync(join(tmpdir(), 'dockbot-events-engines-'));
     const config = join(dir, 'dockbot.yaml');
-    writeFileSync(config, `engines:\n  second: { host: "${second.dockerHost}", timeoutSeconds: 5 }\nnotifications:\n  channels: ["slack:CEVENTS"]\n`);
+    const context = mkdtempSync(join(tmpdir(), 'dockbot-events-engines-context-'));
+    writeFileSync(join(context, 'Dockerfile'), `FROM ${busybox}\nLABEL ${TEST_LABEL}=${LABEL}\nRUN true\n`);
+    writeFileSync(config, `engines:\n  second: { host: "${second.dockerHost}", timeoutSeconds: 5 }\nbuilds:\n  contexts:\n    small: ${context}\nnotifications:\n  channels: ["slack:CEVENTS"]\n`);
     app = createApp(loadConfig({ DOCKER_HOST: dockerHost, DOCKBOT_CONFIG: config, DOCKBOT_DATA_DIR: join(dir, 'data') }, dir), createLogger('silent', 'stderr'));
     team = new RecordingTarget('slack');
     app.notifications.notifier.register(team);
@@ -112,4 +114,14 @@ describe.skipIf(skipReason)('events watcher on every engine', () => {
     expect(exitsNamed(team.posted, 'ee-second')).toHaveLength(1);
     expect((await fetch(healthUrl)).status).toBe(200);
   }, 120_000);
+
+  it('a build on one engine of several tells the team which engine built it', async () => {
+    const outcome = await app.dispatcher.handle({ id: 'ee-build', text: 'build --host second -t dockbot-test/ee-built:1 small', requester: { platform: 'shell', userId: 'ee', trustedRole: 'admin' } });
+    expect(outcome).toMatchObject({ ok: true, engine: 'second' });
+    await team.until((p) => p.some((x) => x.reply.title === 'Build succeeded: dockbot-test/ee-built:1'));
+    const notice = team.posted.find((x) => x.reply.title === 'Build succeeded: dockbot-test/ee-built:1')!;
+    expect(notice.notification.data).toMatchObject({ engine: 'second' });
+    expect(plainText(notice.reply)).toMatch(/Engine: second/);
+    await second.engine.getImage('dockbot-test/ee-built:1').remove().catch(() => undefined);
+  }, 60_000);
 });

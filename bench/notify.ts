@@ -252,6 +252,87 @@ async function benchStormAndLatency(dir: string): Promise<Record<string, number>
   }
 }
 
+/**
+ * Event -> notification latency through the app's own wiring (one watcher per engine): one
+ * engine alone, then each of two engines while both emit, then one engine while a configured
+ * second engine never answers (its socket accepts and stays silent).
+ */
+async function benchEngines(dir: string, samples = 20): Promise<Record<string, number>> {
+  const first = new StandInEngine(mkdtempSync(join(dir, 'e1-')));
+  const second = new StandInEngine(mkdtempSync(join(dir, 'e2-')));
+  const silent = createServer(() => undefined);
+  const silentSocket = join(mkdtempSync(join(dir, 'e3-')), 'silent.sock');
+  await first.start();
+  await second.start();
+  await new Promise<void>((r) => silent.listen(silentSocket, () => r()));
+  const appWith = (engines: Record<string, string>) => {
+    const yaml = `engines:\n${Object.entries(engines)
+      .map(([name, socket]) => `  ${name}: { host: "unix://${socket}", timeoutSeconds: 2 }`)
+      .join('\n')}\nnotifications:\n  channels: ["slack:CBENCH"]\n  cooldownSeconds: 0\n`;
+    const file = join(mkdtempSync(join(dir, 'cfg-')), 'dockbot.yaml');
+    writeFileSync(file, yaml);
+    const app = createApp(loadConfig({ DOCKBOT_CONFIG: file, DOCKBOT_DATA_DIR: mkdtempSync(join(dir, 'data-')) }, dir), log);
+    const sentAt = new Map<string, number>();
+    app.notifications.notifier.register({ platform: 'slack', post: async (_c, _r, n) => void sentAt.set(((n.data as { containers?: string[] }).containers ?? [])[0] ?? '', performance.now()) });
+    return { app, sentAt };
+  };
+  // One exit at a time on each named stand-in; the latency of each from the moment it is written.
+  const measure = async (rig: ReturnType<typeof appWith>, engines: Array<[string, StandInEngine]>, tag: string): Promise<Record<string, number[]>> => {
+    const out: Record<string, number[]> = Object.fromEntries(engines.map(([n]) => [n, []]));
+    for (let i = 0; i < samples; i++) {
+      const written: Record<string, number> = {};
+      for (const [name, standIn] of engines) {
+        const id = `${tag}${name}${i}`;
+        written[name] = performance.now();
+        standIn.emit(event(id, 'die', { exitCode: '1' }));
+      }
+      for (const [name] of engines) {
+        const id = `${tag}${name}${i}`;
+        await until(() => rig.sentAt.has(id), 10_000);
+        (out[name] as number[]).push((rig.sentAt.get(id) as number) - (written[name] as number));
+      }
+    }
+    return out;
+  };
+  try {
+    const alone = appWith({ one: first.socket });
+    await alone.app.notifications.startWatching();
+    await until(() => first.connected === 1);
+    const one = (await measure(alone, [['one', first]], 'a')).one as number[];
+    await alone.app.notifications.stop();
+    await until(() => first.connected === 0);
+
+    const pair = appWith({ one: first.socket, two: second.socket });
+    await pair.app.notifications.startWatching();
+    await until(() => first.connected === 1 && second.connected === 1);
+    const both = await measure(pair, [['one', first], ['two', second]], 'b');
+    await pair.app.notifications.stop();
+    await until(() => first.connected === 0 && second.connected === 0);
+
+    const withDead = appWith({ one: first.socket, dead: silentSocket });
+    void withDead.app.notifications.startWatching();
+    await until(() => first.connected === 1);
+    const besideDead = (await measure(withDead, [['one', first]], 'c')).one as number[];
+    await withDead.app.notifications.stop();
+
+    const p50 = (xs: number[]) => round(median(xs), 1);
+    return {
+      samples_per_engine: samples,
+      one_engine_p50_ms: p50(one),
+      two_engines_first_p50_ms: p50(both.one as number[]),
+      two_engines_second_p50_ms: p50(both.two as number[]),
+      two_engines_vs_one_p50_ratio: round(Math.max(median(both.one as number[]), median(both.two as number[])) / median(one), 3),
+      beside_unanswering_engine_p50_ms: p50(besideDead),
+      beside_unanswering_vs_one_p50_ratio: round(median(besideDead) / median(one), 3),
+    };
+  } finally {
+    await first.stop();
+    await second.stop();
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
+  }
+}
+
 async function benchBuild(dockerHost: string, dir: string, rounds = 5): Promise<Record<string, number>> {
   const engine = new Dockerode(connectionOptions(dockerHost));
   const context = mkdtempSync(join(dir, 'ctx-'));
@@ -308,6 +389,7 @@ export async function benchNotify(dockerHost: string): Promise<Record<string, un
     return {
       watcher: await benchEvents(dir),
       storm: await benchStormAndLatency(dir),
+      engines: await benchEngines(dir),
       build: await benchBuild(dockerHost, dir),
     };
   } finally {

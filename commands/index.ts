@@ -88,3 +88,9 @@ export const commands: readonly Command[] = [
   // Administration
   audit,
 ];
+
+/** Commands that never talk to an engine: no `--host` for them (nor a `host` option on Discord). */
+const ENGINE_FREE = new Set(['help', 'ask', 'explain', 'topics', 'faq reload', 'audit', 'engines', 'notify add', 'notify list', 'notify rm', 'build cancel']);
+
+/** Whether the command talks to an engine, and so takes `--host NAME`. */
+export const takesHost = (command: Command): boolean => !ENGINE_FREE.has(command.name);

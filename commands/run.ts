@@ -368,6 +368,7 @@ export const run = defineCommand({
     return {
       ok: exitCode === 0,
       data: { id: container.id, name, exitCode, output: tail.last(), outputLines: tail.total, removed: body.HostConfig.AutoRemove === true, defaultsApplied, ...pulledData },
+      ...(exitCode === 0 ? {} : { error: { code: 'nonzero_exit' as const, message: `${name} exited with code ${exitCode}`, hint: 'its output is in the reply (data.output)' } }),
       reply: reply([...outputBlocks(tail), ...(waitError ? [context(`engine: ${waitError}`)] : [])], {
         title: `${name} exited with code ${exitCode}`,
         tone: exitCode === 0 ? 'ok' : 'warn',

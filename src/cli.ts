@@ -105,9 +105,9 @@ async function registerDiscordCommands(argv: string[]): Promise<number> {
   const config = loadConfigOrExit(false);
   const { token, applicationId, apiUrl } = config.discord;
   if (!token || !applicationId) throw new ExitError(2, 'set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal: Bot and General Information)');
-  const { commands } = await import('../commands/index.js');
+  const { commands, takesHost } = await import('../commands/index.js');
   try {
-    const result = await registerCommands({ token, applicationId, commands, ...(apiUrl ? { apiUrl } : {}), ...(guildId ? { guildId } : {}) });
+    const result = await registerCommands({ token, applicationId, commands, takesHost, ...(apiUrl ? { apiUrl } : {}), ...(guildId ? { guildId } : {}) });
     if (!result.written) process.stdout.write(`/docker is up to date (${result.scope}); nothing changed\n`);
     else process.stdout.write(`registered /docker (${result.scope}):\n${result.changes.map((c) => `  ${c}`).join('\n')}\n`);
     return 0;

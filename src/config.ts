@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { connectionOptions } from './docker/host.js';
+import { parseGitContext } from './docker/git-context.js';
 
 const identity = z
   .string()
@@ -51,10 +52,23 @@ const contextName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a context n
 /** Where notifications go: "<platform>:<channel id>" ("shell:terminal" is the terminal session). */
 export const channelAddress = z.string().regex(/^(slack|discord|shell):[A-Za-z0-9_-]{1,64}$/, 'a channel like "slack:C01BUILDS", "discord:3000" or "shell:terminal"');
 
+/** A repository the engine clones for the build (POST /build `remote`): only the URL forms its builder takes as git. */
+const gitContext = z
+  .object({
+    git: z.string().superRefine((url, ctx) => {
+      try {
+        parseGitContext(url);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
+  })
+  .strict();
+
 const builds = z
   .object({
     /** `build ... NAME` may use these directories (absolute paths on the bot's host) as its context. */
-    contexts: z.record(contextName, z.string().startsWith('/', 'an absolute directory on the bot host')).default({}),
+    contexts: z.record(contextName, z.union([z.string().startsWith('/', 'an absolute directory on the bot host, or { git: URL }'), gitContext])).default({}),
     /** A build still running after this long is cancelled. */
     timeoutSeconds: z.number().int().min(10).max(24 * 3600).default(1800),
   })

@@ -1,6 +1,6 @@
 // Wiring only: config -> docker host -> knowledge -> dispatcher. Adapters are started by the CLI.
 import type { Logger } from 'pino';
-import { commands } from '../commands/index.js';
+import { commands, takesHost } from '../commands/index.js';
 import { join } from 'node:path';
 import { FanOutAuditSink, LogAuditSink } from './core/audit.js';
 import { ConfirmationStore } from './core/confirm.js';
@@ -30,9 +30,6 @@ export interface AppOptions {
   watchKnowledge?: boolean;
 }
 
-/** Commands that never talk to an engine: no `--host` for them. */
-const ENGINE_FREE = new Set(['help', 'ask', 'explain', 'topics', 'faq reload', 'audit', 'engines', 'notify add', 'notify list', 'notify rm', 'build cancel']);
-
 export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
   const engines = EngineRegistry.fromConfig(config);
   const docker = engines.get(engines.defaultName);
@@ -40,7 +37,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
   const auditFile = new AuditFile(join(config.dataDir, 'audit.jsonl'));
   // Buttons commands offer (a build's Cancel) and those the dispatcher offers share one store.
   const suggestions = new SuggestionStore();
-  const notifications = new NotificationsRuntime(config, docker, log);
+  const notifications = new NotificationsRuntime(config, { hosts: engines.names.map((name) => ({ name, host: engines.get(name) })), defaultName: engines.defaultName }, log);
   const services: Services = {
     config,
     docker,
@@ -71,7 +68,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     engines: {
       names: engines.names,
       defaultName: engines.defaultName,
-      usedBy: (command) => !ENGINE_FREE.has(command.name),
+      usedBy: takesHost,
       services: (name) => perEngine.get(name) ?? services,
       address: (name) => engines.get(name).address,
       roles: (name) => engines.roles(name),

@@ -16,6 +16,8 @@ export interface Route {
 /** Something whose health `/healthz` reports: the engine, the Slack socket, the Discord gateway. */
 export interface HealthProbe {
   name: string;
+  /** false: a failure is reported in its check (and `degraded`) but does not turn the answer 503. Default true. */
+  critical?: boolean;
   /** Resolves with a reason when unhealthy, undefined when fine. */
   check(): Promise<string | undefined> | string | undefined;
 }
@@ -95,19 +97,22 @@ export function healthRoute(probes: () => readonly HealthProbe[]): Route {
       const results = await Promise.all(
         probes().map(async (p) => {
           const reason = await withDeadline(Promise.resolve().then(() => p.check()), PROBE_DEADLINE_MS).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
-          return { name: p.name, ok: reason === undefined, ...(reason === undefined ? {} : { reason }) };
+          return { name: p.name, ok: reason === undefined, ...(p.critical === false ? { critical: false } : {}), ...(reason === undefined ? {} : { reason }) };
         }),
       );
-      const ok = results.every((r) => r.ok);
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ ok, checks: results }) + '\n');
+      const ok = results.every((r) => r.ok || r.critical === false);
+      const degraded = results.some((r) => !r.ok && r.critical === false);
+      res
+        .writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify({ ok, ...(degraded ? { degraded } : {}), checks: results }) + '\n');
     },
   };
 }
 
 /** The engine is healthy when it answers `GET /_ping` in time. */
-export function engineProbe(ping: () => Promise<unknown>): HealthProbe {
+export function engineProbe(ping: () => Promise<unknown>, name = 'engine'): HealthProbe {
   return {
-    name: 'engine',
+    name,
     async check() {
       try {
         await ping();

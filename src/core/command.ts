@@ -5,7 +5,7 @@ import type { Reply } from './reply.js';
 import type { ParsedArgs } from './args.js';
 import type { Services } from '../services.js';
 import type { Role } from './policy.js';
-import { UserError } from './errors.js';
+import { UserError, type ErrorInfo } from './errors.js';
 
 /** What a command needs from the requester: read (viewer), operate (operator) or admin. */
 export type Access = 'read' | 'operate' | 'admin';
@@ -82,6 +82,11 @@ export interface Result<D = unknown> {
   /** Plain JSON: the machine-readable answer (`exec --json`). Never cut to fit a platform. */
   data: D;
   reply: Reply;
+  /**
+   * Why it did not go (required when `ok` is false): a command that answers a failure with a
+   * reply of its own (a build that failed, a cancelled build) still gives scripts `{code, message, hint}`.
+   */
+  error?: ErrorInfo;
 }
 
 export interface CommandContext {
@@ -165,6 +170,11 @@ interface CommandSpec {
   /** Flags after the first positional belong to it (docker run IMAGE CMD --flag). */
   stopAtFirstPositional?: boolean;
   access: Access;
+  /**
+   * Long work shown as a live progress message with a Cancel action (build): adapters that would
+   * otherwise wait for it (the terminal) run it in the background and keep taking commands.
+   */
+  background?: boolean;
   /** Raise the required access for some argument combinations (e.g. `image prune -a`). */
   accessFor?(args: ParsedArgs): Access;
 }

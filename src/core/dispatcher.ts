@@ -119,6 +119,11 @@ export class Dispatcher {
     return undefined;
   }
 
+  /** The command a typed line names (`/docker build …` as `build …`), without running it. */
+  commandFor(text: string): Command | undefined {
+    return this.resolve(text.trim().replace(PREFIX, '').trim())?.command;
+  }
+
   async handle(request: ChatRequest, options: HandleOptions = {}): Promise<Outcome> {
     return this.run(request, options);
   }
@@ -316,6 +321,8 @@ export class Dispatcher {
       ok: result.ok,
       data: result.data,
       reply: { ...result.reply, ephemeral: result.reply.ephemeral ?? false },
+      // Every failure carries its coded error, also one the command answered with its own reply.
+      ...(result.ok ? {} : { error: result.error ?? { code: 'internal', message: `\`${command.name}\` did not succeed`, hint: 'the reply above says what happened' } }),
     });
     if (command.change === undefined) return answered(await command.run(ctx));
     return this.change(command, ctx, line, pressed, answered);

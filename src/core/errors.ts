@@ -17,6 +17,12 @@ export type ErrorCode =
   | 'not_swarm_manager'
   | 'conflict'
   | 'timeout'
+  /** A build ran and a step failed (its step, output and exit code are in `data`). */
+  | 'build_failed'
+  /** A foreground `run` whose container exited with a non-zero code (the code is in `data.exitCode`). */
+  | 'nonzero_exit'
+  /** Someone cancelled it (a build's Cancel button). */
+  | 'cancelled'
   | 'no_space'
   | 'config'
   | 'internal';

@@ -165,15 +165,33 @@ export function checkBuildPolicy(images: readonly BaseImage[], policy: RunPolicy
   return { allowed: violations.length === 0, checks, violations, limits };
 }
 
+/**
+ * The policy for a context whose Dockerfile the bot cannot read (a git repository the engine
+ * clones): the limits apply; under a registry allowlist the images it names cannot be checked,
+ * so the build is refused (fail closed).
+ */
+export function checkUnreadBuildPolicy(policy: RunPolicyConfig): BuildPolicyVerdict {
+  const verdict = checkBuildPolicy([], { ...policy, registries: [] });
+  if (policy.registries.length === 0) return verdict;
+  const violation = `policy.registries is set (${policy.registries.join(', ')}) and the images a git context's Dockerfile names cannot be checked before the engine fetches it`;
+  return { ...verdict, allowed: false, violations: [violation], checks: verdict.checks.map((c) => (c.startsWith('registries:') ? `registries: ${policy.registries.join(', ')} (cannot be checked for a git context)` : c)) };
+}
+
 // --- the context ----------------------------------------------------------------------
 
 /** `-f`: a path inside the context, never outside it. */
 export function dockerfilePath(contextDir: string, file: string | undefined): { relative: string; absolute: string } {
+  const rel = relativeDockerfile(file);
+  return { relative: rel, absolute: join(contextDir, rel) };
+}
+
+/** `-f` as the engine gets it: relative to the context, `/`-separated, never leaving it. */
+export function relativeDockerfile(file: string | undefined): string {
   const rel = normalize(file ?? 'Dockerfile');
   if (isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`) || rel.includes('\0')) {
-    throw new UserError('usage', `-f must name a file inside the build context, not "${file ?? ''}"`, { hint: 'give the Dockerfile path relative to the context, e.g. `-f docker/Dockerfile.prod`' });
+    throw new UserError('usage', `-f must name a file inside the build context, not "${(file ?? '').slice(0, 200)}"`, { hint: 'give the Dockerfile path relative to the context, e.g. `-f docker/Dockerfile.prod`' });
   }
-  return { relative: rel.split(sep).join('/'), absolute: join(contextDir, rel) };
+  return rel.split(sep).join('/');
 }
 
 export async function readDockerfile(contextDir: string, file: string | undefined): Promise<{ relative: string; text: string }> {
@@ -389,13 +407,18 @@ export class BuildTracker {
  */
 export async function runBuild(
   engine: Dockerode,
-  context: Readable,
+  source: Readable | { remote: string },
   request: BuildRequest,
   onProgress: (progress: BuildProgress) => void,
   signal?: AbortSignal,
 ): Promise<BuildSuccess> {
   const tracker = new BuildTracker();
-  const response = (await engine.buildImage(context as unknown as NodeJS.ReadableStream, buildOptions(request, signal))) as NodeJS.ReadableStream;
+  // A git context goes as the `remote` parameter with an empty body: the engine clones it.
+  // (Without a body dockerode would send the options as JSON, and the engine answers nothing.)
+  const context = 'remote' in source ? undefined : source;
+  const options = { ...buildOptions(request, signal), ...(context ? {} : { remote: (source as { remote: string }).remote }) };
+  const body = context ?? Buffer.alloc(0);
+  const response = (await engine.buildImage(body as unknown as NodeJS.ReadableStream, options)) as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => {
     let buffer = '';
     const onLine = (line: string): void => {
@@ -422,7 +445,7 @@ export async function runBuild(
       resolve();
     });
     response.on('error', reject);
-    context.on('error', (err) => {
+    context?.on('error', (err) => {
       (response as unknown as { destroy?: (e: Error) => void }).destroy?.(err);
       reject(err);
     });
@@ -475,7 +498,11 @@ export class BuildJobs {
 
 /** The reason an aborted build carries: who cancelled it, or the deadline. */
 export class BuildCancelledError extends Error {
-  constructor(readonly by: string) {
+  constructor(
+    readonly by: string,
+    /** Cancelled by `builds.timeoutSeconds`, not by a person. */
+    readonly deadline = false,
+  ) {
     super(`cancelled by ${by}`);
     this.name = 'BuildCancelledError';
   }

@@ -70,6 +70,8 @@ export interface WatcherOptions {
   /** ...or this long after it opened, whichever comes first (a storm that goes on is told in parts). */
   maxWindowMs?: number;
   restartLoop?: { count: number; windowMs: number };
+  /** With several engines: the engine's name, put into every message (and each subject, so cooldowns stay per engine). */
+  engineName?: string;
   /** The kills of one stop (SIGTERM, then SIGKILL after the timeout) within this are one. */
   killMergeMs?: number;
   reconnectDelayMs?: { min: number; max: number };
@@ -121,7 +123,7 @@ export class EventsWatcher {
   private window: { alerts: Alert[]; opened: number; timer: NodeJS.Timeout | undefined; holds: number } | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private backoff: number;
-  private readonly o: Required<Omit<WatcherOptions, 'engine' | 'notify' | 'store' | 'log'>>;
+  private readonly o: Required<Omit<WatcherOptions, 'engine' | 'notify' | 'store' | 'log' | 'engineName'>>;
   /** Resolves when a (re)connection has finished its re-list (tests and benchmarks wait on it). */
   private reconciled: Promise<void> = Promise.resolve();
   /** Work in flight (exits being inspected, notifications being sent), for `idle()`. */
@@ -571,7 +573,8 @@ export class EventsWatcher {
 
   private async send(notification: Notification, alerts: Alert[]): Promise<void> {
     this.stats.alerts++;
-    await this.options.notify({ ...notification, data: { ...(notification.data as object), seenAt: alerts.map((a) => a.seenAt) } });
+    const data = { ...(notification.data as object), seenAt: alerts.map((a) => a.seenAt) };
+    await this.options.notify(this.options.engineName ? onEngine(notification, data, this.options.engineName) : { ...notification, data });
   }
 
   /** One alert as a message; a non-zero exit comes with the container's last log lines. */
@@ -655,6 +658,16 @@ export function demuxLines(raw: Buffer): string[] {
     .split('\n')
     .map((l) => (l.length > 300 ? `${l.slice(0, 299)}…` : l))
     .filter((l) => l.trim() !== '');
+}
+
+/** A message about one engine of several: its name in the title, a footer and `data.engine`. */
+function onEngine(n: Notification, data: object, engine: string): Notification {
+  return {
+    ...n,
+    ...(n.subject === undefined ? {} : { subject: `${engine}/${n.subject}` }),
+    data: { ...data, engine },
+    reply: { ...n.reply, ...(n.reply.title ? { title: `${n.reply.title} (engine ${engine})` } : {}), blocks: [...n.reply.blocks, context(`engine: ${engine}`)] },
+  };
 }
 
 const SUMMARY_NAMES = 15;

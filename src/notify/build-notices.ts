@@ -11,6 +11,8 @@ export interface BuildReport {
   /** Who or what ran it: `chat: Ann (slack:U01)`, `ci`, `Docker Hub`. */
   source: string;
   context?: string;
+  /** The engine that builds it, when the bot has several. */
+  engine?: string;
   url?: string;
   durationSeconds?: number;
   imageId?: string;
@@ -32,6 +34,7 @@ export function buildNotice(b: BuildReport): Notification {
     ['By', b.source],
   ];
   if (b.context) facts.push(['Context', b.context]);
+  if (b.engine) facts.push(['Engine', b.engine]);
   if (b.durationSeconds !== undefined) facts.push(['Duration', `${b.durationSeconds} s`]);
   if (b.imageId) facts.push(['Image id', b.imageId.replace(/^sha256:/, '').slice(0, 12)]);
   if (b.exitCode !== undefined && b.exitCode !== null) facts.push(['Exit code', String(b.exitCode)]);
@@ -41,5 +44,5 @@ export function buildNotice(b: BuildReport): Notification {
     title: `${TITLE[b.status]}: ${b.image}`,
     tone: TONE[b.status],
   });
-  return { event: 'build', reply: r, name: b.image, data: { build: b.id, status: b.status, image: b.image, ...(b.durationSeconds === undefined ? {} : { durationSeconds: b.durationSeconds }) } };
+  return { event: 'build', reply: r, name: b.image, data: { build: b.id, status: b.status, image: b.image, ...(b.engine ? { engine: b.engine } : {}), ...(b.durationSeconds === undefined ? {} : { durationSeconds: b.durationSeconds }) } };
 }

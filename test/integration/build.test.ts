@@ -1,6 +1,7 @@
 // `build` through the dispatcher on the private engine (legacy builder): a busybox-based
 // context builds with live progress and the team channel hears about it; a failing RUN says
 // which step, its output and exit code; Cancel aborts; contexts are names, never paths.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import { liveOnlySink } from '../../src/core/progress.js';
 import { plainText, type Reply } from '../../src/core/reply.js';
 import type { App } from '../../src/main.js';
 import { RecordingTarget } from '../support/notify.js';
-import { asUser, busybox, chatUser, docker, engine, skipReason, TEST_LABEL, testApp } from '../support/engine.js';
+import { asUser, busybox, chatUser, docker, dockbot, engine, skipReason, TEST_LABEL, testApp } from '../support/engine.js';
+import { freePort } from '../support/private-engine.js';
 
 const operator = chatUser('UOPS');
 const viewer = chatUser('UVIEWER');
@@ -28,7 +30,10 @@ function makeContext(dockerfile: string, files: Record<string, string> = {}): st
 describe.skipIf(skipReason)('build', () => {
   let app: App;
   let team: RecordingTarget;
+  let dataDir: string;
+  let gitDaemon: ChildProcess | undefined;
   const dirs: Record<string, string> = {};
+  const gitContexts: Record<string, string> = {};
 
   beforeAll(async () => {
     // The RUN sleeps so that live progress (at most one edit a second) has a step to show on any machine.
@@ -38,16 +43,23 @@ describe.skipIf(skipReason)('build', () => {
     );
     dirs.broken = makeContext(`FROM ${busybox}\nRUN echo before failing && echo on stderr >&2 && exit 3\nRUN echo never\n`);
     dirs.slow = makeContext(`FROM ${busybox}\nRUN sleep 30\n`);
-    const contexts = Object.entries(dirs)
-      .map(([name, dir]) => `    ${name}: ${dir}`)
-      .join('\n');
-    ({ app } = await testApp(`roles:\n  operator: ["slack:UOPS"]\nbuilds:\n  contexts:\n${contexts}\nnotifications:\n  channels: ["slack:CBUILDS"]\n`));
+    // A real repository served by `git daemon` on loopback: the engine clones it itself (git runs on its host).
+    const gitRoot = await servedRepository(`FROM ${busybox}\nLABEL ${TEST_LABEL}=build\nCOPY hello.txt /hello.txt\nRUN cat /hello.txt && sleep 2\nCMD ["cat", "/hello.txt"]\n`);
+    gitDaemon = gitRoot.daemon;
+    gitContexts.fromgit = `git://127.0.0.1:${gitRoot.port}/demo.git#main:app`;
+    gitContexts.badref = `git://127.0.0.1:${gitRoot.port}/demo.git#no-such-branch`;
+    const contexts = [
+      ...Object.entries(dirs).map(([name, dir]) => `    ${name}: ${dir}`),
+      ...Object.entries(gitContexts).map(([name, url]) => `    ${name}: { git: "${url}" }`),
+    ].join('\n');
+    ({ app, dataDir } = await testApp(`roles:\n  operator: ["slack:UOPS"]\nbuilds:\n  contexts:\n${contexts}\nnotifications:\n  channels: ["slack:CBUILDS"]\n`));
     team = new RecordingTarget('slack');
     app.services.notifier.register(team);
   });
 
   afterAll(async () => {
-    await docker('rmi', '-f', TAG, 'dockbot-test/broken:1', 'dockbot-test/slow:1').catch(() => undefined);
+    gitDaemon?.kill();
+    await docker('rmi', '-f', TAG, 'dockbot-test/broken:1', 'dockbot-test/slow:1', 'dockbot-test/fromgit:1').catch(() => undefined);
   });
 
   it('builds a busybox-based context with progress, honours .dockerignore, and tells the team channel', async () => {
@@ -77,6 +89,9 @@ describe.skipIf(skipReason)('build', () => {
   it('reports the failing step, its output and the exit code, to the requester and the team', async () => {
     const outcome = await asUser(app, operator, 'build -t dockbot-test/broken:1 broken');
     expect(outcome.ok).toBe(false);
+    // Coded like every other failure, for scripts.
+    expect(outcome.error).toMatchObject({ code: 'build_failed', message: expect.stringMatching(/step 2\/3 .*failed/) });
+    expect(outcome.error?.hint).toBeTruthy();
     const data = outcome.data as { status: string; step: number; steps: number; exitCode: number; lines: string[]; instruction: string };
     expect(data).toMatchObject({ status: 'failed', step: 2, steps: 3, exitCode: 3 });
     expect(data.instruction).toMatch(/^RUN echo before failing/);
@@ -111,6 +126,7 @@ describe.skipIf(skipReason)('build', () => {
     expect(pressed.ok).toBe(true);
     const outcome = await building;
     expect(outcome.data).toMatchObject({ status: 'cancelled', cancelledBy: 'slack:UOPS' });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'cancelled', message: expect.stringContaining('cancelled by slack:UOPS') } });
     await expect(engine().getImage('dockbot-test/slow:1').inspect()).rejects.toMatchObject({ statusCode: 404 });
     const settle = Date.now() + 10_000;
     while ((await engine().listContainers({ all: true })).length > before && Date.now() < settle) await new Promise((r) => setTimeout(r, 200));
@@ -145,7 +161,79 @@ describe.skipIf(skipReason)('build', () => {
     expect(JSON.stringify(rows)).not.toContain('s3cr3t-value');
   });
 
+  it('exec --json of a failing build: ok false with error {code, message, hint}, exit 1', async () => {
+    const r = await dockbot(['exec', '--json', 'build -t dockbot-test/broken:1 broken'], { DOCKBOT_CONFIG: join(dataDir, 'dockbot.yaml'), DOCKBOT_DATA_DIR: dataDir });
+    expect(r.code).toBe(1);
+    const body = JSON.parse(r.stdout) as { ok: boolean; command: string; data: { exitCode: number }; error: { code: string; message: string; hint: string } };
+    expect(body).toMatchObject({ ok: false, command: 'build', data: { exitCode: 3 }, error: { code: 'build_failed' } });
+    expect(body.error.message).toContain('returned a non-zero code: 3');
+    expect(body.error.hint).toBeTruthy();
+    // A policy refusal is coded the same way.
+    writeFileSync(join(dataDir, 'strict.yaml'), `policy:\n  registries: ["127.0.0.1:1"]\nbuilds:\n  contexts:\n    demo: ${dirs.demo}\n`);
+    const refused = await dockbot(['exec', '--json', 'build -t 127.0.0.1:1/x:1 demo'], { DOCKBOT_CONFIG: join(dataDir, 'strict.yaml'), DOCKBOT_DATA_DIR: dataDir });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, command: 'build', error: { code: 'forbidden' } });
+  });
+
+  it('a git context: the engine clones the repository (ref and subdirectory) and builds it with progress', async () => {
+    const updates: Reply[] = [];
+    const outcome = await app.dispatcher.handle({ id: 'build-git', text: 'build -t dockbot-test/fromgit:1 fromgit', requester: operator }, { onProgress: liveOnlySink((r) => void updates.push(r)) });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.data).toMatchObject({ status: 'succeeded', context: 'fromgit', steps: 5 });
+    expect(updates.map(plainText).join('\n')).toMatch(/Step \d\/5/);
+    expect((await docker('run', '--rm', '--label', `${TEST_LABEL}=build`, 'dockbot-test/fromgit:1')).trim()).toBe('hello from git');
+    await team.until((p) => p.some((x) => plainText(x.reply).startsWith('Build succeeded: dockbot-test/fromgit:1')));
+  });
+
+  it('a git context with a ref that does not exist fails with the engine\'s message as a coded error', async () => {
+    const outcome = await asUser(app, operator, 'build -t dockbot-test/badref:1 badref');
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error?.code).toBe('build_failed');
+    expect(outcome.error?.message).toContain('git context "badref"');
+    expect(outcome.error?.message).toMatch(/couldn't find remote ref no-such-branch/);
+    expect(outcome.error?.hint).toMatch(/builds\.contexts\.badref/);
+    await team.until((p) => p.some((x) => plainText(x.reply).startsWith('Build failed: dockbot-test/badref:1')));
+  });
+
+  it('--dry-run of a git context says what would be sent, and that the steps are not known', async () => {
+    const outcome = await asUser(app, operator, 'build --dry-run -t dockbot-test/fromgit:2 fromgit');
+    expect(outcome.ok).toBe(true);
+    const plan = (outcome.data as { plan: Record<string, unknown> }).plan;
+    expect(plan).toMatchObject({ context: 'fromgit', remote: gitContexts.fromgit, source: { ref: 'main', subdir: 'app' }, steps: null, dockerfile: 'Dockerfile', policy: { allowed: true } });
+    expect(plainText(outcome.reply)).toMatch(/steps are not known/);
+    // Under a registry allowlist the images a git Dockerfile names cannot be checked: refused.
+    const { app: strict } = await testApp(`roles:\n  operator: ["slack:UOPS"]\npolicy:\n  registries: ["127.0.0.1:1"]\nbuilds:\n  contexts:\n    fromgit: { git: "${gitContexts.fromgit}" }\n`);
+    const dry = await asUser(strict, operator, 'build --dry-run -t 127.0.0.1:1/x:1 fromgit');
+    expect((dry.data as { plan: { policy: { allowed: boolean } } }).plan.policy.allowed).toBe(false);
+    expect((await asUser(strict, operator, 'build -t 127.0.0.1:1/x:1 fromgit')).error?.code).toBe('forbidden');
+  });
+
   it('needs the operator role', async () => {
     expect((await asUser(app, viewer, `build -t ${TAG} demo`)).error?.code).toBe('forbidden');
   });
 });
+
+/** A bare repository with `app/Dockerfile` on `main`, served read-only by `git daemon` on 127.0.0.1. */
+async function servedRepository(dockerfile: string): Promise<{ daemon: ChildProcess; port: number }> {
+  const root = mkdtempSync(join(tmpdir(), 'dockbot-git-'));
+  const work = join(root, 'work');
+  mkdirSync(join(work, 'app'), { recursive: true });
+  writeFileSync(join(work, 'app', 'Dockerfile'), dockerfile);
+  writeFileSync(join(work, 'app', 'hello.txt'), 'hello from git\n');
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=dockbot', '-c', 'user.email=test@dockbot.invalid', ...args], { cwd, stdio: 'pipe' });
+  git(work, 'init', '-q', '-b', 'main');
+  git(work, 'add', '-A');
+  git(work, 'commit', '-q', '-m', 'a context');
+  git(root, 'clone', '-q', '--bare', work, join(root, 'served', 'demo.git'));
+  const port = await freePort();
+  const daemon = spawn('git', ['daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${join(root, 'served')}`, '--export-all', join(root, 'served')], { stdio: 'ignore' });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      execFileSync('git', ['ls-remote', `git://127.0.0.1:${port}/demo.git`], { stdio: 'pipe' });
+      return { daemon, port };
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

@@ -89,6 +89,7 @@ describe.skipIf(skipReason)('run', () => {
     const out = await handle(app, `run --name run-exit3 -l ${LABEL} ${busybox} sh -c 'echo hi; exit 3'`);
     expect(out.data).toMatchObject({ name: 'run-exit3', exitCode: 3, output: ['hi'], removed: false });
     expect(out.ok).toBe(false);
+    expect(out.error).toMatchObject({ code: 'nonzero_exit', message: 'run-exit3 exited with code 3' });
     expect(out.reply.title).toBe('run-exit3 exited with code 3');
     expect(plainText(out.reply)).toContain('hi');
     expect((await inspect('run-exit3')).State).toMatchObject({ Status: 'exited', ExitCode: 3 });

@@ -1,10 +1,10 @@
 // The terminal adapter as a person uses it: a REPL on stdin/stdout, and one-shot exec.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busybox, cleanup, docker, dockbot, dockerHost, skipReason, TEST_LABEL } from '../support/engine.js';
+import { busybox, cleanup, docker, dockbot, dockerHost, engine, skipReason, TEST_LABEL } from '../support/engine.js';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'dockbot.js');
 
@@ -88,6 +88,54 @@ describe.skipIf(skipReason)('terminal adapter', () => {
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, command: null, error: { code: 'config' } });
   });
+
+  it('a build runs in the background: the prompt comes back at once, progress and the result print above it, `build cancel` stops it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dockbot-repl-build-'));
+    const context = mkdtempSync(join(tmpdir(), 'dockbot-repl-context-'));
+    writeFileSync(join(context, 'Dockerfile'), `FROM ${busybox}\nLABEL ${TEST_LABEL}=shell\nRUN echo building slowly && sleep 60\n`);
+    writeFileSync(join(dir, 'dockbot.yaml'), `builds:\n  contexts:\n    slow: ${context}\n`);
+    const child = spawn(process.execPath, [bin], {
+      env: { ...process.env, DOCKER_HOST: dockerHost, DOCKBOT_DATA_DIR: join(dir, 'data'), DOCKBOT_CONFIG: join(dir, 'dockbot.yaml') },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let cancelLine = '';
+    const seen = async (pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(stdout);
+        if (match) return match;
+        if (Date.now() > deadline) throw new Error(`no ${pattern} in:\n${stdout}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      child.stdin.write('build -t dockbot-test/repl-slow:1 slow\n');
+      child.stdin.write('version\n');
+      // The next command is answered while the build runs.
+      await seen(/Server|Engine/);
+      const cancel = await seen(/type `(build cancel b[0-9a-f]{8})` \(Cancel\)/);
+      await seen(/building slowly/);
+      expect(stdout).not.toMatch(/Build of .* cancelled|Built /);
+      cancelLine = cancel[1] as string;
+      child.stdin.write(`${cancelLine}\n`);
+      await seen(/Build of dockbot-test\/repl-slow:1 cancelled/);
+      expect(stdout).toMatch(/Cancelling the build of dockbot-test\/repl-slow:1/);
+      // Progress and the result came after the prompt had come back.
+      expect(stdout.indexOf('Building dockbot-test/repl-slow:1')).toBeGreaterThan(-1);
+      expect(stdout.lastIndexOf('Server')).toBeLessThan(stdout.indexOf('cancelled'));
+      child.stdin.end();
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill();
+    }
+    await expect(engine().getImage('dockbot-test/repl-slow:1').inspect()).rejects.toMatchObject({ statusCode: 404 });
+    // Both lines are in the history (as audited; a background command's when it ends).
+    const history = readFileSync(join(dir, 'data', 'history'), 'utf8').split('\n');
+    expect(history).toEqual(expect.arrayContaining(['build -t dockbot-test/repl-slow:1 slow', cancelLine]));
+  }, 90_000);
 
   it('the terminal keeps no secret in its history, and the history is private', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dockbot-history-'));

@@ -6,6 +6,8 @@ set -euo pipefail
 need=()
 command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || need+=(docker.io)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
+# git contexts of `build`: the engine clones with git on its host; the tests serve a repository with `git daemon`.
+command -v git >/dev/null 2>&1 || need+=(git)
 # deploy/compose.yaml and deploy/stack.yaml are checked with `docker-compose config`.
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 # The image test makes the Dockerfile's base image locally (test/support/base-image.sh).

@@ -40,12 +40,7 @@ export class Completer {
 
   /** Names that start with what was typed first, then names that contain it; at most 25. */
   async complete(kind: CompletionKind, typed: string): Promise<string[]> {
-    const names = await this.withDeadline(this.names(kind));
-    const needle = typed.trim().toLowerCase();
-    const fits = names.filter((n) => n.length >= 1 && n.length <= CHOICE_MAX);
-    const starts = fits.filter((n) => n.toLowerCase().startsWith(needle));
-    const contains = fits.filter((n) => !n.toLowerCase().startsWith(needle) && n.toLowerCase().includes(needle));
-    return [...new Set([...starts.sort(), ...contains.sort()])].slice(0, MAX_CHOICES);
+    return matching(await this.withDeadline(this.names(kind)), typed);
   }
 
   private names(kind: CompletionKind): Promise<string[]> {
@@ -67,4 +62,24 @@ export class Completer {
       clearTimeout(timer);
     }
   }
+}
+
+/** Names that start with what was typed first, then names that contain it; at most 25, each one Discord accepts. */
+export function matching(names: readonly string[], typed: string): string[] {
+  const needle = typed.trim().toLowerCase();
+  const fits = names.filter((n) => n.length >= 1 && n.length <= CHOICE_MAX);
+  const starts = fits.filter((n) => n.toLowerCase().startsWith(needle));
+  const contains = fits.filter((n) => !n.toLowerCase().startsWith(needle) && n.toLowerCase().includes(needle));
+  return [...new Set([...starts.sort(), ...contains.sort()])].slice(0, MAX_CHOICES);
+}
+
+/** One completer per engine, made on first use: names for `host:NAME` come from that engine. */
+export function completersByEngine(engineOf: (name: string) => Dockerode | undefined): (name: string) => Completer | undefined {
+  const made = new Map<string, Completer>();
+  return (name) => {
+    if (!engineOf(name)) return undefined;
+    let completer = made.get(name);
+    if (!completer) made.set(name, (completer = new Completer(engineNames(() => engineOf(name) as Dockerode))));
+    return completer;
+  };
 }

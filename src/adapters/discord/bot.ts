@@ -23,7 +23,7 @@ import { newRequestId, type Dispatcher } from '../../core/dispatcher.js';
 import { fitReply, type ReplyBudget } from '../../core/budget.js';
 import type { ProgressLimits, ProgressSink } from '../../core/progress.js';
 import type { Reply } from '../../core/reply.js';
-import { Completer, type CompletionKind } from './autocomplete.js';
+import { Completer, matching, type CompletionKind } from './autocomplete.js';
 import { requesterOf } from './identity.js';
 import { renderReply, type DiscordMessage } from './render.js';
 import { buildSlashSchema, commandLineOf, ROOT_NAME, type GivenOption, type SlashSchema } from './schema.js';
@@ -80,6 +80,11 @@ export interface DiscordBotDeps {
   dispatcher: Dispatcher;
   commands: readonly Command[];
   completer: Completer;
+  /** Commands that get the `host` option, and the engines it offers (the configured ones). */
+  takesHost?: (command: Command) => boolean;
+  engineNames?: () => readonly string[];
+  /** Container and image names of the engine a `host` option names (otherwise `completer`'s). */
+  completerFor?: (engine: string) => Completer | undefined;
   log: Logger;
   client?: Client;
   mentions?: boolean;
@@ -94,7 +99,7 @@ export class DiscordBot {
 
   constructor(private readonly deps: DiscordBotDeps) {
     this.client = deps.client ?? createDiscordClient({ ...(deps.apiUrl ? { apiUrl: deps.apiUrl } : {}), mentions: deps.mentions ?? false });
-    this.schema = buildSlashSchema(deps.commands);
+    this.schema = buildSlashSchema(deps.commands, deps.takesHost ? { takesHost: deps.takesHost } : {});
     this.log = deps.log.child({ platform: 'discord' });
     this.client.on(Events.InteractionCreate, (interaction) => this.track(this.onInteraction(interaction)));
     if (deps.mentions) this.client.on(Events.MessageCreate, (message) => this.track(this.onMessage(message)));
@@ -169,11 +174,17 @@ export class DiscordBot {
   }
 
   private async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
-    const { path } = this.routeOf(interaction);
+    const { path, given } = this.routeOf(interaction);
     const focused = interaction.options.getFocused(true);
     const role = this.schema.routes.get(path)?.options.get(focused.name);
+    if (role?.kind === 'flag' && role.complete === 'engine') {
+      // What is chosen is checked like a typed `--host` when the command runs.
+      return interaction.respond(matching(this.deps.engineNames?.() ?? [], String(focused.value)).map((n) => ({ name: n, value: n })));
+    }
     const kind: CompletionKind | undefined = role?.kind === 'positional' ? role.spec.complete : undefined;
-    const names = kind ? await this.deps.completer.complete(kind, String(focused.value)) : [];
+    const host = given.find((g) => g.name === 'host')?.value;
+    const completer = (typeof host === 'string' && this.deps.completerFor?.(host)) || this.deps.completer;
+    const names = kind ? await completer.complete(kind, String(focused.value)) : [];
     await interaction.respond(names.map((n) => ({ name: n, value: n })));
   }
 

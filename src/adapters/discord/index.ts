@@ -2,8 +2,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { App } from '../../main.js';
-import { Completer, engineNames } from './autocomplete.js';
+import { Completer, completersByEngine, engineNames } from './autocomplete.js';
 import { DiscordBot } from './bot.js';
+import { takesHost } from '../../../commands/index.js';
 
 export { DiscordBot, createDiscordClient } from './bot.js';
 
@@ -14,6 +15,9 @@ export async function startDiscord(app: App, config: Config, log: Logger): Promi
     dispatcher: app.dispatcher,
     commands: app.dispatcher.commands,
     completer: new Completer(engineNames(() => app.services.docker.engine)),
+    takesHost,
+    engineNames: () => app.dispatcher.engineNames?.names ?? [],
+    completerFor: completersByEngine((name) => (app.services.engines?.names.includes(name) ? app.services.engines.get(name).engine : undefined)),
     log,
     mentions: config.discord.mentions,
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),

@@ -11,6 +11,8 @@ export interface RegisterOptions {
   /** A guild for instant updates while developing; global otherwise (Discord may take a while). */
   guildId?: string;
   commands: readonly Command[];
+  /** Commands that get the `host` option (those that talk to an engine). */
+  takesHost?: (command: Command) => boolean;
 }
 
 export interface RegisterResult {
@@ -82,7 +84,7 @@ export async function registerCommands(options: RegisterOptions): Promise<Regist
   const rest = new REST({ ...(options.apiUrl ? { api: options.apiUrl.replace(/\/+$/, '') } : {}), retries: 1, timeout: 15_000 }).setToken(options.token);
   const route = options.guildId ? Routes.applicationGuildCommands(options.applicationId, options.guildId) : Routes.applicationCommands(options.applicationId);
   const scope = options.guildId ? `guild ${options.guildId}` : 'global';
-  const wanted: SlashCommand[] = [buildSlashSchema(options.commands).command];
+  const wanted: SlashCommand[] = [buildSlashSchema(options.commands, options.takesHost ? { takesHost: options.takesHost } : {}).command];
   try {
     const registered = (await rest.get(route)) as Json[];
     const changes = describeChanges(registered, wanted as unknown as Json[]);

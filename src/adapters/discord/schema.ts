@@ -2,6 +2,7 @@
 // the way back: a slash invocation becomes the same command line a terminal user would type.
 import type { Command, OptionSpec, PositionalSpec } from '../../core/command.js';
 import { DRY_RUN } from '../../core/args.js';
+import { HOST_OPTION } from '../../core/dispatcher.js';
 import { join as joinShellWords } from 'shlex';
 
 /** Discord's application command option types (the subset we use). */
@@ -34,7 +35,7 @@ export interface SlashCommand {
 
 /** What one leaf option stands for in the command line. */
 export type OptionRole =
-  | { kind: 'flag'; spec: OptionSpec }
+  | { kind: 'flag'; spec: OptionSpec; complete?: 'engine' }
   | { kind: 'positional'; spec: PositionalSpec; freeText: boolean }
   /** The `cli` subcommand's whole Docker CLI line. */
   | { kind: 'line' };
@@ -71,7 +72,7 @@ function slashName(name: string, where: string): string {
 }
 
 /** A command's leaf: its options, required first (Discord requires that order). */
-function leaf(command: Command, subName: string, path: string = subName): { option: SlashOption; route: SlashRoute } {
+function leaf(command: Command, subName: string, path: string = subName, withHost = false): { option: SlashOption; route: SlashRoute } {
   const route: SlashRoute = { path, command, options: new Map() };
   const required: SlashOption[] = [];
   const optional: SlashOption[] = [];
@@ -105,6 +106,15 @@ function leaf(command: Command, subName: string, path: string = subName): { opti
         ...(choices ? { choices: choices.map((c) => ({ name: c, value: c })) } : {}),
       },
       { kind: 'flag', spec: o },
+    );
+  }
+  // `--host NAME`: the configured engines, offered by autocomplete (registration is once; the
+  // engines are the running bot's). A short description: it repeats on most subcommands, and
+  // Discord allows 8000 characters of names and descriptions per command.
+  if (withHost) {
+    add(
+      { type: OptionType.String, name: HOST_OPTION.name, description: 'Engine to use', autocomplete: true },
+      { kind: 'flag', spec: HOST_OPTION, complete: 'engine' },
     );
   }
   const options = [...required, ...optional];
@@ -146,7 +156,8 @@ function placement(command: Command): string[] {
  * top-level as `build-cancel`. Throws when Discord's limits would reject the result: the test
  * over every command catches it.
  */
-export function buildSlashSchema(commands: readonly Command[]): SlashSchema {
+export function buildSlashSchema(commands: readonly Command[], options: { takesHost?: (command: Command) => boolean } = {}): SlashSchema {
+  const withHost = options.takesHost ?? (() => false);
   const routes = new Map<string, SlashRoute>();
   const top: SlashOption[] = [];
   const groups = new Map<string, SlashOption>();
@@ -156,7 +167,7 @@ export function buildSlashSchema(commands: readonly Command[]): SlashSchema {
     if (words.length > 2) throw new Error(`"${command.name}": command names have one or two words`);
     const [first, second] = words.map((w) => slashName(w, command.name)) as [string, string | undefined];
     if (second === undefined || topNames.has(first)) {
-      const { option, route } = leaf(command, second === undefined ? first : `${first}-${second}`);
+      const { option, route } = leaf(command, second === undefined ? first : `${first}-${second}`, undefined, withHost(command));
       top.push(option);
       routes.set(route.path, route);
       continue;
@@ -167,7 +178,7 @@ export function buildSlashSchema(commands: readonly Command[]): SlashSchema {
       groups.set(first, group);
       top.push(group);
     }
-    const { option, route } = leaf(command, second, `${first} ${second}`);
+    const { option, route } = leaf(command, second, `${first} ${second}`, withHost(command));
     group.options?.push(option);
     routes.set(route.path, route);
   }

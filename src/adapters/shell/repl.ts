@@ -72,12 +72,48 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   const progress = { onProgress: printingSink(show) };
   const requester = shellRequester();
   const session: Session = {};
+  // What runs in the background (builds): their progress and results print above the prompt.
+  const background = new Set<Promise<void>>();
+  /** The prompt is showing and the user may be typing (not while a foreground command runs). */
+  let prompting = false;
+  const above = (text: string): void => {
+    if (!prompting) return print(text);
+    // Clear the prompt line (a terminal) or end it (a pipe), print, and show the prompt again
+    // with what was typed so far.
+    output.write(color ? '\r\x1b[2K' : '\n');
+    print(text);
+    rl.prompt(true);
+  };
+  const showAbove = (r: Reply): void => above(renderReply(r, { color }));
+  const runInBackground = (line: string): void => {
+    let told = false;
+    // Buttons are typed here: the first state says which command its Cancel runs.
+    const withCancel = (r: Reply): void => {
+      showAbove(r);
+      if (told) return;
+      const typed = r.blocks.flatMap((b) => (b.type === 'actions' ? b.actions : [])).map((a) => ({ label: a.label, action: options.dispatcher.describeAction(a.id) }));
+      const commands = typed.filter((t) => t.action?.kind === 'run').map((t) => `\`${t.action!.line}\` (${t.label})`);
+      if (commands.length) above(`runs in the background; type ${commands.join(' or ')}`);
+      told = commands.length > 0;
+    };
+    const job = options.dispatcher
+      .handle({ id: newRequestId('shell'), text: line, requester, flagsConfirm: true, ...(session.engine ? { engine: session.engine } : {}) }, { onProgress: printingSink(withCancel) })
+      .then(async (outcome) => {
+        await appendFile(options.historyFile, outcome.line + '\n', { mode: 0o600 }).catch((err: Error) => above(`(history not saved: ${err.message})`));
+        if (!outcome.delivered) showAbove(outcome.reply);
+      })
+      .catch((err: unknown) => above(`(failed: ${err instanceof Error ? err.message : String(err)})`));
+    background.add(job);
+    void job.finally(() => background.delete(job));
+  };
 
   print('dockbot — type a Docker command (`ps`, `images`, `help`) or a question (`ask what does docker pull do?`). Ctrl-D exits.');
   rl.setPrompt(promptFor(undefined, options.dispatcher));
   for (;;) {
     rl.prompt();
+    prompting = true;
     const line = await nextLine();
+    prompting = false;
     if (line === null) break;
     const command = line.trim();
     if (!command) continue;
@@ -86,6 +122,10 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     if (switched) {
       show(switched.reply);
       if (switched.ok) rl.setPrompt(promptFor(session.engine, options.dispatcher));
+      continue;
+    }
+    if (options.dispatcher.commandFor(command)?.background) {
+      runInBackground(command);
       continue;
     }
     const outcome = await options.dispatcher.handle(
@@ -103,6 +143,9 @@ export async function runRepl(options: ReplOptions): Promise<void> {
       answer(await options.dispatcher.act(pressed.id, requester, progress));
     }
   }
+  // End of input: what still runs in the background is waited for (a piped script's build finishes).
+  if (background.size) print(`waiting for ${background.size} command(s) still running in the background`);
+  while (background.size) await Promise.all([...background]);
   rl.close();
   if (color) print('');
 }

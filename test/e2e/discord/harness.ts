@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../../src/config.js';
 import { createApp, type App } from '../../../src/main.js';
-import { Completer, engineNames } from '../../../src/adapters/discord/autocomplete.js';
+import { Completer, completersByEngine, engineNames } from '../../../src/adapters/discord/autocomplete.js';
 import { DiscordBot } from '../../../src/adapters/discord/bot.js';
+import { takesHost } from '../../../commands/index.js';
 import { dockerHost } from '../../support/engine.js';
 import { FakeDiscord, type RestCall } from '../../fakes/discord/fake-discord.js';
 
@@ -34,6 +35,9 @@ export async function startHarness(yaml = '', options: { mentions?: boolean } = 
     dispatcher: app.dispatcher,
     commands: app.dispatcher.commands,
     completer: new Completer(engineNames(() => app.services.docker.engine)),
+    takesHost,
+    engineNames: () => app.dispatcher.engineNames?.names ?? [],
+    completerFor: completersByEngine((name) => (app.services.engines?.names.includes(name) ? app.services.engines.get(name).engine : undefined)),
     log,
     apiUrl: discord.apiUrl,
     mentions: options.mentions ?? config.discord.mentions,

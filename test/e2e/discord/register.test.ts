@@ -1,7 +1,7 @@
 // `dockbot register-commands`: the built binary against the fake Discord. It sends the schema
 // derived from the specs, a second run changes nothing, and a bad token is a clear error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../../commands/index.js';
+import { commands, takesHost } from '../../../commands/index.js';
 import { buildSlashSchema } from '../../../src/adapters/discord/schema.js';
 import { dockbot } from '../../support/engine.js';
 import { FakeDiscord } from '../../fakes/discord/fake-discord.js';
@@ -26,7 +26,7 @@ describe('register-commands', () => {
     const put = writes().at(-1);
     expect(put?.path).toBe(`/applications/${discord.applicationId}/guilds/555000000000000001/commands`);
     expect(put?.authorization).toBe(`Bot ${discord.token}`);
-    expect(put?.body).toEqual([buildSlashSchema(commands).command]);
+    expect(put?.body).toEqual([buildSlashSchema(commands, { takesHost }).command]);
     await expect(JSON.stringify(put?.body, null, 2) + '\n').toMatchFileSnapshot('__snapshots__/docker-command.json');
   });
 

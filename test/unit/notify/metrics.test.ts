@@ -55,4 +55,29 @@ describe('metrics', () => {
       ],
     });
   });
+
+  it('/healthz: an engine other than the default that is down is reported, degraded, and stays 200', async () => {
+    const degraded = await get(
+      healthRoute(() => [
+        { name: 'engine:default', check: () => undefined },
+        { name: 'engine:staging', critical: false, check: () => 'the engine does not answer: ENOENT' },
+      ]),
+    );
+    expect(degraded.status).toBe(200);
+    expect(JSON.parse(degraded.body)).toEqual({
+      ok: true,
+      degraded: true,
+      checks: [
+        { name: 'engine:default', ok: true },
+        { name: 'engine:staging', ok: false, critical: false, reason: 'the engine does not answer: ENOENT' },
+      ],
+    });
+    const defaultDown = await get(
+      healthRoute(() => [
+        { name: 'engine:default', check: () => 'the engine does not answer: ECONNREFUSED' },
+        { name: 'engine:staging', critical: false, check: () => undefined },
+      ]),
+    );
+    expect(defaultDown.status).toBe(503);
+  });
 });

@@ -2,13 +2,13 @@
 // and argument is an option, Discord's limits hold, and an invocation reads back as the same
 // command line the text parser understands.
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../../../commands/index.js';
+import { commands, takesHost } from '../../../../commands/index.js';
 import { parseCommandArgs, tokenize, DRY_RUN } from '../../../../src/core/args.js';
 import { defineCommand, type Command } from '../../../../src/core/command.js';
 import { reply } from '../../../../src/core/reply.js';
 import { buildSlashSchema, commandLineOf, LIMITS, OptionType, type SlashOption } from '../../../../src/adapters/discord/schema.js';
 
-const schema = buildSlashSchema(commands);
+const schema = buildSlashSchema(commands, { takesHost });
 const NAME = /^[-_\p{Ll}\p{N}]{1,32}$/u;
 
 function walk(options: readonly SlashOption[], visit: (o: SlashOption, depth: number) => void, depth = 1): void {
@@ -62,7 +62,7 @@ describe('slash schema from the command specs', () => {
   it('offers every visible flag and argument of a command as a typed option', () => {
     for (const c of commands) {
       const route = routeOf(c);
-      const expected = [...(c.positionals ?? []).map((p) => p.name), ...c.options.filter((o) => !o.hidden).map((o) => o.name), ...(c.mutating ? [DRY_RUN.name] : [])];
+      const expected = [...(c.positionals ?? []).map((p) => p.name), ...c.options.filter((o) => !o.hidden).map((o) => o.name), ...(c.mutating ? [DRY_RUN.name] : []), ...(takesHost(c) ? ['host'] : [])];
       expect({ command: c.name, options: [...(route?.options.keys() ?? [])].sort() }).toEqual({ command: c.name, options: expected.sort() });
     }
     const ps = subcommand('ps');
@@ -82,6 +82,18 @@ describe('slash schema from the command specs', () => {
         expect({ command: c.name, option: p.name, autocomplete: option?.autocomplete === true }).toEqual({ command: c.name, option: p.name, autocomplete: p.complete !== undefined });
       }
     }
+  });
+
+  it('offers `host` on every command that talks to an engine, autocompleted, and nowhere else', () => {
+    for (const c of commands) {
+      const host = subcommand(routeOf(c)?.path ?? c.name)?.options?.find((o) => o.name === 'host');
+      expect({ command: c.name, host: host ? { type: host.type, autocomplete: host.autocomplete, required: host.required ?? false } : null }).toEqual({
+        command: c.name,
+        host: takesHost(c) ? { type: OptionType.String, autocomplete: true, required: false } : null,
+      });
+    }
+    expect(routeOf(commands.find((c) => c.name === 'ps')!)?.options.get('host')).toMatchObject({ kind: 'flag', complete: 'engine' });
+    expect(commandLineOf(schema.routes.get('ps')!, [{ name: 'host', value: 'staging' }, { name: 'all', value: true }])).toBe('ps --all --host staging');
   });
 
   it('stays within what Discord accepts', () => {
@@ -136,7 +148,7 @@ describe('slash schema from the command specs', () => {
   });
 
   it('is the same schema every time (what register-commands compares)', () => {
-    expect(buildSlashSchema(commands).command).toEqual(schema.command);
+    expect(buildSlashSchema(commands, { takesHost }).command).toEqual(schema.command);
     expect(JSON.stringify(schema.command).length).toBeLessThan(8000 * 4);
   });
 });

@@ -2,6 +2,7 @@
 // word), each with the index terms that stand for it, its translations from the term map, and
 // whether the notes know it at all. Ranking uses the terms; confidence uses the units.
 import { tagged, type TaggedWord } from './chinese.js';
+import { DOCKERFILE_INSTRUCTIONS, instructionTerm } from './passages.js';
 import { DOCKER_SUBCOMMANDS, TERM_GROUPS } from './terms.js';
 import {
   detectLanguage,
@@ -66,6 +67,21 @@ const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些
 const COUNTING = /\bhow many\b|\bnumber of\b|\bin total\b|几[条个种层项点步样类列]|多少[条个种层项列]|一共|总共/;
 
 const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))\b|\b(?:better|recommended|preferred) way\b|哪[个种](?:好|更好|方式|方法|办法)|推荐用哪|[\w\p{Script=Han}]\s*还是\s*\w|\w\s*还是\s*\p{Script=Han}|\w\s+or\s+\w+[?？]?$/u;
+
+const INSTRUCTION_WORDS = DOCKERFILE_INSTRUCTIONS.join('|');
+/** A Dockerfile instruction written as one (upper case, not after "docker": "RUN 那步", "what's the CMD"). */
+const INSTRUCTION_UPPER = new RegExp(`(?<![\\p{L}\\p{N}]|docker\\s{1,3})(${INSTRUCTION_WORDS})(?![\\p{L}\\p{N}])`, 'gu');
+/** ...or in lower case, named as a line or step of a file ("the run line", "cmd 那行"). */
+const INSTRUCTION_NAMED = new RegExp(`(?<![\\p{L}\\p{N}])(${INSTRUCTION_WORDS.toLowerCase()})\\s*(?:lines?\\b|instructions?\\b|steps?\\b|那|这|行|步|指令)`, 'gu');
+
+/** The Dockerfile instructions a question names, in lower case. */
+function instructionsNamed(question: string): Set<string> {
+  const raw = question.normalize('NFKC');
+  const found = new Set<string>();
+  for (const m of raw.matchAll(INSTRUCTION_UPPER)) found.add((m[1] as string).toLowerCase());
+  for (const m of raw.toLowerCase().matchAll(INSTRUCTION_NAMED)) found.add(m[1] as string);
+  return found;
+}
 
 /** A verb and its resultative or directional complement: 清掉, 删除掉, 跑起来, 拉下来, 装好. */
 const RESULTATIVE = /^(\p{Script=Han}{1,2}?)(?:掉|完|好|起来|出来|下来|下去|一下|上)$/u;
@@ -192,7 +208,7 @@ export class QueryAnalyzer {
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
     const text = normalize(question).slice(0, MAX_QUESTION_LENGTH);
-    const units = [...this.englishUnits(text), ...this.chineseUnits(text)];
+    const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     const weights = new Map<string, number>();
     const add = (term: string, weight: number): void => {
@@ -208,6 +224,22 @@ export class QueryAnalyzer {
     }
     const counting = COUNTING.test(text);
     return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text), units, weights };
+  }
+
+  /**
+   * A named Dockerfile instruction is that line of a Dockerfile, not the everyday word ("RUN" is not
+   * `docker run`, "FROM" not a stop word); one the notes never use ("HEALTHCHECK") is unknown.
+   */
+  private withInstructions(units: QueryUnit[], instructions: ReadonlySet<string>): QueryUnit[] {
+    if (instructions.size === 0) return units;
+    const kept = units.filter((u) => !instructions.has(u.text));
+    for (const keyword of instructions) {
+      const term = termKey(instructionTerm(keyword));
+      const known = this.vocabulary.has(term);
+      const related = known ? this.unit(keyword, [], ['dockerfile']).related : [];
+      kept.push({ text: keyword, terms: [term], related, known, domain: true, action: false });
+    }
+    return kept;
   }
 
   private isDomain(key: string): boolean {

@@ -54,7 +54,10 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
   };
 
   if (best <= 0 && query.howTo && scored.some((s) => s.passage.kind === 'command')) {
-    // "How do I build an image?" in a section about building one: its commands and files, with their intros.
+    // "How do I build an image?" in a section about building one: the command that builds first, then
+    // its other commands and files, with their intros.
+    const acting = scored.filter((s) => s.acts);
+    for (const s of acting) take(...withIntroduced(s));
     for (const s of scored) if ((s.passage.kind === 'command' || s.passage.kind === 'code') && !take(...withIntroduced(s))) break;
   } else if (best <= 0) {
     // Only the subject was named: the opening of the section, up to the budget.

@@ -115,6 +115,8 @@ export interface ScoredPassage {
   coverage: number;
   /** Share of what the question asks beyond the section's heading that this passage accounts for. */
   own: number;
+  /** A command that does what the question asks to do (`docker build` for "how do I build an image"). */
+  acts?: boolean;
 }
 
 interface IndexedPassage {
@@ -260,11 +262,19 @@ export class TopicIndex {
   /** The action a described command performs: the first word of its comment, when that is an action ("# pull an image"). */
   private leadingAction(passage: Passage): Set<string> | undefined {
     if (passage.kind !== 'command') return undefined;
+    // Without a comment, the docker subcommand is the action (`docker run -p ...` runs, `docker build` builds).
     const comment = /^\s*#\s*(.+)/.exec(passage.text)?.[1];
-    if (!comment) return undefined;
-    const query = this.analyzer.analyze(comment);
-    const first = query.units.map((u) => ({ u, at: query.text.indexOf(u.text) })).filter((x) => x.at >= 0).sort((a, b) => a.at - b.at)[0]?.u;
-    return first?.action ? new Set([...first.terms, ...first.related]) : undefined;
+    const subcommand = comment ? undefined : /^\s*(?:\$\s+)?(docker(?:\s+[a-z]+)+)/.exec(passage.text)?.[1];
+    if (!comment && !subcommand) return undefined;
+    const query = this.analyzer.analyze(comment ?? (subcommand as string));
+    const first = query.units
+      .filter((u) => u.action)
+      .map((u) => ({ u, at: query.text.indexOf(u.text) }))
+      .filter((x) => x.at >= 0)
+      .sort((a, b) => a.at - b.at)[0]?.u;
+    if (comment && first !== query.units.map((u) => ({ u, at: query.text.indexOf(u.text) })).filter((x) => x.at >= 0).sort((a, b) => a.at - b.at)[0]?.u) return undefined;
+    // The command itself ("docker build") names its action too.
+    return first ? new Set([...first.terms, ...first.related, first.text, ...(subcommand ? query.units.flatMap((u) => u.terms) : [])]) : undefined;
   }
 
   /** Inverse document frequency over topics, as BM25 computes it. */
@@ -377,6 +387,7 @@ export class TopicIndex {
         passage: p.passage,
         coverage: this.match(units, p, entry.headingTerms).coverage,
         own: specific.length ? this.match(specific, p, none).coverage : 0,
+        acts: p.action !== undefined && units.some((u) => u.unit.action && u.terms.some((t) => p.action?.has(t))),
       }));
   }
 
@@ -429,8 +440,9 @@ export class TopicIndex {
   }
 
   private namesQuoted(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
-    // Two of them: one ("python") may be asked about for itself.
-    return units.filter(({ unit }) => unit.terms.some((t) => entry.quoted.has(t))).length >= 2;
+    // One of them with another word of the section's: "python" alone may be asked about for itself.
+    const quoted = units.filter(({ unit }) => unit.terms.some((t) => entry.quoted.has(t))).length;
+    return quoted >= 2 || (quoted === 1 && units.filter(({ unit, terms }) => unit.known && terms.some((t) => entry.terms.has(t))).length >= 2);
   }
 
   private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {

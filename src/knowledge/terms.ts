@@ -152,7 +152,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['output', 'print', 'result', 'log', 'logs', 'message', 'prompt', 'printed', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '吐出来', '回显'] },
   { terms: ['app', 'application', 'web app', 'webapp', 'website', 'web service', '应用', '应用程序', '网站', '网页', 'web 服务'] },
   // the image's layers, as a pull prints them
-  { terms: ['layer', 'layers', '层', '镜像层', '分层'] },
+  { terms: ['layer', 'layers', '层', '镜像层', '分层'], domain: true },
   { terms: ['finish', 'finished', 'end', 'done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完'] },
   { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '列', '字段', '表头', '栏'] },
   { terms: ['called', 'call it', 'naming', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名'] },
@@ -190,7 +190,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     // the notes themselves: every answer is from them; chat shorthand
     "note notes pls plz thx btw " +
     // a line of a file named by its keyword ("the RUN line"): the keyword says which
-    "line lines"
+    "line lines say says said saying after before"
   ).split(/\s+/),
 );
 

@@ -78,11 +78,20 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
     const lead = scored[0];
     if (lead && lead.passage.kind === 'sentence' && length(lead.passage) <= budget / 4 && [...chosen].every((c) => c.passage.kind === 'sentence')) take(lead);
   }
+  // "That makes Docker lighter": a sentence that states a consequence comes with the one it follows from.
+  for (const c of [...chosen]) {
+    if (c.passage.kind !== 'sentence' || !CONSEQUENCE.test(c.passage.text)) continue;
+    const cause = scored.find((s) => s.passage.kind === 'sentence' && s.passage.block <= c.passage.block && order(s.passage, c.passage) < 0 && scored.indexOf(s) === scored.indexOf(c) - 1);
+    if (cause) take(cause);
+  }
   const passages = [...chosen].sort((a, b) => order(a.passage, b.passage)).map((s) => s.passage);
   const rendered = render(passages, text.lang, scored);
   const count = query.counting ? countOf(passages) : 0;
   return count >= 2 ? `${COUNT[text.lang](count)}\n${rendered}` : rendered;
 }
+
+/** A sentence that opens with its consequence ("That makes ...", "使得 ...") says why only with the sentence before it. */
+const CONSEQUENCE = /^(?:使得|因此|所以|于是|从而|这使得|这样|这就|(?:that|this|which) (?:makes|means|is why)|thus|therefore|hence|so\b|as a result)/i;
 
 const COUNT: Record<Lang, (n: number) => string> = { en: (n) => `${n} in all:`, zh: (n) => `共 ${n} 条：` };
 

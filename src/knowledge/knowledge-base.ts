@@ -148,7 +148,7 @@ export class NotesKnowledgeBase implements KnowledgeBase {
     }
     const { text, index } = textFor(best.topic, lang);
     const condensed = condense(text, this.state.index.scorePassages(ranking.query, best.topic, index), ranking.query);
-    const answer = ranking.query.choosing ? withAlternatives(condensed, this.siblings(best.topic), lang) : condensed;
+    const answer = ranking.query.choosing ? withAlternatives(condensed, best.topic, this.siblings(best.topic), lang) : condensed;
     const bestGuess = best.confidence < CONFIDENT_THRESHOLD;
     return {
       answered: true,
@@ -203,9 +203,12 @@ const ALTERNATIVES: Record<Lang, (titles: string[]) => string> = {
 };
 
 /** A question that asks to choose gets the other choices the notes describe, named after the answer. */
-function withAlternatives(answer: string, siblings: readonly KnowledgeTopic[], lang: Lang): string {
+function withAlternatives(answer: string, topic: KnowledgeTopic, siblings: readonly KnowledgeTopic[], lang: Lang): string {
   if (siblings.length === 0) return answer;
-  return `${answer}\n${ALTERNATIVES[lang](siblings.map((t) => textFor(t, lang).text.path.at(-1) ?? ''))}`;
+  // Named first, so the choice it stands for is clear beside the others.
+  const title = textFor(topic, lang).text.path.at(-1) ?? '';
+  const named = answer.includes(title) ? answer : `${title}${lang === 'zh' ? '：' : ': '}${answer}`;
+  return `${named}\n${ALTERNATIVES[lang](siblings.map((t) => textFor(t, lang).text.path.at(-1) ?? ''))}`;
 }
 
 const titleIn = (topic: KnowledgeTopic, lang: Lang): string => textFor(topic, lang).text.path.join(HEADING_SEPARATOR);

@@ -60,11 +60,17 @@ export interface Query {
   weights: Map<string, number>;
 }
 
-const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\bcommand (?:to|for)\b|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样)|如何|怎样|咋|命令|步骤|教程/;
+const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\b(?:command|cmd)s? (?:to|for)\b|\bwhat (?:do|should) i (?:type|enter|run)\b|敲|输入什么|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样)|如何|怎样|咋|命令|步骤|教程/;
 
 const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么/;
 
 const COUNTING = /\bhow many\b|\bnumber of\b|\bin total\b|几[条个种层项点步样类列]|多少[条个种层项列]|一共|总共/;
+
+/** "几种办法", "what ways are there to ...": asks for the ways the notes describe side by side, which is choosing too. */
+const WAYS = /几种(?:办法|方法|方式|途径|做法|路子)|哪几种|有哪些(?:办法|方法|方式|途径|做法)|\bways? (?:to|of)\b|\bhow many ways\b|\bwhat ways\b|\bmethods? (?:to|of|for)\b/;
+
+/** Making an image, said the everyday way (做镜像, 弄个镜像, 打的镜像), is building one. */
+const MAKE_IMAGE = /(?:做|弄|搞|整|打)(?:个|一个|出|出来|好|的)?(?=(?:docker\s*)?镜像)/g;
 
 const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))\b|\b(?:better|recommended|preferred) way\b|哪[个种](?:好|更好|方式|方法|办法)|推荐用哪|[\w\p{Script=Han}]\s*还是\s*\w|\w\s*还是\s*\p{Script=Han}|\w\s+or\s+\w+[?？]?$/u;
 
@@ -207,7 +213,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH);
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建');
     const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     const weights = new Map<string, number>();
@@ -223,7 +229,7 @@ export class QueryAnalyzer {
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
     const counting = COUNTING.test(text);
-    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), units, weights };
   }
 
   /**

@@ -179,6 +179,8 @@ interface IndexedTopic {
   titles: QueryUnit[][];
   /** The content units of each heading of its path, per language. */
   subjects: QueryUnit[][];
+  /** The content units of the heading it sits under, per language. */
+  parents: QueryUnit[][];
   passages: IndexedPassage[];
   /** It has something to follow: a command, code, or a link. */
   procedural: boolean;
@@ -242,7 +244,7 @@ export class TopicIndex {
       });
       const terms = new Set([...title, ...heading, ...content, ...lineTerms]);
       for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
-      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), quoted: new Set() });
+      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], parents: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), quoted: new Set() });
       const text = [...Array.from({ length: this.tuning.titleRepeat }, () => title).flat(), ...heading, ...content];
       return { id: topic.id, text: text.join(' ') };
     });
@@ -250,6 +252,7 @@ export class TopicIndex {
     this.analyzer = new QueryAnalyzer(new Set(this.documentFrequency.keys()), noteWords);
     for (const entry of this.indexed.values()) {
       entry.titles = entry.topic.texts.map((t) => this.analyzer.analyze(t.path.at(-1) ?? '').units).filter((units) => units.length > 0);
+      entry.parents = entry.topic.texts.map((t) => (t.path.length >= 2 ? this.analyzer.analyze(t.path.at(-2) ?? '').units : [])).filter((units) => units.length > 0);
       entry.subjects = entry.topic.texts.flatMap((t) => t.path.map((heading) => this.analyzer.analyze(heading).units)).filter((units) => units.length > 0);
       for (const p of entry.passages) p.action = this.leadingAction(p.passage);
       for (const p of entry.passages) {
@@ -333,7 +336,10 @@ export class TopicIndex {
       }
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
-      const title = Math.max(this.titleCoverage(entry, query.weights), this.namesSubject(entry, query.weights) ? 0.5 : 0);
+      // Asked for the ways to do something, a section that is one of several ways under a heading the
+      // question names ("做镜像有哪几种办法": docker commit and the Dockerfile under 构建镜像) counts as named.
+      const oneOfWays = query.choosing && this.siblingsOf(entry).length > 0 && this.namesUnits(entry.parents, query.weights);
+      const title = Math.max(this.titleCoverage(entry, query.weights), oneOfWays ? 1.5 : this.namesSubject(entry, query.weights) ? 0.5 : 0);
       const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
       hits.push({ topic: entry.topic, score, coverage, anchor, confidence });
     }
@@ -424,8 +430,13 @@ export class TopicIndex {
    * generic word, about Docker; "Uses › Personal" about uses too).
    */
   private namesSubject(entry: IndexedTopic, queryTerms: ReadonlyMap<string, number>): boolean {
+    return this.namesUnits(entry.subjects, queryTerms);
+  }
+
+  /** Every specific word of one of these headings is in the question (every word, when none is specific). */
+  private namesUnits(headings: readonly QueryUnit[][], queryTerms: ReadonlyMap<string, number>): boolean {
     const generic = this.topics.length * this.tuning.genericShare;
-    return entry.subjects.some((units) => {
+    return headings.some((units) => {
       const specific = units.filter((u) => u.terms.some((t) => (this.documentFrequency.get(t) ?? 0) <= generic));
       return (specific.length ? specific : units).every((u) => u.terms.some((t) => queryTerms.has(t)));
     });

@@ -82,7 +82,7 @@ const LINE_GLOSSES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\s*FROM\s/i, 'base image based on 基础镜像 基于'],
   [/^\s*RUN\s/i, 'install build step 安装 构建'],
   [/\b(?:apt-get|apt|yum|apk|dnf)\s+(?:-\S+\s+)*(?:install|add)\b|\bpip3?\s+install\b|\bnpm\s+(?:install|i)\b/, 'install package 安装 软件包'],
-  [/^\s*(?:COPY|ADD)\s/i, 'copy directory path 复制 拷贝 目录 路径'],
+  [/^\s*(?:COPY|ADD)\s/i, 'copy directory path put place location destination 复制 拷贝 目录 路径 放到 位置'],
   [/^\s*(?:CMD|ENTRYPOINT)\s/i, 'default command when the container starts 默认 命令 容器启动时'],
   [/^\s*EXPOSE\s|\s(?:-p|--publish)[\s=]*\d+(?::\d+)?/, 'port publish map 端口 映射 暴露'],
   [/^\s*WORKDIR\s/i, 'directory 目录'],
@@ -95,6 +95,9 @@ const LINE_GLOSSES: ReadonlyArray<readonly [RegExp, string]> = [
   [/@\w+\.route\(|\broute\b/, 'route path url 路径 路由'],
   [/:\s*Pull complete\s*$/i, 'layer pulled downloaded 镜像层 分层 下载'],
   [/^\s*Digest:/i, 'digest 摘要'],
+  [/\bPulling from\s/i, 'repository source pulled from 仓库 来源'],
+  // a call with arguments in a program: app.run(host='0.0.0.0')
+  [/^\s*[\w.]+\([^)]*\w[^)]*\)\s*$/, 'argument parameter 参数 传参'],
   [/^\s*Status:/i, 'status final finished 状态 最后 结束 完成 提示'],
 ];
 

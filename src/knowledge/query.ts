@@ -72,6 +72,12 @@ const WAYS = /几种(?:办法|方法|方式|途径|做法|路子)|哪几种|有�
 /** Making an image, said the everyday way (做镜像, 弄个镜像, 打的镜像), is building one. */
 const MAKE_IMAGE = /(?:做|弄|搞|整|打)(?:个|一个|出|出来|好|的)?(?=(?:docker\s*)?镜像)/g;
 
+/** "Hello, ..." opens a question; "hello" later in it is a word of its own (hello.py). */
+const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
+
+/** Command-line options (`-d`, `--rm`). */
+const FLAG = /(?<![\p{L}\p{N}_-])--?[a-z][a-z0-9-]*/gu;
+
 const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))\b|\b(?:better|recommended|preferred) way\b|哪[个种](?:好|更好|方式|方法|办法)|推荐用哪|[\w\p{Script=Han}]\s*还是\s*\w|\w\s*还是\s*\p{Script=Han}|\w\s+or\s+\w+[?？]?$/u;
 
 const INSTRUCTION_WORDS = DOCKERFILE_INSTRUCTIONS.join('|');
@@ -202,6 +208,8 @@ export class QueryAnalyzer {
     private readonly vocabulary: ReadonlySet<string>,
     /** Chinese words jieba found in the notes. */
     noteWords: Iterable<string>,
+    /** Command-line options the notes' commands use (`-p`, `-t`). */
+    private readonly noteFlags: ReadonlySet<string> = new Set(),
   ) {
     // The notes' own words and the term map's decide how a question splits; jieba does the rest.
     this.hanDictionary = new Set([...[...noteWords].filter((w) => w.length >= 2), ...TERM_MAP_HAN_WORDS]);
@@ -213,8 +221,8 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建');
-    const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(GREETING, '');
+    const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     const weights = new Map<string, number>();
     const add = (term: string, weight: number): void => {
@@ -246,6 +254,13 @@ export class QueryAnalyzer {
       kept.push({ text: keyword, terms: [term], related, known, domain: true, action: false });
     }
     return kept;
+  }
+
+  /** An option no command of the notes uses ("-d 是啥意思") is a topic they do not cover. */
+  private flagUnits(text: string): QueryUnit[] {
+    return [...new Set(text.match(FLAG) ?? [])]
+      .filter((flag) => !this.noteFlags.has(flag))
+      .map((flag) => ({ text: flag, terms: [`option${flag.replace(/-/g, '')}`], related: [], known: false, domain: true, action: false }));
   }
 
   private isDomain(key: string): boolean {

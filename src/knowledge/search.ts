@@ -26,6 +26,7 @@ import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
 import { passagesOf, type Passage } from './passages.js';
 import { QueryAnalyzer, type Query, type QueryUnit } from './query.js';
+import { NEIGHBOUR_TOPICS } from './terms.js';
 import { hasHan, indexTerms } from './tokenizer.js';
 
 /** The knobs of ranking and confidence. */
@@ -60,6 +61,10 @@ export interface Tuning {
   actionMismatchFactor: number;
   /** Confidence kept when a how-to question is answered from a section with no command, code or link. */
   howToProseFactor: number;
+  /** Confidence kept when a how-to question asks for an action the section neither names nor performs ("how do I stop it"). */
+  missingActionFactor: number;
+  /** Weight of an unknown word that names a neighbouring tool or topic (see NEIGHBOUR_TOPICS), as a multiple of unknownWeight. */
+  neighbourFactor: number;
   /** Reordering: score = bm25^bm25Power * (coverageFloor + coverage)^coveragePower * (1 + titleBonus * title) * how-to bonus. */
   bm25Power: number;
   coverageFloor: number;
@@ -86,6 +91,8 @@ export const DEFAULT_TUNING: Tuning = {
   offTopicCap: 0.45,
   actionMismatchFactor: 0.4,
   howToProseFactor: 0.8,
+  missingActionFactor: 0.6,
+  neighbourFactor: 2,
   bm25Power: 0.5,
   coverageFloor: 0.2,
   coveragePower: 2,
@@ -188,6 +195,8 @@ interface IndexedTopic {
   quoted: Set<string>;
 }
 
+const NOTE_FLAG = /(?<![\p{L}\p{N}_-])--?[a-z][a-z0-9-]*/gu;
+
 const isProcedure = (p: Passage): boolean => p.kind === 'command' || p.kind === 'code' || /https?:\/\//.test(p.text);
 
 export class TopicIndex {
@@ -249,7 +258,11 @@ export class TopicIndex {
       return { id: topic.id, text: text.join(' ') };
     });
     this.search.addAll(documents);
-    this.analyzer = new QueryAnalyzer(new Set(this.documentFrequency.keys()), noteWords);
+    const flags = new Set<string>();
+    for (const entry of this.indexed.values()) {
+      for (const p of entry.passages) if (p.passage.kind === 'command' || p.passage.kind === 'code') for (const f of p.passage.text.toLowerCase().match(NOTE_FLAG) ?? []) flags.add(f);
+    }
+    this.analyzer = new QueryAnalyzer(new Set(this.documentFrequency.keys()), noteWords, flags);
     for (const entry of this.indexed.values()) {
       entry.titles = entry.topic.texts.map((t) => this.analyzer.analyze(t.path.at(-1) ?? '').units).filter((units) => units.length > 0);
       entry.parents = entry.topic.texts.map((t) => (t.path.length >= 2 ? this.analyzer.analyze(t.path.at(-2) ?? '').units : [])).filter((units) => units.length > 0);
@@ -297,30 +310,40 @@ export class TopicIndex {
     const namesDocker = query.units.some((u) => u.domain && u.known && !u.otherSense);
     // "docker image" alone is an image, as prose says it; "docker images" or "docker image rm" a command.
     const named = query.units.flatMap((u) => (u.command && u.known && (!MANAGEMENT_NOUN.test(u.command) || MANAGEMENT_COMMAND.test(query.text)) ? [u.command] : []));
+    const actions = units.filter((u) => u.unit.action);
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
       const entry = this.indexed.get(id) as IndexedTopic;
       let coverage = 0;
       let commandCoverage = 0;
+      let actingCoverage = 0;
+      let namesAction = false;
       let best: PassageMatch = { coverage: 0, support: 0, strong: false, evidence: 0 };
       for (const p of entry.passages) {
         const m = this.match(units, p, entry.headingTerms);
         coverage = Math.max(coverage, m.coverage);
         if (m.support > best.support || (m.support === best.support && m.strong && !best.strong)) best = m;
         if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, m.coverage);
+        const acts = p.action !== undefined && actions.some((u) => u.terms.some((t) => p.action?.has(t)));
+        if (acts) actingCoverage = Math.max(actingCoverage, m.coverage);
+        namesAction ||= acts || actions.some((u) => u.terms.some((t) => p.terms.has(t) || entry.headingTerms.has(t)));
       }
       // A question that names a command ("docker images") asks about the section that runs it, not
       // one that mentions the words in passing.
       const runsNamed = named.length > 0 && entry.passages.some((p) => p.passage.kind === 'command' && named.every((c) => p.terms.has(c)));
-      const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : 1) * (runsNamed ? 1 + howToBonus : 1);
+      // A command that does what is asked answers it, how-to or not ("remove all stopped containers?").
+      const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : 1 + howToBonus * actingCoverage) * (runsNamed ? 1 + howToBonus : 1);
       // Two of the question's words on one of the section's docker command lines ("pull" and "ubuntu"
       // on `docker pull ubuntu:14.04`) make it a question about Docker, Docker's name or not.
       const namesCommandLine = !namesDocker && this.namesDockerCommandLine(units, entry);
       // Two words only this section's code has name the section as surely as its heading does.
-      const anchor = namesDocker || namesCommandLine ? 'domain' : this.namesHeading(units, entry) || this.namesQuoted(units, entry) ? 'heading' : 'none';
+      // A question that names a section's own title and nothing the notes lack is about that section ("有啥入门书": the references).
+      const namesTitleOnly = this.namesOwnTitle(entry, query.weights) && units.every(({ unit }) => unit.known || (unit.topicality ?? 1) < 0.5);
+      const anchor = namesDocker || namesCommandLine || namesTitleOnly ? 'domain' : this.namesHeading(units, entry) || this.namesQuoted(units, entry) ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
+      if (query.howTo && actions.length > 0 && !namesAction) confidence *= this.tuning.missingActionFactor;
       // Only synonyms, translations or generic words: never sure; and no answer at all when a single
       // such word is all there is and the question does not name what the section is about.
       if (!best.strong) {
@@ -467,7 +490,10 @@ export class TopicIndex {
       const terms = [...unit.terms, ...unit.related];
       const own = [...unit.terms, ...unit.related.filter((r) => unit.terms.some((t) => sameWord(r, t)))];
       const specific = own.filter((t) => (this.documentFrequency.get(t) ?? 0) <= generic);
-      if (!unit.known) return { unit, terms, own, specific, weight: this.tuning.unknownWeight * (unit.topicality ?? 1) };
+      if (!unit.known) {
+        const neighbour = NEIGHBOUR_TOPICS.has(unit.text) ? this.tuning.neighbourFactor : 1;
+        return { unit, terms, own, specific, weight: this.tuning.unknownWeight * neighbour * (unit.topicality ?? 1) };
+      }
       const typed = unit.terms.filter((t) => this.documentFrequency.has(t));
       // A phrase or a rare bigram decides, not its common parts; failing that, the commonest translation.
       const idf = typed.length

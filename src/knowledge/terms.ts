@@ -61,7 +61,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['install', 'installation', 'setup', 'set up', '安装', '装', '装上', '安上', '装好'], action: true },
   { terms: ['commit', '提交'], action: true },
   { terms: ['write', 'author', '编写', '写'] },
-  { terms: ['store', 'storage', 'save', 'keep', '存储', '保存', '存放', '放', '放在'] },
+  { terms: ['store', 'storage', 'save', 'keep', 'persist', '存储', '保存', '存放', '放', '放在', '存', '存着', '留着'] },
   // "publish" is left to ports (docker run --publish).
   { terms: ['distribute', 'distribution', 'share', 'sharing', 'ship', 'transfer', 'migrate', 'take to', 'move to', 'copy to', '分发', '分享', '发布', '拿到', '搬到', '带到', '传到', '传给', '迁移', '挪到', '拷到', '拷贝到', '共享'] },
   { terms: ['replace', 'substitute', 'instead', 'switch', 'swap', 'move', 'successor', 'came after', 'come after', 'evolve', 'evolution', 'later', 'afterwards', 'replaced by', '代替', '替代', '取代', '替换', '转而', '换成', '换', '演进', '演变', '后来', '改用', '改成', '换掉', '顶替'] },
@@ -83,7 +83,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
 
   // Properties, benefits, uses
   { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', 'selling point', 'gain', '优势', '优点', '好处', '长处', '优越', '好', '选择', '强在', '香', '亮点', '卖点', '值不值', '划算', '图啥', '有啥好'] },
-  { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', 'suited', 'appropriate', 'fit', 'useful', '用途', '用处', '作用', '用', '用来', '用于', '适合', '拿来', '合适', '适用', '适宜', '能干嘛', '能干啥', '能做什么', '能做啥', '有什么用', '有啥用', '干什么用', '派上用场', '场景', '使用场景', '应用场景'] },
+  { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', 'suited', 'appropriate', 'fit', 'useful', '用途', '用处', '作用', '用', '用来', '用于', '适合', '拿来', '合适', '适用', '适宜', '能干嘛', '能干啥', '能做什么', '能做啥', '有什么用', '有啥用', '干点啥', '能干点啥', '干啥用', '拿', '拿来干', '用来干', '干什么用', '派上用场', '场景', '使用场景', '应用场景'] },
   { terms: ['personal', 'personally', 'individual', 'private', 'hobby', 'side project', 'myself', 'for me', '个人', '自己', '自个', '私人', '我自己'] },
   { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率'] },
   { terms: ['resource', 'cpu', 'memory', 'ram', 'overhead', '资源', '内存'] },
@@ -95,7 +95,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['root url', 'root route', 'root path', 'home page', 'homepage', 'index page', '根路径', '首页', '主页'] },
   { terms: ['open', 'visit', 'access', 'browse to', 'browser', 'web browser', 'curl', '访问', '打开', '浏览器', '进入', '请求'] },
   { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样'] },
-  { terms: ['environment', 'env', 'runtime environment', '环境'] },
+  { terms: ['environment', 'env', 'runtime environment', 'production', 'prod', 'staging', '环境', '线上', '生产', '生产环境', '开发环境', '测试环境', '线上环境'] },
   { terms: ['disposable', 'throwaway', 'throw away', 'one-off', 'one-time', 'temporary', 'ephemeral', 'single-use', 'use once', 'discard', '一次性', '临时', '用完就扔', '用完即扔', '用后即弃', '随用随扔', '扔', '丢', '丢掉', '用完就删', '用一次'] },
   { terms: ['test', 'testing', 'qa', 'try out', '测试', '试', '试验', '测一测', '跑测试'] },
   { terms: ['microservice', 'micro service', 'microservices', '微服务'], domain: true },
@@ -120,10 +120,10 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['user', 'account', '用户'] },
   { terms: ['data', 'stateful', '数据'] },
   { terms: ['state', 'status', '状态'] },
-    { terms: ['dynamic', 'runtime data', '动态'] },
+    { terms: ['dynamic', 'runtime data', 'generated at run time', '动态', '动态数据', '运行中产生', '运行时产生', '产生的数据'] },
   { terms: ['static', 'read-only', 'readonly', '静态', '只读'] },
   { terms: ['definition', 'template', 'blueprint', 'recipe', '定义', '模板'] },
-  { terms: ['entity', 'running instance', 'runtime', '实体', '运行时'] },
+  { terms: ['entity', 'running instance', 'runtime', '实体', '运行时', '运行中', '跑着', '在跑', '正在跑', '跑着的'] },
   { terms: ['class', '类'] },
   { terms: ['instance', '实例'] },
   { terms: ['object oriented', 'object-oriented', 'oop', '面向对象'] },
@@ -144,23 +144,37 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['example', 'demo', 'sample', 'tutorial', 'walkthrough', 'hands on', 'hands-on', '示例', '例子', '演示', '实例演示'] },
   { terms: ['black box', 'blackbox', 'opaque', '黑箱', '黑盒', '看不到', '不透明'] },
   { terms: ['rarely', 'seldom', 'uncommon', 'unusual', '不常用', '很少'] },
-  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'recommended book', 'recommended reading', 'good book', 'reading list', 'where to learn', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料'] },
+  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'recommended book', 'recommended reading', 'good book', 'reading list', 'where to learn', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料', '资料推荐', '推荐资料', '推荐的书', '推荐读物', '入门资料', '入门书', 'getting started', 'beginner'] },
   { terms: ['mac', 'macos', 'osx', 'os x', 'macbook', 'apple', '苹果', '苹果电脑', '麦克'] },
   { terms: ['port', 'ports', 'listen', '端口', '监听', '端口号', '口子'], domain: true },
   { terms: ['map', 'mapping', 'publish', 'publish port', 'expose', 'forward', 'bind', '映射', '暴露', '转发', '绑定'] },
   { terms: ['tag', 'tagged', 'label', '标签', '打标签', '版本号', '起名', '取名', '命名为', '叫什么名'] },
-  { terms: ['output', 'print', 'result', 'log', 'logs', 'message', 'prompt', 'printed', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '吐出来', '回显'] },
+  { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '吐出来', '回显'] },
   { terms: ['app', 'application', 'web app', 'webapp', 'website', 'web service', '应用', '应用程序', '网站', '网页', 'web 服务'] },
   // the image's layers, as a pull prints them
   { terms: ['layer', 'layers', '层', '镜像层', '分层'], domain: true },
-  { terms: ['finish', 'finished', 'end', 'done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完'] },
+  { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完'] },
   { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '列', '字段', '表头', '栏'] },
-  { terms: ['called', 'call it', 'naming', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名'] },
+  { terms: ['called', 'call it', 'naming', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '叫', '叫做', '名字咋来', '名字怎么来', '名字由来', '由来'] },
+  { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '体积', '空间', '多少空间', '多少兆'] },
+  { terms: ['framework', 'web framework', 'flask', '框架', 'web 框架'] },
   { terms: ['google', '谷歌'] },
-  { terms: ['online', 'on the web', 'web page', 'internet', 'site', 'link', 'url', '网上', '在线', '官网', '链接', '网址'] },
+  { terms: ['online', 'on the web', 'web page', 'internet', 'site', 'link', 'url', '网上', '在线', '官网', '官方', 'official', '链接', '网址'] },
   // what can be done to a container over its life
   { terms: ['lifecycle', 'life cycle', 'operation', 'operations', 'do with', '生命周期', '操作', '哪些操作', '能做哪些'] },
 ];
+
+/**
+ * Neighbouring tools and topics that questions about containers often name and that a team's
+ * Docker notes may well not cover: when the notes never use the word, it is the subject of the
+ * question, not a detail of it.
+ */
+export const NEIGHBOUR_TOPICS: ReadonlySet<string> = new Set(
+  (
+    'kubernetes k8s k3s minikube kubectl helm openshift swarm compose podman buildah nomad mesos lxd vagrant ' +
+    'wsl wsl2 hyperv hyper windows ansible terraform jenkins 编排 集群 持久化'
+  ).split(' '),
+);
 
 /** The Docker CLI's commands (`docker --help`, plugins included): "docker <one of these>" names a command. */
 export const DOCKER_SUBCOMMANDS: ReadonlySet<string> = new Set(
@@ -181,7 +195,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "by about into onto over under as and or but if then so than there here any some each every all both either " +
     "neither not no nor only just also very really actually exactly please tell explain describe define meant mean " +
     "means meaning know let like want wanted need needed way ways thing things something anything kind sort type " +
-    "doesnt don't dont isn't isnt aren't arent hi hello hey thanks thank okay ok yes us one s t d ll re ve m much " +
+    "doesnt don't dont isn't isnt aren't arent hi hey thanks thank okay ok yes us one s t d ll re ve m much " +
     "many more most lot lots such other another again still even ever whether via per up out off down now " +
     "currently today already yet step steps procedure longer go goes going gone went sentence sentences word words " +
     "briefly brief short summary summarize summarise overview help helps good great nice best look looks basically " +
@@ -202,10 +216,10 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '一下', '能', '能不能', '会', '可以', '可', '要', '需要', '该', '应该', '都', '也', '就', '还', '很', '被', '把', '给',
   '对', '从', '到', '里', '中', '之', '于', '而', '又', '并', '让', '样', '种', '几', '多少', '一个', '一些', '个', '些',
   '呃', '嗯', '哦', '干', '干什么', '做', '做什么', '啥', '咋', '么样', '有没有', '多', '所', '其', '一', '得', '地', '着',
-  '过', '下', '上', '时候', '意思', '含义', '指', '叫', '叫做', '讲讲', '说说', '介绍', '解释', '告诉', '知道', '一般', '通常',
+  '过', '下', '上', '时候', '意思', '含义', '指', '讲讲', '说说', '介绍', '解释', '告诉', '知道', '一般', '通常',
   '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然', '依然', '还是', '比', '比较', '去', '步骤', '流程', '别',
   '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
-  '到底', '究竟', '其实', '为啥', '为啥说', '听说', '据说', '凭啥', '凭什么', '就是', '进行', '一共', '总共', '平时', '平常',
+  '到底', '究竟', '其实', '本质上', '本质', '实质上', '实际上', '发下', '发一下', '给下', '给个', '给一下', '来个', '为啥', '为啥说', '听说', '据说', '凭啥', '凭什么', '就是', '进行', '一共', '总共', '平时', '平常',
   // a line or step of a file named by its keyword ("RUN 那步", "CMD 那行"): the keyword says which
   '那步', '这步', '那一步', '这一步', '那行', '这行', '那一行', '这一行', '行', '步', '那句', '这句',
   '没搞懂', '搞不懂', '不懂', '没懂', '不明白', '没明白', '说下', '讲下', '说一下', '讲一下', '玩意', '玩意儿', '东东', '的话', '想', '想要', '相比', '相比于', '相较', '咋弄', '咋整', '咋办', '怎么办', '怎么弄', '怎么整', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',

@@ -435,7 +435,9 @@ export class QueryAnalyzer {
 
   /** A word the notes contain is looked up whole; an unknown one by its bigrams too (the notes may have it segmented otherwise). */
   private hanUnit(word: string): QueryUnit {
-    const terms = [...word].length < 2 || this.vocabulary.has(word) ? [word] : hanTerms(word);
+    // A word of the term map that the notes know by a synonym is that synonym, not its bigrams (名字由来 is not 名字).
+    const viaSynonym = (GROUPS.byKey.get(word) ?? []).some((g) => (GROUPS.terms[g] ?? []).some((t) => t !== word && this.vocabulary.has(t)));
+    const terms = [...word].length < 2 || this.vocabulary.has(word) || viaSynonym ? [word] : hanTerms(word);
     return this.unit(word, terms, [word]);
   }
 }

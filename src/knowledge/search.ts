@@ -72,6 +72,8 @@ export interface Tuning {
   titleBonus: number;
   /** Bonus for a section that answers a how-to question with a command, by that command's coverage. */
   howToBonus: number;
+  /** Bonus for a section by how much of the question its best passage says in its own text, headings aside. */
+  textBonus: number;
   /** Lowest confidence when a question asks to list or count what a section lists, or to choose between sections, naming their titles. */
   listingFloor: number;
 }
@@ -98,6 +100,7 @@ export const DEFAULT_TUNING: Tuning = {
   coveragePower: 2,
   titleBonus: 0.6,
   howToBonus: 0.6,
+  textBonus: 0.3,
   listingFloor: 0.6,
 };
 
@@ -195,6 +198,7 @@ interface IndexedTopic {
   quoted: Set<string>;
 }
 
+const NO_TERMS: ReadonlySet<string> = new Set();
 const NOTE_FLAG = /(?<![\p{L}\p{N}_-])--?[a-z][a-z0-9-]*/gu;
 
 const isProcedure = (p: Passage): boolean => p.kind === 'command' || p.kind === 'code' || /https?:\/\//.test(p.text);
@@ -317,6 +321,7 @@ export class TopicIndex {
       let coverage = 0;
       let commandCoverage = 0;
       let actingCoverage = 0;
+      let textCoverage = 0;
       let namesAction = false;
       let best: PassageMatch = { coverage: 0, support: 0, strong: false, evidence: 0 };
       for (const p of entry.passages) {
@@ -324,6 +329,7 @@ export class TopicIndex {
         coverage = Math.max(coverage, m.coverage);
         if (m.support > best.support || (m.support === best.support && m.strong && !best.strong)) best = m;
         if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, m.coverage);
+        textCoverage = Math.max(textCoverage, this.match(units, p, NO_TERMS).coverage);
         const acts = p.action !== undefined && actions.some((u) => u.terms.some((t) => p.action?.has(t)));
         if (acts) actingCoverage = Math.max(actingCoverage, m.coverage);
         namesAction ||= acts || actions.some((u) => u.terms.some((t) => p.terms.has(t) || entry.headingTerms.has(t)));
@@ -363,7 +369,9 @@ export class TopicIndex {
       // question names ("做镜像有哪几种办法": docker commit and the Dockerfile under 构建镜像) counts as named.
       const oneOfWays = query.choosing && this.siblingsOf(entry).length > 0 && this.namesUnits(entry.parents, query.weights);
       const title = Math.max(this.titleCoverage(entry, query.weights), oneOfWays ? 1.5 : this.namesSubject(entry, query.weights) ? 0.5 : 0);
-      const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
+      // What one passage says itself, beyond the headings above it ("the demo image's tag": the line with demo:v1, not a table under "Demo").
+      const said = 1 + this.tuning.textBonus * textCoverage;
+      const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo * said;
       hits.push({ topic: entry.topic, score, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);

@@ -55,6 +55,8 @@ export interface Query {
   counting: boolean;
   /** "Which way ...", "哪个好", "推荐用哪种": asks to choose between things the notes describe side by side. */
   choosing: boolean;
+  /** "Can a container be deleted?", "容器能被删除吗": asks what can be done to something, not how to do it. */
+  capability: boolean;
   units: QueryUnit[];
   /** Every term to look up, with its weight (translations count less than what was typed). */
   weights: Map<string, number>;
@@ -71,6 +73,8 @@ const WAYS = /几种(?:办法|方法|方式|途径|做法|路子)|哪几种|有�
 
 /** Making an image, said the everyday way (做镜像, 弄个镜像, 打的镜像), is building one. */
 const MAKE_IMAGE = /(?:做|弄|搞|整|打)(?:个|一个|出|出来|好|的)?(?=(?:docker\s*)?镜像)/g;
+
+const CAPABILITY = /能被|可以被|能不能被|可不可以被|\b(?:can|could|may) (?:a|an|the|my|it|they|images?|containers?)\b[\w\s]{0,20}?\bbe\b/;
 
 /** "Hello, ..." opens a question; "hello" later in it is a word of its own (hello.py). */
 const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
@@ -237,7 +241,7 @@ export class QueryAnalyzer {
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
     const counting = COUNTING.test(text);
-    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), capability: CAPABILITY.test(text), units, weights };
   }
 
   /**

@@ -72,8 +72,6 @@ export interface Tuning {
   titleBonus: number;
   /** Bonus for a section that answers a how-to question with a command, by that command's coverage. */
   howToBonus: number;
-  /** Bonus for a section by how much of the question its best passage says in its own text, headings aside. */
-  textBonus: number;
   /** Lowest confidence when a question asks to list or count what a section lists, or to choose between sections, naming their titles. */
   listingFloor: number;
 }
@@ -100,7 +98,6 @@ export const DEFAULT_TUNING: Tuning = {
   coveragePower: 2,
   titleBonus: 0.6,
   howToBonus: 0.6,
-  textBonus: 0.3,
   listingFloor: 0.6,
 };
 
@@ -198,7 +195,8 @@ interface IndexedTopic {
   quoted: Set<string>;
 }
 
-const NO_TERMS: ReadonlySet<string> = new Set();
+/** Share of an output line's match that counts for a how-to question. */
+const OUTPUT_HOW_TO = 0.5;
 const NOTE_FLAG = /(?<![\p{L}\p{N}_-])--?[a-z][a-z0-9-]*/gu;
 
 const isProcedure = (p: Passage): boolean => p.kind === 'command' || p.kind === 'code' || /https?:\/\//.test(p.text);
@@ -321,15 +319,15 @@ export class TopicIndex {
       let coverage = 0;
       let commandCoverage = 0;
       let actingCoverage = 0;
-      let textCoverage = 0;
       let namesAction = false;
       let best: PassageMatch = { coverage: 0, support: 0, strong: false, evidence: 0 };
       for (const p of entry.passages) {
-        const m = this.match(units, p, entry.headingTerms);
+        const found = this.match(units, p, entry.headingTerms);
+        // What a command printed shows a result, not how to get it: it answers a how-to only in part.
+        const m = query.howTo && p.passage.kind === 'output' ? { ...found, coverage: found.coverage * OUTPUT_HOW_TO, support: found.support * OUTPUT_HOW_TO } : found;
         coverage = Math.max(coverage, m.coverage);
         if (m.support > best.support || (m.support === best.support && m.strong && !best.strong)) best = m;
         if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, m.coverage);
-        textCoverage = Math.max(textCoverage, this.match(units, p, NO_TERMS).coverage);
         const acts = p.action !== undefined && actions.some((u) => u.terms.some((t) => p.action?.has(t)));
         if (acts) actingCoverage = Math.max(actingCoverage, m.coverage);
         namesAction ||= acts || actions.some((u) => u.terms.some((t) => p.terms.has(t) || entry.headingTerms.has(t)));
@@ -338,7 +336,7 @@ export class TopicIndex {
       // one that mentions the words in passing.
       const runsNamed = named.length > 0 && entry.passages.some((p) => p.passage.kind === 'command' && named.every((c) => p.terms.has(c)));
       // A command that does what is asked answers it, how-to or not ("remove all stopped containers?").
-      const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : 1 + howToBonus * actingCoverage) * (runsNamed ? 1 + howToBonus : 1);
+      const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : query.capability ? 1 : 1 + howToBonus * actingCoverage) * (runsNamed ? 1 + howToBonus : 1);
       // Two of the question's words on one of the section's docker command lines ("pull" and "ubuntu"
       // on `docker pull ubuntu:14.04`) make it a question about Docker, Docker's name or not.
       const namesCommandLine = !namesDocker && this.namesDockerCommandLine(units, entry);
@@ -369,9 +367,7 @@ export class TopicIndex {
       // question names ("做镜像有哪几种办法": docker commit and the Dockerfile under 构建镜像) counts as named.
       const oneOfWays = query.choosing && this.siblingsOf(entry).length > 0 && this.namesUnits(entry.parents, query.weights);
       const title = Math.max(this.titleCoverage(entry, query.weights), oneOfWays ? 1.5 : this.namesSubject(entry, query.weights) ? 0.5 : 0);
-      // What one passage says itself, beyond the headings above it ("the demo image's tag": the line with demo:v1, not a table under "Demo").
-      const said = 1 + this.tuning.textBonus * textCoverage;
-      const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo * said;
+      const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
       hits.push({ topic: entry.topic, score, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);
@@ -482,9 +478,9 @@ export class TopicIndex {
   }
 
   private namesQuoted(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
-    // One of them with another word of the section's: "python" alone may be asked about for itself.
+    // Two of them: one ("python") may be asked about for itself.
     const quoted = units.filter(({ unit }) => unit.terms.some((t) => entry.quoted.has(t))).length;
-    return quoted >= 2 || (quoted === 1 && units.filter(({ unit, terms }) => unit.known && terms.some((t) => entry.terms.has(t))).length >= 2);
+    return quoted >= 2;
   }
 
   private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {

@@ -95,7 +95,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['root url', 'root route', 'root path', 'home page', 'homepage', 'index page', '根路径', '首页', '主页'] },
   { terms: ['open', 'visit', 'access', 'browse to', 'browser', 'web browser', 'curl', '访问', '打开', '浏览器', '进入', '请求'] },
   { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样'] },
-  { terms: ['environment', 'env', 'runtime environment', 'production', 'prod', 'staging', '环境', '线上', '生产', '生产环境', '开发环境', '测试环境', '线上环境'] },
+  { terms: ['environment', 'env', 'runtime environment', 'production', 'prod', 'staging', '环境', '线上', '生产'] },
   { terms: ['disposable', 'throwaway', 'throw away', 'one-off', 'one-time', 'temporary', 'ephemeral', 'single-use', 'use once', 'discard', '一次性', '临时', '用完就扔', '用完即扔', '用后即弃', '随用随扔', '扔', '丢', '丢掉', '用完就删', '用一次'] },
   { terms: ['test', 'testing', 'qa', 'try out', '测试', '试', '试验', '测一测', '跑测试'] },
   { terms: ['microservice', 'micro service', 'microservices', '微服务'], domain: true },
@@ -107,7 +107,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['level', '层面', '层次', '级别', '哪一层', '什么层', '哪个层面'] },
   { terms: ['virtualization', 'virtualisation', 'virtualize', '虚拟化'], domain: true },
   { terms: ['virtual machine', 'vm', 'vms', 'hypervisor', 'virtualbox', 'vmware', '虚拟机'] },
-  { terms: ['technology', 'technique', 'tech', 'underlying', 'under the hood', 'internals', 'built on', 'relies on', 'based on', '技术', '底层', '原理', '依靠', '依赖于', '基于什么', '用的什么技术', '实现原理'] },
+  { terms: ['technology', 'technique', 'tech', 'underlying', 'under the hood', 'internals', 'built on', 'relies on', 'based on', '技术', '底层', '原理', '依靠', '依赖于', '用的什么技术', '实现原理'] },
   { terms: ['network', 'networking', '网络', '互联'] },
   { terms: ['filesystem', 'file system', 'fs', '文件系统'] },
   { terms: ['file', '文件'] },
@@ -123,7 +123,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
     { terms: ['dynamic', 'runtime data', 'generated at run time', '动态', '动态数据', '运行中产生', '运行时产生', '产生的数据'] },
   { terms: ['static', 'read-only', 'readonly', '静态', '只读'] },
   { terms: ['definition', 'template', 'blueprint', 'recipe', '定义', '模板'] },
-  { terms: ['entity', 'running instance', 'runtime', '实体', '运行时', '运行中', '跑着', '在跑', '正在跑', '跑着的'] },
+  { terms: ['entity', 'running instance', 'runtime', '实体', '运行时', '运行中'] },
   { terms: ['class', '类'] },
   { terms: ['instance', '实例'] },
   { terms: ['object oriented', 'object-oriented', 'oop', '面向对象'] },
@@ -155,9 +155,9 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['layer', 'layers', '层', '镜像层', '分层'], domain: true },
   { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完'] },
   { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '列', '字段', '表头', '栏'] },
-  { terms: ['called', 'call it', 'naming', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '叫', '叫做', '名字咋来', '名字怎么来', '名字由来', '由来'] },
+  { terms: ['called', 'call it', 'naming', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '为啥叫', '为什么叫', '凭啥叫', '为何叫', '名字咋来', '名字怎么来', '名字由来', '由来'] },
   { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '体积', '空间', '多少空间', '多少兆'] },
-  { terms: ['framework', 'web framework', 'flask', '框架', 'web 框架'] },
+  { terms: ['framework', 'web framework', '框架', 'web 框架'] },
   { terms: ['google', '谷歌'] },
   { terms: ['online', 'on the web', 'web page', 'internet', 'site', 'link', 'url', '网上', '在线', '官网', '官方', 'official', '链接', '网址'] },
   // what can be done to a container over its life
@@ -204,7 +204,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     // the notes themselves: every answer is from them; chat shorthand
     "note notes pls plz thx btw " +
     // a line of a file named by its keyword ("the RUN line"): the keyword says which
-    "line lines say says said saying after before"
+    "line lines say says said saying"
   ).split(/\s+/),
 );
 
@@ -216,7 +216,7 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '一下', '能', '能不能', '会', '可以', '可', '要', '需要', '该', '应该', '都', '也', '就', '还', '很', '被', '把', '给',
   '对', '从', '到', '里', '中', '之', '于', '而', '又', '并', '让', '样', '种', '几', '多少', '一个', '一些', '个', '些',
   '呃', '嗯', '哦', '干', '干什么', '做', '做什么', '啥', '咋', '么样', '有没有', '多', '所', '其', '一', '得', '地', '着',
-  '过', '下', '上', '时候', '意思', '含义', '指', '讲讲', '说说', '介绍', '解释', '告诉', '知道', '一般', '通常',
+  '过', '下', '上', '时候', '意思', '含义', '指', '叫', '叫做', '讲讲', '说说', '介绍', '解释', '告诉', '知道', '一般', '通常',
   '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然', '依然', '还是', '比', '比较', '去', '步骤', '流程', '别',
   '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
   '到底', '究竟', '其实', '本质上', '本质', '实质上', '实际上', '发下', '发一下', '给下', '给个', '给一下', '来个', '为啥', '为啥说', '听说', '据说', '凭啥', '凭什么', '就是', '进行', '一共', '总共', '平时', '平常',

@@ -62,7 +62,7 @@ export interface Query {
   weights: Map<string, number>;
 }
 
-const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\b(?:command|cmd)s? (?:to|for)\b|\bwhat (?:do|should) i (?:type|enter|run)\b|敲|输入什么|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样)|如何|怎样|咋|命令|步骤|教程/;
+const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\b(?:command|cmd)s? (?:to|for)\b|\bwhat (?:do|should) i (?:type|enter|run)\b|敲|输入什么|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样|来的)|如何|怎样|咋(?!来)|命令|步骤|教程/;
 
 const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么/;
 

@@ -271,6 +271,8 @@ export class TopicIndex {
       entry.subjects = entry.topic.texts.flatMap((t) => t.path.map((heading) => this.analyzer.analyze(heading).units)).filter((units) => units.length > 0);
       for (const p of entry.passages) p.action = this.leadingAction(p.passage);
       for (const p of entry.passages) {
+        // A version or a number the notes give only here ("1.11", "5000") names the section as its code does.
+        for (const t of p.terms) if (/^\d+(?:\.\d+)+$|^\d{3,}$/.test(t) && this.documentFrequency.get(t) === 1) entry.quoted.add(t);
         if (p.passage.kind !== 'code') continue;
         for (const t of p.terms) if (this.documentFrequency.get(t) === 1 && !entry.headingTerms.has(t)) entry.quoted.add(t);
       }
@@ -343,7 +345,7 @@ export class TopicIndex {
       // Two words only this section's code has name the section as surely as its heading does.
       // A question that names a section's own title and nothing the notes lack is about that section ("有啥入门书": the references).
       const namesTitleOnly = this.namesOwnTitle(entry, query.weights) && units.every(({ unit }) => unit.known || (unit.topicality ?? 1) < 0.5);
-      const anchor = namesDocker || namesCommandLine || namesTitleOnly ? 'domain' : this.namesHeading(units, entry) || this.namesQuoted(units, entry) ? 'heading' : 'none';
+      const anchor = namesDocker || namesCommandLine || namesTitleOnly ? 'domain' : this.namesHeading(units, entry) || this.namesQuoted(units, entry, query.howTo) ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
@@ -477,10 +479,11 @@ export class TopicIndex {
     });
   }
 
-  private namesQuoted(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
-    // Two of them: one ("python") may be asked about for itself.
+  private namesQuoted(units: readonly WeightedUnit[], entry: IndexedTopic, howTo: boolean): boolean {
+    // Two of them; or one in a question about what the section shows ("flask 绑定的 host 是多少"). A
+    // how-to naming one ("Python 怎么安装") asks about that tool, not the notes.
     const quoted = units.filter(({ unit }) => unit.terms.some((t) => entry.quoted.has(t))).length;
-    return quoted >= 2;
+    return quoted >= 2 || (quoted === 1 && !howTo);
   }
 
   private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {

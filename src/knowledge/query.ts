@@ -416,7 +416,13 @@ export class QueryAnalyzer {
           continue;
         }
         flush();
-        if (!isChineseStopword(matched)) units.push(this.hanUnit(matched));
+        if (!isChineseStopword(matched)) {
+          const unit = this.hanUnit(matched);
+          const end = i + [...matched].length;
+          // 跑着的, 在跑的, 跑的东西: what is running, which only qualifies the thing; not asked to run something.
+          const running = unit.action && unit.related.includes('运行') && (/^[着的]/.test(chars[end] ?? '') || /在$/.test(chars.slice(Math.max(0, i - 2), i).join('')));
+          if (!running) units.push(unit);
+        }
         i += [...matched].length;
       }
       flush();

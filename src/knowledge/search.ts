@@ -72,6 +72,10 @@ export interface Tuning {
   titleBonus: number;
   /** Bonus for a section that answers a how-to question with a command, by that command's coverage. */
   howToBonus: number;
+  /** A runner-up scoring at least this share of the first makes the two a tie (see tiedCap). */
+  tieMargin: number;
+  /** Highest confidence of the first of two tied sections: a best guess, with the other offered. */
+  tiedCap: number;
   /** Lowest confidence when a question asks to list or count what a section lists, or to choose between sections, naming their titles. */
   listingFloor: number;
 }
@@ -99,6 +103,8 @@ export const DEFAULT_TUNING: Tuning = {
   titleBonus: 0.6,
   howToBonus: 0.6,
   listingFloor: 0.6,
+  tieMargin: 0.8,
+  tiedCap: 0.69,
 };
 
 export interface Hit {
@@ -373,6 +379,9 @@ export class TopicIndex {
       hits.push({ topic: entry.topic, score, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);
+    // Two sections nearly tied for first: either may be the one meant, so neither answer is sure.
+    const [first, second] = hits;
+    if (first && second && second.score >= this.tuning.tieMargin * first.score) first.confidence = Math.min(first.confidence, this.tuning.tiedCap);
     return { query, hits: hits.slice(0, limit) };
   }
 

@@ -98,7 +98,7 @@ const LINE_GLOSSES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bPulling from\s/i, 'repository source pulled from 仓库 来源'],
   // a call with arguments in a program: app.run(host='0.0.0.0')
   [/^\s*[\w.]+\([^)]*\w[^)]*\)\s*$/, 'argument parameter 参数 传参'],
-  [/^\s*Status:/i, 'status final finished 状态 最后 结束 完成 提示'],
+  [/^\s*Status:/i, 'status final finished done complete 状态 最后 结束 完成 提示'],
 ];
 
 /** Column names of Docker's tables, in words a question uses. */

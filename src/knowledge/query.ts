@@ -76,6 +76,9 @@ const MAKE_IMAGE = /(?:做|弄|搞|整|打)(?:个|一个|出|出来|好|的)?(?=
 
 const CAPABILITY = /能被|可以被|能不能被|可不可以被|\b(?:can|could|may) (?:a|an|the|my|it|they|images?|containers?)\b[\w\s]{0,20}?\bbe\b/;
 
+/** The words for "command" itself: in a how-to they only say the answer is wanted as a command ("给个 command"). */
+export const COMMAND_WORDS: ReadonlySet<string> = new Set(['command', 'cmd', '命令', '指令', '命令行', 'command_line']);
+
 /** "Hello, ..." opens a question; "hello" later in it is a word of its own (hello.py). */
 const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
 
@@ -228,6 +231,7 @@ export class QueryAnalyzer {
     const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(GREETING, '');
     const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
+    const howTo = HOW_TO.test(text);
     const weights = new Map<string, number>();
     const add = (term: string, weight: number): void => {
       weights.set(term, Math.max(weights.get(term) ?? 0, weight));
@@ -241,7 +245,7 @@ export class QueryAnalyzer {
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
     const counting = COUNTING.test(text);
-    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), capability: CAPABILITY.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo, listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), capability: CAPABILITY.test(text), units, weights };
   }
 
   /**

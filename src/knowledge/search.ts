@@ -25,7 +25,7 @@
 import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
 import { passagesOf, type Passage } from './passages.js';
-import { QueryAnalyzer, type Query, type QueryUnit } from './query.js';
+import { COMMAND_WORDS, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
 import { NEIGHBOUR_TOPICS } from './terms.js';
 import { hasHan, indexTerms } from './tokenizer.js';
 
@@ -290,7 +290,8 @@ export class TopicIndex {
     if (passage.kind !== 'command') return undefined;
     // Without a comment, the docker subcommand is the action (`docker run -p ...` runs, `docker build` builds).
     const comment = /^\s*#\s*(.+)/.exec(passage.text)?.[1];
-    const subcommand = comment ? undefined : /^\s*(?:\$\s+)?(docker(?:\s+[a-z]+)+)/.exec(passage.text)?.[1];
+    // Other commands by what they mean (`touch Dockerfile` creates a file).
+    const subcommand = comment ? undefined : (/^\s*(?:\$\s+)?(docker(?:\s+[a-z]+)+)/.exec(passage.text)?.[1] ?? passage.gloss?.split(' ')[0]);
     if (!comment && !subcommand) return undefined;
     const query = this.analyzer.analyze(comment ?? (subcommand as string));
     const first = query.units
@@ -423,7 +424,9 @@ export class TopicIndex {
     const units = this.weighUnits(query.units);
     // Within a section, "docker build" is found where the command is, not wherever "build" is.
     const exact = units.map((u) => (u.unit.command ? { ...u, terms: [u.unit.command] } : u));
-    const specific = exact.filter(({ terms }) => !terms.some((t) => entry.headingTerms.has(t)));
+    // A how-to's "command" picks the section, not the line: it is not the Dockerfile's CMD.
+    const asked = query.howTo ? exact.filter(({ unit }) => unit.command || !unit.terms.some((t) => COMMAND_WORDS.has(t))) : exact;
+    const specific = asked.filter(({ terms }) => !terms.some((t) => entry.headingTerms.has(t)));
     const none = new Set<string>();
     return entry.passages
       .filter((p) => p.text === text)

@@ -68,7 +68,9 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
     }
   } else {
     // A how-to gets the command that does what it asks first (`touch Dockerfile` for creating one).
-    if (query.howTo) for (const s of scored.filter((x) => x.acts && x.own > 0)) take(...withIntroduced(s));
+    const acting = query.howTo ? scored.filter((x) => x.acts && x.own > 0) : [];
+    const bestActing = Math.max(0, ...acting.map((x) => x.own));
+    for (const s of acting) if (s.own >= bestActing * NEAR_BEST) take(...withIntroduced(s));
     const ranked = scored.filter((s) => relevance(s) >= best * NEAR_BEST).sort((a, b) => relevance(b) - relevance(a) || order(a.passage, b.passage));
     for (const s of ranked) if (!take(...withIntroduced(s))) break;
     if (query.listing) {

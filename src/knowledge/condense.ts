@@ -90,7 +90,8 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
   }
   const passages = [...chosen].sort((a, b) => order(a.passage, b.passage)).map((s) => s.passage);
   const rendered = render(passages, text.lang, scored);
-  const count = query.counting ? countOf(passages) : 0;
+  // "有哪几种办法" counts the ways, which are sections side by side, not this section's lines.
+  const count = query.counting && !query.choosing ? countOf(passages) : 0;
   return count >= 2 ? `${COUNT[text.lang](count)}\n${rendered}` : rendered;
 }
 

@@ -209,7 +209,8 @@ function withAlternatives(answer: string, topic: KnowledgeTopic, siblings: reado
   if (siblings.length === 0) return answer;
   // Named first, so the choice it stands for is clear beside the others.
   const title = textFor(topic, lang).text.path.at(-1) ?? '';
-  const named = answer.includes(title) ? answer : `${title}${lang === 'zh' ? '：' : ': '}${answer}`;
+  const colon = lang === 'zh' ? '：' : ':';
+  const named = answer.includes(title) ? answer : `${title}${colon}${answer.startsWith('```') ? '\n' : lang === 'zh' ? '' : ' '}${answer}`;
   return `${named}\n${ALTERNATIVES[lang](siblings.map((t) => textFor(t, lang).text.path.at(-1) ?? ''))}`;
 }
 

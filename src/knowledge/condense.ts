@@ -85,8 +85,8 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
   // "That makes Docker lighter": a sentence that states a consequence comes with the one it follows from.
   for (const c of [...chosen]) {
     if (c.passage.kind !== 'sentence' || !CONSEQUENCE.test(c.passage.text)) continue;
-    const cause = scored.find((s) => s.passage.kind === 'sentence' && s.passage.block <= c.passage.block && order(s.passage, c.passage) < 0 && scored.indexOf(s) === scored.indexOf(c) - 1);
-    if (cause) take(cause);
+    const cause = scored[scored.indexOf(c) - 1];
+    if (cause && cause.passage.kind === 'sentence' && cause.passage.block === c.passage.block) take(cause);
   }
   const passages = [...chosen].sort((a, b) => order(a.passage, b.passage)).map((s) => s.passage);
   const rendered = render(passages, text.lang, scored);

@@ -285,23 +285,30 @@ export class TopicIndex {
     }
   }
 
-  /** The action a described command performs: the first word of its comment, when that is an action ("# pull an image"). */
+  /**
+   * The action a described command performs: the first word of its comment, when that is an action
+   * ("# pull an image"); without a comment, its docker subcommand (`docker run -p ...` runs) or
+   * what the line means (`touch Dockerfile` creates a file).
+   */
   private leadingAction(passage: Passage): Set<string> | undefined {
     if (passage.kind !== 'command') return undefined;
-    // Without a comment, the docker subcommand is the action (`docker run -p ...` runs, `docker build` builds).
+    const inOrder = (query: Query): QueryUnit[] =>
+      query.units
+        .map((u) => ({ u, at: query.text.indexOf(u.text) }))
+        .filter((x) => x.at >= 0)
+        .sort((a, b) => a.at - b.at)
+        .map((x) => x.u);
     const comment = /^\s*#\s*(.+)/.exec(passage.text)?.[1];
-    // Other commands by what they mean (`touch Dockerfile` creates a file).
-    const subcommand = comment ? undefined : (/^\s*(?:\$\s+)?(docker(?:\s+[a-z]+)+)/.exec(passage.text)?.[1] ?? passage.gloss?.split(' ')[0]);
-    if (!comment && !subcommand) return undefined;
-    const query = this.analyzer.analyze(comment ?? (subcommand as string));
-    const first = query.units
-      .filter((u) => u.action)
-      .map((u) => ({ u, at: query.text.indexOf(u.text) }))
-      .filter((x) => x.at >= 0)
-      .sort((a, b) => a.at - b.at)[0]?.u;
-    if (comment && first !== query.units.map((u) => ({ u, at: query.text.indexOf(u.text) })).filter((x) => x.at >= 0).sort((a, b) => a.at - b.at)[0]?.u) return undefined;
+    if (comment) {
+      const first = inOrder(this.analyzer.analyze(comment))[0];
+      return first?.action ? new Set([...first.terms, ...first.related, first.text]) : undefined;
+    }
+    const said = /^\s*(?:\$\s+)?(docker(?:\s+[a-z]+)+)/.exec(passage.text)?.[1] ?? passage.gloss?.split(' ')[0];
+    if (!said) return undefined;
+    const query = this.analyzer.analyze(said);
+    const action = inOrder(query).find((u) => u.action);
     // The command itself ("docker build") names its action too.
-    return first ? new Set([...first.terms, ...first.related, first.text, ...(subcommand ? query.units.flatMap((u) => u.terms) : [])]) : undefined;
+    return action ? new Set([...action.terms, ...action.related, action.text, ...query.units.flatMap((u) => u.terms)]) : undefined;
   }
 
   /** Inverse document frequency over topics, as BM25 computes it. */

@@ -54,7 +54,10 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
   };
 
   if (best <= 0 && query.howTo && scored.some((s) => s.passage.kind === 'command')) {
-    // "How do I build an image?" in a section about building one: its commands and files, with their intros.
+    // "How do I build an image?" in a section about building one: the command that builds first, then
+    // its other commands and files, with their intros.
+    const acting = scored.filter((s) => s.acts);
+    for (const s of acting) take(...withIntroduced(s));
     for (const s of scored) if ((s.passage.kind === 'command' || s.passage.kind === 'code') && !take(...withIntroduced(s))) break;
   } else if (best <= 0) {
     // Only the subject was named: the opening of the section, up to the budget.
@@ -64,6 +67,10 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
       if (!take(...group)) break;
     }
   } else {
+    // A how-to gets the command that does what it asks first (`touch Dockerfile` for creating one).
+    const acting = query.howTo ? scored.filter((x) => x.acts && x.own > 0) : [];
+    const bestActing = Math.max(0, ...acting.map((x) => x.own));
+    for (const s of acting) if (s.own >= bestActing * NEAR_BEST) take(...withIntroduced(s));
     const ranked = scored.filter((s) => relevance(s) >= best * NEAR_BEST).sort((a, b) => relevance(b) - relevance(a) || order(a.passage, b.passage));
     for (const s of ranked) if (!take(...withIntroduced(s))) break;
     if (query.listing) {
@@ -75,11 +82,21 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
     const lead = scored[0];
     if (lead && lead.passage.kind === 'sentence' && length(lead.passage) <= budget / 4 && [...chosen].every((c) => c.passage.kind === 'sentence')) take(lead);
   }
+  // "That makes Docker lighter": a sentence that states a consequence comes with the one it follows from.
+  for (const c of [...chosen]) {
+    if (c.passage.kind !== 'sentence' || !CONSEQUENCE.test(c.passage.text)) continue;
+    const cause = scored[scored.indexOf(c) - 1];
+    if (cause && cause.passage.kind === 'sentence' && cause.passage.block === c.passage.block) take(cause);
+  }
   const passages = [...chosen].sort((a, b) => order(a.passage, b.passage)).map((s) => s.passage);
   const rendered = render(passages, text.lang, scored);
-  const count = query.counting ? countOf(passages) : 0;
+  // "有哪几种办法" counts the ways, which are sections side by side, not this section's lines.
+  const count = query.counting && !query.choosing ? countOf(passages) : 0;
   return count >= 2 ? `${COUNT[text.lang](count)}\n${rendered}` : rendered;
 }
+
+/** A sentence that opens with its consequence ("That makes ...", "使得 ...") says why only with the sentence before it. */
+const CONSEQUENCE = /^(?:使得|因此|所以|于是|从而|这使得|这样|这就|(?:that|this|which) (?:makes|means|is why)|thus|therefore|hence|so\b|as a result)/i;
 
 const COUNT: Record<Lang, (n: number) => string> = { en: (n) => `${n} in all:`, zh: (n) => `共 ${n} 条：` };
 

@@ -4,7 +4,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Answer, ExplainOptions, KnowledgeBase, ReloadReport, Topic } from './base.js';
 import { condense, textFor } from './condense.js';
-import { HEADING_SEPARATOR, NotesLoader, type KnowledgeTopic, type LoadedKnowledge } from './loader.js';
+import { HEADING_SEPARATOR, NotesLoader, type KnowledgeTopic, type LoadedKnowledge, type TopicText } from './loader.js';
 import { TopicIndex, type Ranking, type Tuning } from './search.js';
 import { detectLanguage, type Lang } from './tokenizer.js';
 
@@ -147,8 +147,10 @@ export class NotesKnowledgeBase implements KnowledgeBase {
       return { answered: false, answer: null, source: null, confidence, bestGuess: false, suggestions: this.suggestions(ranking, lang) };
     }
     const { text, index } = textFor(best.topic, lang);
-    const condensed = condense(text, this.state.index.scorePassages(ranking.query, best.topic, index), ranking.query);
-    const answer = ranking.query.choosing ? withAlternatives(condensed, this.siblings(best.topic), lang) : condensed;
+    const condensed = withOriginal(condense(text, this.state.index.scorePassages(ranking.query, best.topic, index), ranking.query), best.topic, index, (original) =>
+      condense(original, this.state.index.scorePassages(ranking.query, best.topic, 0), ranking.query),
+    );
+    const answer = ranking.query.choosing ? withAlternatives(condensed, best.topic, this.siblings(best.topic), lang) : condensed;
     const bestGuess = best.confidence < CONFIDENT_THRESHOLD;
     return {
       answered: true,
@@ -203,9 +205,28 @@ const ALTERNATIVES: Record<Lang, (titles: string[]) => string> = {
 };
 
 /** A question that asks to choose gets the other choices the notes describe, named after the answer. */
-function withAlternatives(answer: string, siblings: readonly KnowledgeTopic[], lang: Lang): string {
+function withAlternatives(answer: string, topic: KnowledgeTopic, siblings: readonly KnowledgeTopic[], lang: Lang): string {
   if (siblings.length === 0) return answer;
-  return `${answer}\n${ALTERNATIVES[lang](siblings.map((t) => textFor(t, lang).text.path.at(-1) ?? ''))}`;
+  // Named first, so the choice it stands for is clear beside the others.
+  const title = textFor(topic, lang).text.path.at(-1) ?? '';
+  const colon = lang === 'zh' ? '：' : ':';
+  const named = answer.includes(title) ? answer : `${title}${colon}${answer.startsWith('```') ? '\n' : lang === 'zh' ? '' : ' '}${answer}`;
+  return `${named}\n${ALTERNATIVES[lang](siblings.map((t) => textFor(t, lang).text.path.at(-1) ?? ''))}`;
+}
+
+const ORIGINAL: Record<Lang, string> = { en: 'In the notes', zh: '笔记原文' };
+
+/**
+ * An answer from a companion text (the team's translation) quotes the notes' own words after it,
+ * so the reader can check it against the source. Code reads the same in both and is not repeated.
+ */
+function withOriginal(answer: string, topic: KnowledgeTopic, index: number, condenseOriginal: (text: TopicText) => string): string {
+  const original = topic.texts[0];
+  if (index === 0 || !original || original.lang === topic.texts[index]?.lang || answer.includes('```')) return answer;
+  const quoted = condenseOriginal(original);
+  if (!quoted || quoted.includes('```')) return answer;
+  const lang = topic.texts[index]?.lang ?? 'en';
+  return `${answer}\n> ${ORIGINAL[lang]}: ${quoted.replace(/\n/g, ' ')}`;
 }
 
 const titleIn = (topic: KnowledgeTopic, lang: Lang): string => textFor(topic, lang).text.path.join(HEADING_SEPARATOR);

@@ -82,18 +82,23 @@ const LINE_GLOSSES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\s*FROM\s/i, 'base image based on 基础镜像 基于'],
   [/^\s*RUN\s/i, 'install build step 安装 构建'],
   [/\b(?:apt-get|apt|yum|apk|dnf)\s+(?:-\S+\s+)*(?:install|add)\b|\bpip3?\s+install\b|\bnpm\s+(?:install|i)\b/, 'install package 安装 软件包'],
-  [/^\s*(?:COPY|ADD)\s/i, 'copy directory path 复制 拷贝 目录 路径'],
+  [/^\s*(?:COPY|ADD)\s/i, 'copy directory path put place location destination 复制 拷贝 目录 路径 放到 位置'],
   [/^\s*(?:CMD|ENTRYPOINT)\s/i, 'default command when the container starts 默认 命令 容器启动时'],
   [/^\s*EXPOSE\s|\s(?:-p|--publish)[\s=]*\d+(?::\d+)?/, 'port publish map 端口 映射 暴露'],
   [/^\s*WORKDIR\s/i, 'directory 目录'],
+  [/^\s*(?:\$\s+)?touch\s/, 'create new empty file 新建 创建 空文件 文件'],
+  [/^\s*(?:\$\s+)?mkdir\s/, 'create new directory 新建 创建 目录'],
   [/^\s*ENV\s/i, 'environment variable 环境变量'],
   [/\bdocker\s+build\b.*\s(?:-t|--tag)[\s=]/, 'tag name 标签 名字'],
   [/\breturn\b/, 'return answer reply response 返回 响应 回复'],
   [/\bhost\s*=|\blisten\b|\bbind\b/, 'host listen bind address 监听 地址'],
   [/@\w+\.route\(|\broute\b/, 'route path url 路径 路由'],
-  [/:\s*Pull complete\s*$/i, 'layer pulled downloaded 层 下载'],
+  [/:\s*Pull complete\s*$/i, 'layer pulled downloaded 镜像层 分层 下载'],
   [/^\s*Digest:/i, 'digest 摘要'],
-  [/^\s*Status:/i, 'status 状态'],
+  [/\bPulling from\s/i, 'repository source pulled from 仓库 来源'],
+  // a call with arguments in a program: app.run(host='0.0.0.0')
+  [/^\s*[\w.]+\([^)]*\w[^)]*\)\s*$/, 'argument parameter 参数 传参'],
+  [/^\s*Status:/i, 'status final finished done complete 状态 最后 结束 完成 提示'],
 ];
 
 /** Column names of Docker's tables, in words a question uses. */
@@ -108,10 +113,16 @@ const COLUMN_GLOSSES: Readonly<Record<string, string>> = {
   PORTS: 'port 端口',
 };
 
-const glossOf = (line: string): string =>
-  LINE_GLOSSES.filter(([pattern]) => pattern.test(line))
-    .map(([, gloss]) => gloss)
-    .join(' ');
+/** Dockerfile instructions, which a question names by keyword ("the RUN line", "CMD 那行"). */
+export const DOCKERFILE_INSTRUCTIONS = ['FROM', 'RUN', 'CMD', 'COPY', 'ADD', 'ENTRYPOINT', 'EXPOSE', 'WORKDIR', 'ENV', 'ARG', 'USER', 'VOLUME', 'LABEL', 'HEALTHCHECK'] as const;
+const INSTRUCTION_LINE = new RegExp(`^\\s*(${DOCKERFILE_INSTRUCTIONS.join('|')})\\s`);
+/** The index term of a Dockerfile instruction: not a word of prose, so "RUN" is not every `docker run`. */
+export const instructionTerm = (keyword: string): string => `dockerfile${keyword.toLowerCase()}`;
+
+const glossOf = (line: string): string => {
+  const instruction = INSTRUCTION_LINE.exec(line)?.[1];
+  return [...LINE_GLOSSES.filter(([pattern]) => pattern.test(line)).map(([, gloss]) => gloss), ...(instruction ? [instructionTerm(instruction)] : [])].join(' ');
+};
 
 /** A line continued with a trailing backslash is one line. */
 function logicalLines(code: string): string[] {
@@ -141,7 +152,7 @@ function lineGlossedPassages(kind: PassageKind, code: string, block: number, lan
   return rows.map((text, index) => {
     // A row is found by its table's column names too, except those that are words of their own
     // elsewhere (CREATED is not "create", IMAGE not every image): their glosses stand for them.
-    const gloss = [glossOf(text), columnGloss].filter(Boolean).join(' ');
+    const gloss = [glossOf(text), columnGloss, header ? 'column header 字段 表头' : ''].filter(Boolean).join(' ');
     return { kind, text, block, index, lang, blockText: code, ...(header ? { header } : {}), ...(gloss ? { gloss } : {}) };
   });
 }

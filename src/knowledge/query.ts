@@ -2,6 +2,7 @@
 // word), each with the index terms that stand for it, its translations from the term map, and
 // whether the notes know it at all. Ranking uses the terms; confidence uses the units.
 import { tagged, type TaggedWord } from './chinese.js';
+import { DOCKERFILE_INSTRUCTIONS, instructionTerm } from './passages.js';
 import { DOCKER_SUBCOMMANDS, TERM_GROUPS } from './terms.js';
 import {
   detectLanguage,
@@ -54,18 +55,52 @@ export interface Query {
   counting: boolean;
   /** "Which way ...", "哪个好", "推荐用哪种": asks to choose between things the notes describe side by side. */
   choosing: boolean;
+  /** "Can a container be deleted?", "容器能被删除吗": asks what can be done to something, not how to do it. */
+  capability: boolean;
   units: QueryUnit[];
   /** Every term to look up, with its weight (translations count less than what was typed). */
   weights: Map<string, number>;
 }
 
-const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\bcommand (?:to|for)\b|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样)|如何|怎样|咋|命令|步骤|教程/;
+const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\b(?:command|cmd)s? (?:to|for)\b|\bwhat (?:do|should) i (?:type|enter|run)\b|敲|输入什么|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样|来的)|如何|怎样|咋(?!来)|命令|步骤|教程/;
 
 const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么/;
 
-const COUNTING = /\bhow many\b|\bnumber of\b|几[条个种层项点步样类]|多少[条个种层项]/;
+const COUNTING = /\bhow many\b|\bnumber of\b|\bin total\b|几[条个种层项点步样类列]|多少[条个种层项列]|一共|总共/;
+
+/** "几种办法", "what ways are there to ...": asks for the ways the notes describe side by side, which is choosing too. */
+const WAYS = /几种(?:办法|方法|方式|途径|做法|路子)|哪几种|有哪些(?:办法|方法|方式|途径|做法)|\bways? (?:to|of)\b|\bhow many ways\b|\bwhat ways\b|\bmethods? (?:to|of|for)\b/;
+
+/** Making an image, said the everyday way (做镜像, 弄个镜像, 打的镜像), is building one. */
+const MAKE_IMAGE = /(?:做|弄|搞|整|打)(?:个|一个|出|出来|好|的)?(?=(?:docker\s*)?镜像)/g;
+
+const CAPABILITY = /能被|可以被|能不能被|可不可以被|\b(?:can|could|may) (?:a|an|the|my|it|they|images?|containers?)\b[\w\s]{0,20}?\bbe\b/;
+
+/** The words for "command" itself: in a how-to they only say the answer is wanted as a command ("给个 command"). */
+export const COMMAND_WORDS: ReadonlySet<string> = new Set(['command', 'cmd', '命令', '指令', '命令行', 'command_line']);
+
+/** "Hello, ..." opens a question; "hello" later in it is a word of its own (hello.py). */
+const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
+
+/** Command-line options (`-d`, `--rm`). */
+const FLAG = /(?<![\p{L}\p{N}_-])--?[a-z][a-z0-9-]*/gu;
 
 const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))\b|\b(?:better|recommended|preferred) way\b|哪[个种](?:好|更好|方式|方法|办法)|推荐用哪|[\w\p{Script=Han}]\s*还是\s*\w|\w\s*还是\s*\p{Script=Han}|\w\s+or\s+\w+[?？]?$/u;
+
+const INSTRUCTION_WORDS = DOCKERFILE_INSTRUCTIONS.join('|');
+/** A Dockerfile instruction written as one (upper case, not after "docker": "RUN 那步", "what's the CMD"). */
+const INSTRUCTION_UPPER = new RegExp(`(?<![\\p{L}\\p{N}]|docker\\s{1,3})(${INSTRUCTION_WORDS})(?![\\p{L}\\p{N}])`, 'gu');
+/** ...or in lower case, named as a line or step of a file ("the run line", "cmd 那行"). */
+const INSTRUCTION_NAMED = new RegExp(`(?<![\\p{L}\\p{N}])(${INSTRUCTION_WORDS.toLowerCase()})\\s*(?:lines?\\b|instructions?\\b|steps?\\b|那|这|行|步|指令)`, 'gu');
+
+/** The Dockerfile instructions a question names, in lower case. */
+function instructionsNamed(question: string): Set<string> {
+  const raw = question.normalize('NFKC');
+  const found = new Set<string>();
+  for (const m of raw.matchAll(INSTRUCTION_UPPER)) found.add((m[1] as string).toLowerCase());
+  for (const m of raw.toLowerCase().matchAll(INSTRUCTION_NAMED)) found.add(m[1] as string);
+  return found;
+}
 
 /** A verb and its resultative or directional complement: 清掉, 删除掉, 跑起来, 拉下来, 装好. */
 const RESULTATIVE = /^(\p{Script=Han}{1,2}?)(?:掉|完|好|起来|出来|下来|下去|一下|上)$/u;
@@ -180,6 +215,8 @@ export class QueryAnalyzer {
     private readonly vocabulary: ReadonlySet<string>,
     /** Chinese words jieba found in the notes. */
     noteWords: Iterable<string>,
+    /** Command-line options the notes' commands use (`-p`, `-t`). */
+    private readonly noteFlags: ReadonlySet<string> = new Set(),
   ) {
     // The notes' own words and the term map's decide how a question splits; jieba does the rest.
     this.hanDictionary = new Set([...[...noteWords].filter((w) => w.length >= 2), ...TERM_MAP_HAN_WORDS]);
@@ -191,9 +228,10 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH);
-    const units = [...this.englishUnits(text), ...this.chineseUnits(text)];
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(GREETING, '');
+    const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
+    const howTo = HOW_TO.test(text);
     const weights = new Map<string, number>();
     const add = (term: string, weight: number): void => {
       weights.set(term, Math.max(weights.get(term) ?? 0, weight));
@@ -207,7 +245,30 @@ export class QueryAnalyzer {
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
     const counting = COUNTING.test(text);
-    return { text, lang: detectLanguage(question), howTo: HOW_TO.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo, listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), capability: CAPABILITY.test(text), units, weights };
+  }
+
+  /**
+   * A named Dockerfile instruction is that line of a Dockerfile, not the everyday word ("RUN" is not
+   * `docker run`, "FROM" not a stop word); one the notes never use ("HEALTHCHECK") is unknown.
+   */
+  private withInstructions(units: QueryUnit[], instructions: ReadonlySet<string>): QueryUnit[] {
+    if (instructions.size === 0) return units;
+    const kept = units.filter((u) => !instructions.has(u.text));
+    for (const keyword of instructions) {
+      const term = termKey(instructionTerm(keyword));
+      const known = this.vocabulary.has(term);
+      const related = known ? this.unit(keyword, [], ['dockerfile']).related : [];
+      kept.push({ text: keyword, terms: [term], related, known, domain: true, action: false });
+    }
+    return kept;
+  }
+
+  /** An option no command of the notes uses ("-d 是啥意思") is a topic they do not cover. */
+  private flagUnits(text: string): QueryUnit[] {
+    return [...new Set(text.match(FLAG) ?? [])]
+      .filter((flag) => !this.noteFlags.has(flag))
+      .map((flag) => ({ text: flag, terms: [`option${flag.replace(/-/g, '')}`], related: [], known: false, domain: true, action: false }));
   }
 
   private isDomain(key: string): boolean {
@@ -359,7 +420,13 @@ export class QueryAnalyzer {
           continue;
         }
         flush();
-        if (!isChineseStopword(matched)) units.push(this.hanUnit(matched));
+        if (!isChineseStopword(matched)) {
+          const unit = this.hanUnit(matched);
+          const end = i + [...matched].length;
+          // 跑着的, 在跑的, 跑的东西: what is running, which only qualifies the thing; not asked to run something.
+          const running = unit.action && unit.related.includes('运行') && (/^[着的]/.test(chars[end] ?? '') || /在$/.test(chars.slice(Math.max(0, i - 2), i).join('')));
+          if (!running) units.push(unit);
+        }
         i += [...matched].length;
       }
       flush();
@@ -382,7 +449,9 @@ export class QueryAnalyzer {
 
   /** A word the notes contain is looked up whole; an unknown one by its bigrams too (the notes may have it segmented otherwise). */
   private hanUnit(word: string): QueryUnit {
-    const terms = [...word].length < 2 || this.vocabulary.has(word) ? [word] : hanTerms(word);
+    // A word of the term map that the notes know by a synonym is that synonym, not its bigrams (名字由来 is not 名字).
+    const viaSynonym = (GROUPS.byKey.get(word) ?? []).some((g) => (GROUPS.terms[g] ?? []).some((t) => t !== word && this.vocabulary.has(t)));
+    const terms = [...word].length < 2 || this.vocabulary.has(word) || viaSynonym ? [word] : hanTerms(word);
     return this.unit(word, terms, [word]);
   }
 }

@@ -25,7 +25,8 @@
 import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
 import { passagesOf, type Passage } from './passages.js';
-import { QueryAnalyzer, type Query, type QueryUnit } from './query.js';
+import { COMMAND_WORDS, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
+import { NEIGHBOUR_TOPICS } from './terms.js';
 import { hasHan, indexTerms } from './tokenizer.js';
 
 /** The knobs of ranking and confidence. */
@@ -60,6 +61,10 @@ export interface Tuning {
   actionMismatchFactor: number;
   /** Confidence kept when a how-to question is answered from a section with no command, code or link. */
   howToProseFactor: number;
+  /** Confidence kept when a how-to question asks for an action the section neither names nor performs ("how do I stop it"). */
+  missingActionFactor: number;
+  /** Weight of an unknown word that names a neighbouring tool or topic (see NEIGHBOUR_TOPICS), as a multiple of unknownWeight. */
+  neighbourFactor: number;
   /** Reordering: score = bm25^bm25Power * (coverageFloor + coverage)^coveragePower * (1 + titleBonus * title) * how-to bonus. */
   bm25Power: number;
   coverageFloor: number;
@@ -67,6 +72,10 @@ export interface Tuning {
   titleBonus: number;
   /** Bonus for a section that answers a how-to question with a command, by that command's coverage. */
   howToBonus: number;
+  /** A runner-up scoring at least this share of the first makes the two a tie (see tiedCap). */
+  tieMargin: number;
+  /** Highest confidence of the first of two tied sections: a best guess, with the other offered. */
+  tiedCap: number;
   /** Lowest confidence when a question asks to list or count what a section lists, or to choose between sections, naming their titles. */
   listingFloor: number;
 }
@@ -86,12 +95,16 @@ export const DEFAULT_TUNING: Tuning = {
   offTopicCap: 0.45,
   actionMismatchFactor: 0.4,
   howToProseFactor: 0.8,
+  missingActionFactor: 0.6,
+  neighbourFactor: 2,
   bm25Power: 0.5,
   coverageFloor: 0.2,
   coveragePower: 2,
   titleBonus: 0.6,
   howToBonus: 0.6,
   listingFloor: 0.6,
+  tieMargin: 0.8,
+  tiedCap: 0.69,
 };
 
 export interface Hit {
@@ -115,6 +128,8 @@ export interface ScoredPassage {
   coverage: number;
   /** Share of what the question asks beyond the section's heading that this passage accounts for. */
   own: number;
+  /** A command that does what the question asks to do (`docker build` for "how do I build an image"). */
+  acts?: boolean;
 }
 
 interface IndexedPassage {
@@ -177,12 +192,18 @@ interface IndexedTopic {
   titles: QueryUnit[][];
   /** The content units of each heading of its path, per language. */
   subjects: QueryUnit[][];
+  /** The content units of the heading it sits under, per language. */
+  parents: QueryUnit[][];
   passages: IndexedPassage[];
   /** It has something to follow: a command, code, or a link. */
   procedural: boolean;
   /** Words of the section's code that no other section has: the demo's own names (flask, hello.py, route). */
   quoted: Set<string>;
 }
+
+/** Share of an output line's match that counts for a how-to question. */
+const OUTPUT_HOW_TO = 0.5;
+const NOTE_FLAG = /(?<![\p{L}\p{N}_-])--?[a-z][a-z0-9-]*/gu;
 
 const isProcedure = (p: Passage): boolean => p.kind === 'command' || p.kind === 'code' || /https?:\/\//.test(p.text);
 
@@ -240,31 +261,54 @@ export class TopicIndex {
       });
       const terms = new Set([...title, ...heading, ...content, ...lineTerms]);
       for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
-      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), quoted: new Set() });
+      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], parents: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), quoted: new Set() });
       const text = [...Array.from({ length: this.tuning.titleRepeat }, () => title).flat(), ...heading, ...content];
       return { id: topic.id, text: text.join(' ') };
     });
     this.search.addAll(documents);
-    this.analyzer = new QueryAnalyzer(new Set(this.documentFrequency.keys()), noteWords);
+    const flags = new Set<string>();
+    for (const entry of this.indexed.values()) {
+      for (const p of entry.passages) if (p.passage.kind === 'command' || p.passage.kind === 'code') for (const f of p.passage.text.toLowerCase().match(NOTE_FLAG) ?? []) flags.add(f);
+    }
+    this.analyzer = new QueryAnalyzer(new Set(this.documentFrequency.keys()), noteWords, flags);
     for (const entry of this.indexed.values()) {
       entry.titles = entry.topic.texts.map((t) => this.analyzer.analyze(t.path.at(-1) ?? '').units).filter((units) => units.length > 0);
+      entry.parents = entry.topic.texts.map((t) => (t.path.length >= 2 ? this.analyzer.analyze(t.path.at(-2) ?? '').units : [])).filter((units) => units.length > 0);
       entry.subjects = entry.topic.texts.flatMap((t) => t.path.map((heading) => this.analyzer.analyze(heading).units)).filter((units) => units.length > 0);
       for (const p of entry.passages) p.action = this.leadingAction(p.passage);
       for (const p of entry.passages) {
+        // A version or a number the notes give only here ("1.11", "5000") names the section as its code does.
+        for (const t of p.terms) if (/^\d+(?:\.\d+)+$|^\d{3,}$/.test(t) && this.documentFrequency.get(t) === 1) entry.quoted.add(t);
         if (p.passage.kind !== 'code') continue;
         for (const t of p.terms) if (this.documentFrequency.get(t) === 1 && !entry.headingTerms.has(t)) entry.quoted.add(t);
       }
     }
   }
 
-  /** The action a described command performs: the first word of its comment, when that is an action ("# pull an image"). */
+  /**
+   * The action a described command performs: the first word of its comment, when that is an action
+   * ("# pull an image"); without a comment, its docker subcommand (`docker run -p ...` runs) or
+   * what the line means (`touch Dockerfile` creates a file).
+   */
   private leadingAction(passage: Passage): Set<string> | undefined {
     if (passage.kind !== 'command') return undefined;
+    const inOrder = (query: Query): QueryUnit[] =>
+      query.units
+        .map((u) => ({ u, at: query.text.indexOf(u.text) }))
+        .filter((x) => x.at >= 0)
+        .sort((a, b) => a.at - b.at)
+        .map((x) => x.u);
     const comment = /^\s*#\s*(.+)/.exec(passage.text)?.[1];
-    if (!comment) return undefined;
-    const query = this.analyzer.analyze(comment);
-    const first = query.units.map((u) => ({ u, at: query.text.indexOf(u.text) })).filter((x) => x.at >= 0).sort((a, b) => a.at - b.at)[0]?.u;
-    return first?.action ? new Set([...first.terms, ...first.related]) : undefined;
+    if (comment) {
+      const first = inOrder(this.analyzer.analyze(comment))[0];
+      return first?.action ? new Set([...first.terms, ...first.related, first.text]) : undefined;
+    }
+    const said = /^\s*(?:\$\s+)?(docker(?:\s+[a-z]+)+)/.exec(passage.text)?.[1] ?? passage.gloss?.split(' ')[0];
+    if (!said) return undefined;
+    const query = this.analyzer.analyze(said);
+    const action = inOrder(query).find((u) => u.action);
+    // The command itself ("docker build") names its action too.
+    return action ? new Set([...action.terms, ...action.related, action.text, ...query.units.flatMap((u) => u.terms)]) : undefined;
   }
 
   /** Inverse document frequency over topics, as BM25 computes it. */
@@ -284,30 +328,42 @@ export class TopicIndex {
     const namesDocker = query.units.some((u) => u.domain && u.known && !u.otherSense);
     // "docker image" alone is an image, as prose says it; "docker images" or "docker image rm" a command.
     const named = query.units.flatMap((u) => (u.command && u.known && (!MANAGEMENT_NOUN.test(u.command) || MANAGEMENT_COMMAND.test(query.text)) ? [u.command] : []));
+    const actions = units.filter((u) => u.unit.action);
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
       const entry = this.indexed.get(id) as IndexedTopic;
       let coverage = 0;
       let commandCoverage = 0;
+      let actingCoverage = 0;
+      let namesAction = false;
       let best: PassageMatch = { coverage: 0, support: 0, strong: false, evidence: 0 };
       for (const p of entry.passages) {
-        const m = this.match(units, p, entry.headingTerms);
+        const found = this.match(units, p, entry.headingTerms);
+        // What a command printed shows a result, not how to get it: it answers a how-to only in part.
+        const m = query.howTo && p.passage.kind === 'output' ? { ...found, coverage: found.coverage * OUTPUT_HOW_TO, support: found.support * OUTPUT_HOW_TO } : found;
         coverage = Math.max(coverage, m.coverage);
         if (m.support > best.support || (m.support === best.support && m.strong && !best.strong)) best = m;
         if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, m.coverage);
+        const acts = p.action !== undefined && actions.some((u) => u.terms.some((t) => p.action?.has(t)));
+        if (acts) actingCoverage = Math.max(actingCoverage, m.coverage);
+        namesAction ||= acts || actions.some((u) => u.terms.some((t) => p.terms.has(t) || entry.headingTerms.has(t)));
       }
       // A question that names a command ("docker images") asks about the section that runs it, not
       // one that mentions the words in passing.
       const runsNamed = named.length > 0 && entry.passages.some((p) => p.passage.kind === 'command' && named.every((c) => p.terms.has(c)));
-      const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : 1) * (runsNamed ? 1 + howToBonus : 1);
+      // A command that does what is asked answers it, how-to or not ("remove all stopped containers?").
+      const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : query.capability ? 1 : 1 + howToBonus * actingCoverage) * (runsNamed ? 1 + howToBonus : 1);
       // Two of the question's words on one of the section's docker command lines ("pull" and "ubuntu"
       // on `docker pull ubuntu:14.04`) make it a question about Docker, Docker's name or not.
       const namesCommandLine = !namesDocker && this.namesDockerCommandLine(units, entry);
       // Two words only this section's code has name the section as surely as its heading does.
-      const anchor = namesDocker || namesCommandLine ? 'domain' : this.namesHeading(units, entry) || this.namesQuoted(units, entry) ? 'heading' : 'none';
+      // A question that names a section's own title and nothing the notes lack is about that section ("有啥入门书": the references).
+      const namesTitleOnly = this.namesOwnTitle(entry, query.weights) && units.every(({ unit }) => unit.known || (unit.topicality ?? 1) < 0.5);
+      const anchor = namesDocker || namesCommandLine || namesTitleOnly ? 'domain' : this.namesHeading(units, entry) || this.namesQuoted(units, entry, query.howTo) ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
+      if (query.howTo && actions.length > 0 && !namesAction) confidence *= this.tuning.missingActionFactor;
       // Only synonyms, translations or generic words: never sure; and no answer at all when a single
       // such word is all there is and the question does not name what the section is about.
       if (!best.strong) {
@@ -323,11 +379,17 @@ export class TopicIndex {
       }
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
-      const title = Math.max(this.titleCoverage(entry, query.weights), this.namesSubject(entry, query.weights) ? 0.5 : 0);
+      // Asked for the ways to do something, a section that is one of several ways under a heading the
+      // question names ("做镜像有哪几种办法": docker commit and the Dockerfile under 构建镜像) counts as named.
+      const oneOfWays = query.choosing && this.siblingsOf(entry).length > 0 && this.namesUnits(entry.parents, query.weights);
+      const title = Math.max(this.titleCoverage(entry, query.weights), oneOfWays ? 1.5 : this.namesSubject(entry, query.weights) ? 0.5 : 0);
       const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
       hits.push({ topic: entry.topic, score, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);
+    // Two sections nearly tied for first: either may be the one meant, so neither answer is sure.
+    const [first, second] = hits;
+    if (first && second && second.score >= this.tuning.tieMargin * first.score) first.confidence = Math.min(first.confidence, this.tuning.tiedCap);
     return { query, hits: hits.slice(0, limit) };
   }
 
@@ -369,7 +431,9 @@ export class TopicIndex {
     const units = this.weighUnits(query.units);
     // Within a section, "docker build" is found where the command is, not wherever "build" is.
     const exact = units.map((u) => (u.unit.command ? { ...u, terms: [u.unit.command] } : u));
-    const specific = exact.filter(({ terms }) => !terms.some((t) => entry.headingTerms.has(t)));
+    // A how-to's "command" picks the section, not the line: it is not the Dockerfile's CMD.
+    const asked = query.howTo ? exact.filter(({ unit }) => unit.command || !unit.terms.some((t) => COMMAND_WORDS.has(t))) : exact;
+    const specific = asked.filter(({ terms }) => !terms.some((t) => entry.headingTerms.has(t)));
     const none = new Set<string>();
     return entry.passages
       .filter((p) => p.text === text)
@@ -377,6 +441,7 @@ export class TopicIndex {
         passage: p.passage,
         coverage: this.match(units, p, entry.headingTerms).coverage,
         own: specific.length ? this.match(specific, p, none).coverage : 0,
+        acts: p.action !== undefined && units.some((u) => u.unit.action && u.terms.some((t) => p.action?.has(t))),
       }));
   }
 
@@ -413,8 +478,13 @@ export class TopicIndex {
    * generic word, about Docker; "Uses › Personal" about uses too).
    */
   private namesSubject(entry: IndexedTopic, queryTerms: ReadonlyMap<string, number>): boolean {
+    return this.namesUnits(entry.subjects, queryTerms);
+  }
+
+  /** Every specific word of one of these headings is in the question (every word, when none is specific). */
+  private namesUnits(headings: readonly QueryUnit[][], queryTerms: ReadonlyMap<string, number>): boolean {
     const generic = this.topics.length * this.tuning.genericShare;
-    return entry.subjects.some((units) => {
+    return headings.some((units) => {
       const specific = units.filter((u) => u.terms.some((t) => (this.documentFrequency.get(t) ?? 0) <= generic));
       return (specific.length ? specific : units).every((u) => u.terms.some((t) => queryTerms.has(t)));
     });
@@ -428,9 +498,11 @@ export class TopicIndex {
     });
   }
 
-  private namesQuoted(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
-    // Two of them: one ("python") may be asked about for itself.
-    return units.filter(({ unit }) => unit.terms.some((t) => entry.quoted.has(t))).length >= 2;
+  private namesQuoted(units: readonly WeightedUnit[], entry: IndexedTopic, howTo: boolean): boolean {
+    // Two of them; or one in a question about what the section shows ("flask 绑定的 host 是多少"). A
+    // how-to naming one ("Python 怎么安装") asks about that tool, not the notes.
+    const quoted = units.filter(({ unit }) => unit.terms.some((t) => entry.quoted.has(t))).length;
+    return quoted >= 2 || (quoted === 1 && !howTo);
   }
 
   private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
@@ -444,7 +516,10 @@ export class TopicIndex {
       const terms = [...unit.terms, ...unit.related];
       const own = [...unit.terms, ...unit.related.filter((r) => unit.terms.some((t) => sameWord(r, t)))];
       const specific = own.filter((t) => (this.documentFrequency.get(t) ?? 0) <= generic);
-      if (!unit.known) return { unit, terms, own, specific, weight: this.tuning.unknownWeight * (unit.topicality ?? 1) };
+      if (!unit.known) {
+        const neighbour = NEIGHBOUR_TOPICS.has(unit.text) ? this.tuning.neighbourFactor : 1;
+        return { unit, terms, own, specific, weight: this.tuning.unknownWeight * neighbour * (unit.topicality ?? 1) };
+      }
       const typed = unit.terms.filter((t) => this.documentFrequency.has(t));
       // A phrase or a rare bigram decides, not its common parts; failing that, the commonest translation.
       const idf = typed.length

@@ -47,34 +47,34 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // Actions on images and containers
   { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成', '打', '打包'], action: true },
   { terms: ['create', 'new', '创建', '新建'], action: true },
-  { terms: ['pull', 'download', 'fetch', 'get', 'obtain', 'come from', '拉取', '拉', '下载', '获取'], action: true },
-  { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', '运行', '启动', '跑', '开启', '执行'], action: true },
+  { terms: ['pull', 'download', 'fetch', 'get', 'obtain', 'come from', 'come down', 'grab', '拉取', '拉', '下载', '获取', '拉下来', '下下来', '下了', '拽'], action: true },
+  { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', 'kick off', '运行', '启动', '跑', '开启', '执行', '开跑', '拉起', '开起来'], action: true },
   // Stopping is an action; being stopped (Docker lists it as "Exited") is a state. English has a
   // word for each (its "stopped" stems to "stop"); Chinese says 停止 for both.
   { terms: ['stop', 'halt', '停止', '停'], action: true },
   // A container nobody uses any more is, to Docker, one that has exited.
   { terms: ['exited', 'terminated', 'unused', 'dead', '终止', '停止', '退出', '没用', '无用'] },
-  { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', '删除', '删', '移除', '去除', '删掉', '清理', '清除'], action: true },
-  { terms: ['clean', 'cleanup', 'clean up', 'purge', 'prune', 'tidy', '清理', '清除', '清空', '清'], action: true },
+  { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', 'drop', 'kill off', 'throw out', '删除', '删', '移除', '去除', '删掉', '清理', '清除', '干掉', '去掉', '弄掉', '扔掉', '卸掉'], action: true },
+  { terms: ['clean', 'cleanup', 'clean up', 'clear', 'clear out', 'purge', 'prune', 'tidy', 'wipe', '清理', '清除', '清空', '清', '清掉', '清一清', '打扫', '收拾', '一键清'], action: true },
   { terms: ['pause', '暂停'], action: true },
-  { terms: ['list', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', '查看', '列出', '显示', '看'], action: true },
-  { terms: ['install', 'installation', 'setup', 'set up', '安装', '装'], action: true },
+  { terms: ['list', 'listing', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', 'look at', '查看', '列出', '显示', '看', '查', '瞧', '瞅', '看看', '看下', '瞧瞧', '列表', '清单', '列一下'], action: true },
+  { terms: ['install', 'installation', 'setup', 'set up', '安装', '装', '装上', '安上', '装好'], action: true },
   { terms: ['commit', '提交'], action: true },
   { terms: ['write', 'author', '编写', '写'] },
-  { terms: ['store', 'storage', 'save', 'keep', '存储', '保存', '存放', '放', '放在'] },
+  { terms: ['store', 'storage', 'save', 'keep', 'persist', '存储', '保存', '存放', '放', '放在', '存', '存着', '留着'] },
   // "publish" is left to ports (docker run --publish).
-  { terms: ['distribute', 'distribution', 'share', 'sharing', 'ship', '分发', '分享', '发布'] },
-  { terms: ['replace', 'substitute', 'instead', 'switch', 'swap', 'move', '代替', '替代', '取代', '替换', '转而', '换成', '换'] },
-  { terms: ['isolate', 'isolation', 'sandbox', 'separate', '隔离'] },
+  { terms: ['distribute', 'distribution', 'share', 'sharing', 'ship', 'transfer', 'migrate', 'take to', 'move to', 'copy to', '分发', '分享', '发布', '拿到', '搬到', '带到', '传到', '传给', '迁移', '挪到', '拷到', '拷贝到', '共享'] },
+  { terms: ['replace', 'substitute', 'instead', 'switch', 'swap', 'move', 'successor', 'came after', 'come after', 'evolve', 'evolution', 'later', 'afterwards', 'replaced by', '代替', '替代', '取代', '替换', '转而', '换成', '换', '演进', '演变', '后来', '改用', '改成', '换掉', '顶替'] },
+  { terms: ['isolate', 'isolation', 'sandbox', 'separate', 'independent', 'apart', '隔离', '隔开', '隔绝', '独立', '互不干扰', '互不影响'] },
   { terms: ['encapsulate', 'encapsulation', 'wrap', 'package', 'packaging', '封装', '打包'] },
-  { terms: ['simplify', 'simple', 'easy', 'easier', 'convenient', '简化', '简单', '容易', '易', '方便'] },
+  { terms: ['simplify', 'simple', 'easy', 'easier', 'convenient', 'hassle', 'painless', 'effortless', 'straightforward', '简化', '简单', '容易', '易', '方便', '省事', '省心', '省力', '轻松', '便捷', '简便', '不麻烦', '麻烦', '费劲', '难不难'] },
   { terms: ['maintain', 'maintenance', 'manage', 'management', '维护', '管理'] },
-  { terms: ['deploy', 'deployment', 'rollout', '部署'] },
-  { terms: ['scale', 'scaling', 'scalable', 'extend', 'expand', 'grow', '扩展', '扩容', '伸缩'] },
+  { terms: ['deploy', 'deployment', 'rollout', 'go live', '部署', '上线', '发版'] },
+  { terms: ['scale', 'scaling', 'scalable', 'extend', 'expand', 'grow', 'scale out', '扩展', '扩容', '伸缩', '横向扩展', '加机器', '扩'] },
   { terms: ['change', 'modify', 'alter', 'mutate', 'mutable', 'immutable', 'edit', '改变', '修改', '变化', '更改', '改', '变'] },
   { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '里头', '组成'] },
   { terms: ['develop', 'development', 'implement', 'implementation', 'write', 'written', 'program', '开发', '实现', '编写'] },
-  { terms: ['find', 'search', 'look for', 'browse', 'discover', '寻找', '查找', '搜索', '找', '搜'] },
+  { terms: ['find', 'search', 'look for', 'look up', 'browse', 'discover', '寻找', '查找', '搜索', '找', '搜', '搜一搜', '逛'] },
   { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'worth', '值得', '好不好', '好吗', '推荐', '建议'] },
   // What is wrong with something: a recommendation against it answers that, a recommendation does not.
   { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
@@ -82,32 +82,32 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['prepare', 'ready', '准备'] },
 
   // Properties, benefits, uses
-  { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', '优势', '优点', '好处', '长处', '优越', '好', '选择'] },
-  { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', '用途', '用处', '作用', '用', '用来', '用于', '适合', '拿来'] },
-  { terms: ['personal', 'personally', 'individual', 'private', 'hobby', 'side project', '个人'] },
+  { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', 'selling point', 'gain', '优势', '优点', '好处', '长处', '优越', '好', '选择', '强在', '香', '亮点', '卖点', '值不值', '划算', '图啥'] },
+  { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', 'suited', 'appropriate', 'fit', 'useful', '用途', '用处', '作用', '用', '用来', '用于', '适合', '拿来', '合适', '适用', '适宜', '能干嘛', '能干啥', '能做什么', '能做啥', '有什么用', '有啥用', '干点啥', '能干点啥', '干啥用', '拿', '拿来干', '用来干', '干什么用', '派上用场', '场景', '使用场景', '应用场景'] },
+  { terms: ['personal', 'personally', 'individual', 'private', 'hobby', 'side project', 'myself', 'for me', '个人', '自己', '自个', '私人', '我自己'] },
   { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率'] },
   { terms: ['resource', 'cpu', 'memory', 'ram', 'overhead', '资源', '内存'] },
-  { terms: ['fast', 'faster', 'quick', 'quickly', 'speed', 'rapid', 'fast startup', 'second', '快', '快速', '快捷', '更快', '速度'] },
+  { terms: ['fast', 'faster', 'quick', 'quickly', 'speed', 'rapid', 'fast startup', 'second', 'slow', 'instant', '快', '快速', '快捷', '更快', '速度', '秒开', '秒级', '慢', '迅速', '麻利'] },
   { terms: ['startup', 'start up', 'start-up', 'boot time', 'startup time', '启动时间'] },
   { terms: ['time', 'duration', '时间'] },
   // what a web app does when opened
-  { terms: ['return', 'reply', 'respond', 'response', '返回', '响应', '回应'] },
+  { terms: ['return', 'reply', 'respond', 'response', 'string', 'text', 'greeting', 'answer with', '返回', '响应', '回应', '回复', '字符串', '文本', '吐出'] },
   { terms: ['root url', 'root route', 'root path', 'home page', 'homepage', 'index page', '根路径', '首页', '主页'] },
-  { terms: ['open', 'visit', 'access', 'browse to', '访问', '打开'] },
-  { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样'] },
-  { terms: ['environment', 'env', 'runtime environment', '环境'] },
-  { terms: ['disposable', 'throwaway', 'one-off', 'one-time', 'temporary', 'ephemeral', '一次性', '临时'] },
-  { terms: ['test', 'testing', 'qa', '测试'] },
+  { terms: ['open', 'visit', 'access', 'browse to', 'browser', 'web browser', 'curl', '访问', '打开', '浏览器', '进入', '请求'] },
+  { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样', '保持一致', '保持一样', '保证一致', '一模一样'] },
+  { terms: ['environment', 'env', 'runtime environment', 'production', 'prod', 'staging', '环境', '线上', '生产'] },
+  { terms: ['disposable', 'throwaway', 'throw away', 'one-off', 'one-time', 'temporary', 'ephemeral', 'single-use', 'use once', 'discard', '一次性', '临时', '用完就扔', '用完即扔', '用后即弃', '随用随扔', '扔', '丢', '丢掉', '用完就删', '用一次'] },
+  { terms: ['test', 'testing', 'qa', 'try out', '测试', '试', '试验', '测一测', '跑测试'] },
   { terms: ['microservice', 'micro service', 'microservices', '微服务'], domain: true },
   { terms: ['transparent', 'transparency', 'visible', 'traceable', '透明'] },
-  { terms: ['lightweight', 'light', 'lighter', 'lean', 'small', '轻便', '轻量', '轻量级', '轻'] },
+  { terms: ['lightweight', 'light', 'lighter', 'lean', 'small', 'heavy', '轻便', '轻量', '轻量级', '轻', '笨重', '更轻', '轻巧'] },
   { terms: ['process', '进程'] },
   { terms: ['kernel', 'linux kernel', '内核'] },
   { terms: ['operating system', 'os', '操作系统'] },
-  { terms: ['level', 'layer', '层面', '层次', '级别'] },
+  { terms: ['level', '层面', '层次', '级别', '哪一层', '什么层', '哪个层面'] },
   { terms: ['virtualization', 'virtualisation', 'virtualize', '虚拟化'], domain: true },
   { terms: ['virtual machine', 'vm', 'vms', 'hypervisor', 'virtualbox', 'vmware', '虚拟机'] },
-  { terms: ['technology', 'technique', 'tech', 'underlying', 'under the hood', 'internals', '技术', '底层', '原理'] },
+  { terms: ['technology', 'technique', 'tech', 'underlying', 'under the hood', 'internals', 'built on', 'relies on', 'based on', '技术', '底层', '原理', '依靠', '依赖于', '用的什么技术', '实现原理'] },
   { terms: ['network', 'networking', '网络', '互联'] },
   { terms: ['filesystem', 'file system', 'fs', '文件系统'] },
   { terms: ['file', '文件'] },
@@ -120,39 +120,61 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['user', 'account', '用户'] },
   { terms: ['data', 'stateful', '数据'] },
   { terms: ['state', 'status', '状态'] },
-  { terms: ['lifecycle', 'life cycle', '生命周期'] },
-  { terms: ['dynamic', 'runtime data', '动态'] },
+    { terms: ['dynamic', 'runtime data', 'generated at run time', '动态', '动态数据', '运行中产生', '运行时产生', '产生的数据'] },
   { terms: ['static', 'read-only', 'readonly', '静态', '只读'] },
   { terms: ['definition', 'template', 'blueprint', 'recipe', '定义', '模板'] },
-  { terms: ['entity', 'running instance', 'runtime', '实体', '运行时'] },
+  { terms: ['entity', 'running instance', 'runtime', '实体', '运行时', '运行中'] },
   { terms: ['class', '类'] },
   { terms: ['instance', '实例'] },
   { terms: ['object oriented', 'object-oriented', 'oop', '面向对象'] },
   { terms: ['relationship', 'relation', 'relate', 'related', 'difference', 'differ', 'versus', 'vs', 'compare', 'comparison', 'same thing', '关系', '区别', '不同', '差别', '对比', '一回事', '一样'] },
   { terms: ['central', 'centralized', 'centralised', 'shared', '集中', '中心'] },
   { terms: ['service', '服务'] },
-  { terms: ['server', 'machine', 'another machine', 'other server', '服务器', '机器', '其它服务器'] },
+  { terms: ['server', 'machine', 'another machine', 'other server', '服务器', '机器', '其它服务器', '其他服务器', '别的服务器', '别的机器', '另一台', '别的电脑'] },
   { terms: ['host', 'host machine', '宿主', '宿主机', '主机'] },
-  { terms: ['local', 'locally', 'on my machine', '本地'] },
-  { terms: ['command', 'commands', 'cli', 'command line', '命令', '指令', '命令行'] },
+  { terms: ['local', 'locally', 'on my machine', 'my computer', 'my laptop', 'this machine', 'on disk', '本地', '本机', '这台机器', '自己电脑', '电脑上', '本地上', '手头'] },
+  { terms: ['command', 'commands', 'cli', 'command line', '命令', '指令', '命令行', '敲', '敲啥', '输入', '敲什么', '打什么', '哪条命令'] },
   { terms: ['common', 'frequent', 'frequently', 'often', 'everyday', 'daily', 'usual', 'typical', 'most used', '常用', '常见', '日常'] },
   { terms: ['basic', 'basics', 'fundamental', 'core', 'essential', '基本', '基础', '核心'] },
   { terms: ['concept', 'notion', 'idea', 'term', 'terminology', '概念', '术语'] },
-  { terms: ['original', 'originally', 'initial', 'initially', 'first', 'at first', 'early', 'based', 'built on', '最初', '起初', '一开始', '早期', '基于'] },
+  { terms: ['original', 'originally', 'initial', 'initially', 'first', 'at first', 'early', 'based', 'built on', 'in the beginning', 'used to', '最初', '起初', '一开始', '早期', '基于', '最早', '刚开始', '当初', '起先', '早先'] },
   { terms: ['version', 'release', '版本'] },
   { terms: ['language', 'programming language', '语言', '编程语言'] },
-  { terms: ['company', 'vendor', 'corporation', '公司'] },
+  { terms: ['company', 'vendor', 'corporation', 'made by', '公司', '家', '厂商', '出品', '推出', '搞的', '出的'] },
   { terms: ['example', 'demo', 'sample', 'tutorial', 'walkthrough', 'hands on', 'hands-on', '示例', '例子', '演示', '实例演示'] },
-  { terms: ['black box', 'blackbox', 'opaque', '黑箱', '黑盒'] },
+  { terms: ['black box', 'blackbox', 'opaque', '黑箱', '黑盒', '看不到', '不透明'] },
   { terms: ['rarely', 'seldom', 'uncommon', 'unusual', '不常用', '很少'] },
-  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料'] },
-  { terms: ['mac', 'macos', 'osx', 'os x', 'macbook', '苹果'] },
-  { terms: ['port', 'ports', 'listen', '端口', '监听'], domain: true },
+  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'recommended book', 'recommended reading', 'good book', 'reading list', 'where to learn', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料', '资料推荐', '推荐资料', '推荐的书', '推荐读物', '入门资料', '入门书', 'getting started', 'beginner'] },
+  { terms: ['mac', 'macos', 'osx', 'os x', 'macbook', 'apple', '苹果', '苹果电脑', '麦克'] },
+  { terms: ['port', 'ports', '端口', '端口号'], domain: true },
   { terms: ['map', 'mapping', 'publish', 'publish port', 'expose', 'forward', 'bind', '映射', '暴露', '转发', '绑定'] },
-  { terms: ['tag', 'tagged', 'label', '标签', '打标签'] },
-  { terms: ['output', 'print', 'result', 'log', 'logs', '输出', '结果', '打印'] },
-  { terms: ['app', 'application', 'web app', 'webapp', '应用', '应用程序'] },
+  { terms: ['tag', 'tagged', 'label', '标签', '打标签', '版本号', '起名', '取名', '命名为', '叫什么名'] },
+  { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '吐出来', '回显'] },
+  { terms: ['app', 'application', 'web app', 'webapp', 'website', 'web service', '应用', '应用程序', '网站', '网页', 'web 服务'] },
+  // the image's layers, as a pull prints them
+  { terms: ['layer', 'layers', '层', '镜像层', '分层'], domain: true },
+  { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完'] },
+  { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '列', '字段', '表头', '栏'] },
+  { terms: ['called', 'call it', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '为啥叫', '为什么叫', '凭啥叫', '为何叫', '名字咋来', '名字怎么来', '名字由来', '由来'] },
+  { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '体积', '空间', '多少空间', '多少兆'] },
+  { terms: ['framework', 'web framework', '框架', 'web 框架'] },
+  { terms: ['google', '谷歌'] },
+  { terms: ['online', 'on the web', 'web page', 'internet', 'site', 'link', 'url', '网上', '在线', '官网', '官方', 'official', '链接', '网址'] },
+  // what can be done to a container over its life
+  { terms: ['lifecycle', 'life cycle', 'operation', 'operations', 'do with', '生命周期', '操作', '哪些操作', '能做哪些'] },
 ];
+
+/**
+ * Neighbouring tools and topics that questions about containers often name and that a team's
+ * Docker notes may well not cover: when the notes never use the word, it is the subject of the
+ * question, not a detail of it.
+ */
+export const NEIGHBOUR_TOPICS: ReadonlySet<string> = new Set(
+  (
+    'kubernetes k8s k3s minikube kubectl helm openshift swarm compose podman buildah nomad mesos lxd vagrant ' +
+    'wsl wsl2 hyperv hyper windows ansible terraform jenkins 编排 集群 持久化'
+  ).split(' '),
+);
 
 /** The Docker CLI's commands (`docker --help`, plugins included): "docker <one of these>" names a command. */
 export const DOCKER_SUBCOMMANDS: ReadonlySet<string> = new Set(
@@ -173,14 +195,16 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "by about into onto over under as and or but if then so than there here any some each every all both either " +
     "neither not no nor only just also very really actually exactly please tell explain describe define meant mean " +
     "means meaning know let like want wanted need needed way ways thing things something anything kind sort type " +
-    "doesnt don't dont isn't isnt aren't arent hi hello hey thanks thank okay ok yes us one s t d ll re ve m much " +
+    "doesnt don't dont isn't isnt aren't arent hi hey thanks thank okay ok yes us one s t d ll re ve m much " +
     "many more most lot lots such other another again still even ever whether via per up out off down now " +
     "currently today already yet step steps procedure longer go goes going gone went sentence sentences word words " +
     "briefly brief short summary summarize summarise overview help helps good great nice best look looks basically " +
     "simply anyway kindly quite pretty certain specifically particular particularly between among amongst within " +
     "without across through during toward towards upon possible possibly able right considered regarded give gives given problem problems solve solves solved " +
     // the notes themselves: every answer is from them; chat shorthand
-    "note notes pls plz thx btw"
+    "note notes pls plz thx btw " +
+    // a line of a file named by its keyword ("the RUN line"): the keyword says which
+    "line lines say says said saying"
   ).split(/\s+/),
 );
 
@@ -195,7 +219,9 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '过', '下', '上', '时候', '意思', '含义', '指', '叫', '叫做', '讲讲', '说说', '介绍', '解释', '告诉', '知道', '一般', '通常',
   '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然', '依然', '还是', '比', '比较', '去', '步骤', '流程', '别',
   '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
-  '到底', '究竟', '其实', '为啥', '为啥说', '听说', '据说',
+  '到底', '究竟', '其实', '本质上', '本质', '实质上', '实际上', '发下', '发一下', '给下', '给个', '给一下', '来个', '为啥', '为啥说', '听说', '据说', '凭啥', '凭什么', '就是', '进行', '一共', '总共', '平时', '平常',
+  // a line or step of a file named by its keyword ("RUN 那步", "CMD 那行"): the keyword says which
+  '那步', '这步', '那一步', '这一步', '那行', '这行', '那一行', '这一行', '行', '步', '那句', '这句',
   '没搞懂', '搞不懂', '不懂', '没懂', '不明白', '没明白', '说下', '讲下', '说一下', '讲一下', '玩意', '玩意儿', '东东', '的话', '想', '想要', '相比', '相比于', '相较', '咋弄', '咋整', '咋办', '怎么办', '怎么弄', '怎么整', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',
   // the notes themselves: every answer is from them
   '笔记', '这份', '这篇',

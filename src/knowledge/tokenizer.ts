@@ -37,7 +37,7 @@ export function detectLanguage(text: string): Lang {
 
 const IRREGULAR = new Map<string, string>(
   Object.entries({
-    ran: 'run', running: 'run', built: 'build', made: 'make', wrote: 'write', written: 'write', got: 'get', gotten: 'get',
+    ran: 'run', running: 'run', came: 'come', built: 'build', made: 'make', wrote: 'write', written: 'write', got: 'get', gotten: 'get',
     began: 'begin', begun: 'begin', kept: 'keep', brought: 'bring', took: 'take', taken: 'take',
     faster: 'fast', fastest: 'fast', quicker: 'quick', quickest: 'quick', easier: 'easy', easiest: 'easy', lighter: 'light',
     simpler: 'simple', smaller: 'small', bigger: 'big', slower: 'slow', data: 'data',

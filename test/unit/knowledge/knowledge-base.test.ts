@@ -97,6 +97,54 @@ describe('ask', () => {
   });
 });
 
+describe('ask: how people put it', () => {
+  it('reads a Dockerfile instruction named by its keyword as that line, not the everyday word', async () => {
+    const kb = await bundledKnowledge();
+    const run = kb.ask('what does the RUN line install');
+    expect(run.source?.heading).toBe('Demo › 构建镜像 › Docker file');
+    expect(run.answer).toContain('pip install flask');
+    // An instruction the notes never use is a topic they do not cover.
+    expect(kb.ask('How do I add a HEALTHCHECK to a Dockerfile?').answered).toBe(false);
+  });
+
+  it('declines options and neighbouring tools the notes never mention', async () => {
+    const kb = await bundledKnowledge();
+    for (const q of ['docker run -d 是啥意思', 'k8s 跟 docker 啥关系', 'demo那个容器怎么停掉 命令是啥']) expect(kb.ask(q).answered, q).toBe(false);
+  });
+
+  it('gives a why-question the cause with its consequence', async () => {
+    const answer = (await bundledKnowledge()).ask('为啥说 docker 比虚拟机轻');
+    expect(answer.answer).toContain('封装');
+    expect(answer.answer).toContain('轻便');
+  });
+
+  it('answers "what ways are there" with the ways side by side, each named', async () => {
+    const answer = (await bundledKnowledge()).ask('做镜像有哪几种办法');
+    expect(answer.source?.heading).toMatch(/^Demo › 构建镜像 › Docker (?:commit|file)$/);
+    expect(answer.answer).toContain('Docker commit');
+    expect(answer.answer).toContain('Docker file');
+    expect(answer.answer).not.toMatch(/共 \d+ 条/);
+  });
+
+  it('reads "can it be deleted" as what can be done, not as how to do it', async () => {
+    expect((await bundledKnowledge()).ask('容器能被删除吗').source?.heading).toBe('Docker 基本概念 › 容器');
+  });
+
+  it('quotes the notes’ own words after an English answer from the companion', async () => {
+    const answer = (await bundledKnowledge()).ask('can a container be paused');
+    expect(answer.answer).toContain('paused');
+    expect(answer.answer).toContain('> In the notes: 容器可以被创建、启动、停止、删除、暂停等。');
+  });
+
+  it('is not sure when two sections nearly tie, and offers the other', async () => {
+    const answer = (await bundledKnowledge()).ask('docker 跑起来咋看');
+    expect(answer.answered).toBe(true);
+    expect(answer.bestGuess).toBe(true);
+    expect(answer.confidence).toBeLessThan(CONFIDENT_THRESHOLD);
+    expect(answer.suggestions.length).toBeGreaterThan(0);
+  });
+});
+
 describe('explain and topics', () => {
   it('explains a term from the section about it, in the term’s language or the one asked for', async () => {
     const kb = await bundledKnowledge();

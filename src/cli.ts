@@ -108,8 +108,8 @@ async function registerDiscordCommands(argv: string[]): Promise<number> {
   const { commands, takesHost } = await import('../commands/index.js');
   try {
     const result = await registerCommands({ token, applicationId, commands, takesHost, ...(apiUrl ? { apiUrl } : {}), ...(guildId ? { guildId } : {}) });
-    if (!result.written) process.stdout.write(`/docker is up to date (${result.scope}); nothing changed\n`);
-    else process.stdout.write(`registered /docker (${result.scope}):\n${result.changes.map((c) => `  ${c}`).join('\n')}\n`);
+    if (!result.written) process.stdout.write(`${result.names.join(' and ')} ${result.names.length > 1 ? 'are' : 'is'} up to date (${result.scope}); nothing changed\n`);
+    else process.stdout.write(`registered ${result.names.join(' and ')} (${result.scope}):\n${result.changes.map((c) => `  ${c}`).join('\n')}\n`);
     return 0;
   } catch (err) {
     if (err instanceof RegisterError) throw new ExitError(1, err.message);

@@ -26,7 +26,7 @@ import type { Reply } from '../../core/reply.js';
 import { Completer, matching, type CompletionKind } from './autocomplete.js';
 import { requesterOf } from './identity.js';
 import { renderReply, type DiscordMessage } from './render.js';
-import { buildSlashSchema, commandLineOf, ROOT_NAME, type GivenOption, type SlashSchema } from './schema.js';
+import { buildSlashSchema, commandLineOf, type GivenOption, type SlashSchema } from './schema.js';
 
 export interface DiscordClientOptions {
   /** Base of the REST API (`DISCORD_API_URL`), e.g. http://127.0.0.1:8080/api. */
@@ -142,8 +142,9 @@ export class DiscordBot {
   }
 
   private async onInteraction(interaction: Interaction): Promise<void> {
-    if (interaction.isChatInputCommand() && interaction.commandName === ROOT_NAME) return this.onSlash(interaction);
-    if (interaction.isAutocomplete() && interaction.commandName === ROOT_NAME) return this.onAutocomplete(interaction);
+    const ours = (interaction.isChatInputCommand() || interaction.isAutocomplete()) && this.schema.commands.some((c) => c.name === interaction.commandName);
+    if (ours && interaction.isChatInputCommand()) return this.onSlash(interaction);
+    if (ours && interaction.isAutocomplete()) return this.onAutocomplete(interaction);
     if (interaction.isButton()) return this.onButton(interaction);
   }
 

@@ -17,6 +17,8 @@ export interface RegisterOptions {
 
 export interface RegisterResult {
   scope: string;
+  /** The commands registered: `/docker`, `/swarm`. */
+  names: string[];
   /** One line per change (`+ /docker ps`, `~ /docker logs`, `- /deploy`); empty when up to date. */
   changes: string[];
   written: boolean;
@@ -84,13 +86,14 @@ export async function registerCommands(options: RegisterOptions): Promise<Regist
   const rest = new REST({ ...(options.apiUrl ? { api: options.apiUrl.replace(/\/+$/, '') } : {}), retries: 1, timeout: 15_000 }).setToken(options.token);
   const route = options.guildId ? Routes.applicationGuildCommands(options.applicationId, options.guildId) : Routes.applicationCommands(options.applicationId);
   const scope = options.guildId ? `guild ${options.guildId}` : 'global';
-  const wanted: SlashCommand[] = [buildSlashSchema(options.commands, options.takesHost ? { takesHost: options.takesHost } : {}).command];
+  const wanted: SlashCommand[] = buildSlashSchema(options.commands, options.takesHost ? { takesHost: options.takesHost } : {}).commands;
   try {
     const registered = (await rest.get(route)) as Json[];
     const changes = describeChanges(registered, wanted as unknown as Json[]);
-    if (changes.length === 0) return { scope, changes, written: false };
+    const names = wanted.map((c) => `/${c.name}`);
+    if (changes.length === 0) return { scope, names, changes, written: false };
     await rest.put(route, { body: wanted });
-    return { scope, changes, written: true };
+    return { scope, names, changes, written: true };
   } catch (err) {
     throw explain(err, options);
   }

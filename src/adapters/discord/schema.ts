@@ -1,5 +1,5 @@
-// The `/docker` slash command, derived from the command specs (never written beside them), and
-// the way back: a slash invocation becomes the same command line a terminal user would type.
+// The `/docker` and `/swarm` slash commands, derived from the command specs (never written beside
+// them), and the way back: a slash invocation becomes the same command line a terminal user would type.
 import type { Command, OptionSpec, PositionalSpec } from '../../core/command.js';
 import { DRY_RUN } from '../../core/args.js';
 import { HOST_OPTION } from '../../core/dispatcher.js';
@@ -49,12 +49,22 @@ export interface SlashRoute {
 }
 
 export interface SlashSchema {
-  command: SlashCommand;
-  /** By subcommand path (`ps`, `image rm`). */
+  /** `/docker`, then `/swarm` when there are Swarm commands. */
+  commands: SlashCommand[];
+  /** By subcommand path below any of the commands (`ps`, `image rm`, `service ls`): command names are unique. */
   routes: Map<string, SlashRoute>;
 }
 
 export const ROOT_NAME = 'docker';
+/**
+ * Swarm's groups get a command of their own: Discord allows 8000 characters of names and
+ * descriptions per command, and /docker with them (and `host` on every subcommand) is over it.
+ */
+const ROOT_OF_GROUP: Readonly<Record<string, string>> = { service: 'swarm', node: 'swarm', stack: 'swarm' };
+const ROOT_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  docker: 'Docker commands and Docker questions',
+  swarm: 'Docker Swarm: services, nodes and stacks',
+};
 export const CLI_SUBCOMMAND = 'cli';
 const NAME_PATTERN = /^[-_\p{Ll}\p{N}]{1,32}$/u;
 
@@ -150,7 +160,7 @@ function placement(command: Command): string[] {
 }
 
 /**
- * One `/docker` command: subcommands and groups placed as `placement` says, and `cli line:"…"`
+ * `/docker` (and `/swarm` for Swarm's groups): subcommands and groups placed as `placement` says, and `cli line:"…"`
  * for any Docker CLI line (variadic `run IMAGE CMD…`, repeated `-e`/`-p`). A group whose name is
  * also a top-level command (`build` and `build cancel`) cannot exist on Discord: its commands are
  * top-level as `build-cancel`. Throws when Discord's limits would reject the result: the test
@@ -159,8 +169,13 @@ function placement(command: Command): string[] {
 export function buildSlashSchema(commands: readonly Command[], options: { takesHost?: (command: Command) => boolean } = {}): SlashSchema {
   const withHost = options.takesHost ?? (() => false);
   const routes = new Map<string, SlashRoute>();
-  const top: SlashOption[] = [];
-  const groups = new Map<string, SlashOption>();
+  const roots = new Map<string, { top: SlashOption[]; groups: Map<string, SlashOption> }>();
+  const rootLevel = (name: string) => {
+    let level = roots.get(name);
+    if (!level) roots.set(name, (level = { top: [], groups: new Map() }));
+    return level;
+  };
+  rootLevel(ROOT_NAME);
   const placed = commands.map((command) => ({ command, words: placement(command) }));
   const topNames = new Set(placed.filter((p) => p.words.length === 1).map((p) => p.words[0] as string));
   for (const { command, words } of placed) {
@@ -168,10 +183,11 @@ export function buildSlashSchema(commands: readonly Command[], options: { takesH
     const [first, second] = words.map((w) => slashName(w, command.name)) as [string, string | undefined];
     if (second === undefined || topNames.has(first)) {
       const { option, route } = leaf(command, second === undefined ? first : `${first}-${second}`, undefined, withHost(command));
-      top.push(option);
+      rootLevel(ROOT_NAME).top.push(option);
       routes.set(route.path, route);
       continue;
     }
+    const { top, groups } = rootLevel(ROOT_OF_GROUP[first] ?? ROOT_NAME);
     let group = groups.get(first);
     if (!group) {
       group = { type: OptionType.SubcommandGroup, name: first, description: clip(`${first} commands`), options: [] };
@@ -182,7 +198,7 @@ export function buildSlashSchema(commands: readonly Command[], options: { takesH
     group.options?.push(option);
     routes.set(route.path, route);
   }
-  top.push({
+  rootLevel(ROOT_NAME).top.push({
     type: OptionType.Subcommand,
     name: CLI_SUBCOMMAND,
     description: 'Any command as Docker CLI text, e.g. run -d -p 5000:5000 demo:v1',
@@ -190,15 +206,34 @@ export function buildSlashSchema(commands: readonly Command[], options: { takesH
   });
   routes.set(CLI_SUBCOMMAND, { path: CLI_SUBCOMMAND, command: null, options: new Map([['line', { kind: 'line' }]]) });
 
-  for (const level of [top, ...[...groups.values()].map((g) => g.options ?? [])]) {
-    if (level.length > LIMITS.entriesPerLevel) {
-      throw new Error(`${level.length} subcommands at one level of /${ROOT_NAME}; Discord allows ${LIMITS.entriesPerLevel}`);
+  const slashCommands: SlashCommand[] = [];
+  for (const [name, { top, groups }] of roots) {
+    for (const level of [top, ...[...groups.values()].map((g) => g.options ?? [])]) {
+      if (level.length > LIMITS.entriesPerLevel) {
+        throw new Error(`${level.length} subcommands at one level of /${name}; Discord allows ${LIMITS.entriesPerLevel}`);
+      }
+      const names = level.map((o) => o.name);
+      const twice = names.find((n, i) => names.indexOf(n) !== i);
+      if (twice) throw new Error(`/${name}: "${twice}" twice at one level`);
     }
-    const names = level.map((o) => o.name);
-    const twice = names.find((n, i) => names.indexOf(n) !== i);
-    if (twice) throw new Error(`/${ROOT_NAME}: "${twice}" twice at one level`);
+    const command: SlashCommand = { name, description: ROOT_DESCRIPTIONS[name] ?? `${name} commands`, type: 1, options: top };
+    const characters = charactersOf(command);
+    if (characters > LIMITS.totalCharacters) {
+      throw new Error(`/${name}: ${characters} characters of names and descriptions; Discord allows ${LIMITS.totalCharacters} per command`);
+    }
+    slashCommands.push(command);
   }
-  return { command: { name: ROOT_NAME, description: 'Docker commands and Docker questions', type: 1, options: top }, routes };
+  return { commands: slashCommands, routes };
+}
+
+/** What Discord counts against its 8000 per command: names, descriptions and choices, all levels. */
+export function charactersOf(command: SlashCommand): number {
+  const count = (o: { name: string; description: string; choices?: SlashChoice[]; options?: SlashOption[] }): number =>
+    [...o.name].length +
+    [...o.description].length +
+    (o.choices ?? []).reduce((n, c) => n + [...c.name].length + [...c.value].length, 0) +
+    (o.options ?? []).reduce((n, child) => n + count(child), 0);
+  return count(command);
 }
 
 /** An option value as discord.js hands it over. */

@@ -21,12 +21,13 @@ describe('register-commands', () => {
     const r = await dockbot(['register-commands', '--guild', '555000000000000001'], env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('registered /docker (guild 555000000000000001)');
+    expect(r.stdout).toContain('registered /docker and /swarm (guild 555000000000000001)');
     expect(r.stdout).toContain('+ /docker');
+    expect(r.stdout).toContain('+ /swarm');
     const put = writes().at(-1);
     expect(put?.path).toBe(`/applications/${discord.applicationId}/guilds/555000000000000001/commands`);
     expect(put?.authorization).toBe(`Bot ${discord.token}`);
-    expect(put?.body).toEqual([buildSlashSchema(commands, { takesHost }).command]);
+    expect(put?.body).toEqual(buildSlashSchema(commands, { takesHost }).commands);
     await expect(JSON.stringify(put?.body, null, 2) + '\n').toMatchFileSnapshot('__snapshots__/docker-command.json');
   });
 
@@ -34,15 +35,15 @@ describe('register-commands', () => {
     const before = writes().length;
     const r = await dockbot(['register-commands', '--guild', '555000000000000001'], env);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe('/docker is up to date (guild 555000000000000001); nothing changed');
+    expect(r.stdout.trim()).toBe('/docker and /swarm are up to date (guild 555000000000000001); nothing changed');
     expect(writes().length).toBe(before);
   });
 
   it('names each subcommand that changed', async () => {
-    const stored = discord.commands.get('555000000000000001')![0]!;
-    const options = stored.options as Array<{ name: string; description: string }>;
+    const [stored, ...others] = discord.commands.get('555000000000000001')!;
+    const options = stored!.options as Array<{ name: string; description: string }>;
     options.find((o) => o.name === 'ps')!.description = 'an older description';
-    discord.commands.set('555000000000000001', [stored, { name: 'deploy', description: 'not ours', type: 1, options: [] }]);
+    discord.commands.set('555000000000000001', [stored!, ...others, { name: 'deploy', description: 'not ours', type: 1, options: [] }]);
     const r = await dockbot(['register-commands', '--guild', '555000000000000001'], env);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').map((l) => l.trim()).filter((l) => /^[+~-] /.test(l)).sort()).toEqual(['- /deploy', '~ /docker ps']);

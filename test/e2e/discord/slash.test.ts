@@ -47,4 +47,13 @@ describe.skipIf(skipReason)('Discord slash commands', () => {
     expect(text).toContain('discord-web');
     expect(text).toContain('discord-idle');
   });
+
+  it('/swarm node ls reaches `node ls`: on an engine that is no Swarm manager, the coded error with its hint', async () => {
+    const i = h.discord.slash('/swarm node ls', [], alice);
+    // Errors go to the requester alone: a follow-up after the placeholder is removed.
+    await h.discord.waitFor(() => h.discord.callsFor(i).some((c) => c.method === 'POST' && /^\/webhooks\/[^/]+\/[^/]+$/.test(c.path)));
+    const text = h.discord.callsFor(i).map((c) => textOf(c)).join('\n');
+    expect(text).toMatch(/Error \(not\\?_swarm\\?_manager\)/);
+    expect(text).toContain('docker swarm init');
+  });
 });

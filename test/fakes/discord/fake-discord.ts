@@ -209,10 +209,13 @@ export class FakeDiscord {
   /** `/docker <path> name:value ...` as Discord would deliver it. Returns the interaction. */
   slash(path: string, options: Array<Omit<SlashOptionValue, 'type'> & { type?: number }>, place: InteractionPlace, kind: 2 | 4 = 2): Record<string, unknown> {
     const leaf = options.map((o) => ({ type: o.type ?? (typeof o.value === 'boolean' ? 5 : typeof o.value === 'number' ? 10 : 3), ...o }));
-    const words = path.split(' ');
+    // `ps`, `image rm` under /docker; `/swarm node ls` names its command.
+    const named = /^\/(\S+) (.*)$/.exec(path);
+    const root = named ? (named[1] as string) : 'docker';
+    const words = (named ? (named[2] as string) : path).split(' ');
     const sub = { type: 1, name: words[words.length - 1] as string, options: leaf };
     const tree = words.length === 2 ? [{ type: 2, name: words[0] as string, options: [sub] }] : [sub];
-    const interaction = { ...this.base(kind, place), data: { id: 'cmd-docker', name: 'docker', type: 1, options: tree } };
+    const interaction = { ...this.base(kind, place), data: { id: `cmd-${root}`, name: root, type: 1, options: tree } };
     this.dispatch('INTERACTION_CREATE', interaction);
     return interaction;
   }

@@ -6,9 +6,12 @@ import { commands, takesHost } from '../../../../commands/index.js';
 import { parseCommandArgs, tokenize, DRY_RUN } from '../../../../src/core/args.js';
 import { defineCommand, type Command } from '../../../../src/core/command.js';
 import { reply } from '../../../../src/core/reply.js';
-import { buildSlashSchema, commandLineOf, LIMITS, OptionType, type SlashOption } from '../../../../src/adapters/discord/schema.js';
+import { buildSlashSchema, charactersOf, commandLineOf, LIMITS, OptionType, type SlashOption } from '../../../../src/adapters/discord/schema.js';
 
 const schema = buildSlashSchema(commands, { takesHost });
+const docker = schema.commands.find((c) => c.name === 'docker')!;
+/** The first level of every slash command together: subcommand paths are unique across them. */
+const firstLevel = schema.commands.flatMap((c) => c.options);
 const NAME = /^[-_\p{Ll}\p{N}]{1,32}$/u;
 
 function walk(options: readonly SlashOption[], visit: (o: SlashOption, depth: number) => void, depth = 1): void {
@@ -21,7 +24,7 @@ function walk(options: readonly SlashOption[], visit: (o: SlashOption, depth: nu
 /** Every subcommand path the schema offers: `ps`, `container prune`, `cli`. */
 function subcommandPaths(): string[] {
   const paths: string[] = [];
-  for (const o of schema.command.options) {
+  for (const o of firstLevel) {
     if (o.type === OptionType.Subcommand) paths.push(o.name);
     if (o.type === OptionType.SubcommandGroup) for (const s of o.options ?? []) paths.push(`${o.name} ${s.name}`);
   }
@@ -31,7 +34,7 @@ function subcommandPaths(): string[] {
 /** The subcommand at a path: `ps` or `image rm`. */
 function subcommand(path: string): SlashOption | undefined {
   const [first, second] = path.split(' ');
-  const top = schema.command.options.find((o) => o.name === first);
+  const top = firstLevel.find((o) => o.name === first);
   return second === undefined ? top : top?.options?.find((o) => o.name === second);
 }
 
@@ -52,11 +55,15 @@ describe('slash schema from the command specs', () => {
   });
 
   it('keeps the most used commands at the top level and the management groups as groups', () => {
-    const top = schema.command.options.map((o) => `${o.type === OptionType.SubcommandGroup ? 'group ' : ''}${o.name}`);
+    const top = docker.options.map((o) => `${o.type === OptionType.SubcommandGroup ? 'group ' : ''}${o.name}`);
     expect(top).toEqual(expect.arrayContaining(['ps', 'images', 'pull', 'run', 'logs', 'ask', 'help', 'cli', 'group container', 'group image', 'group system']));
-    const group = (name: string) => schema.command.options.find((o) => o.name === name)?.options?.map((o) => o.name);
+    const group = (name: string) => docker.options.find((o) => o.name === name)?.options?.map((o) => o.name);
     expect(group('container')).toContain('prune');
     expect(group('image')).toEqual(expect.arrayContaining(['rm', 'prune']));
+    // Swarm's groups are a command of their own, /swarm: /docker with them is over Discord's 8000 characters.
+    expect(schema.commands.map((c) => c.name)).toEqual(['docker', 'swarm']);
+    expect(schema.commands[1]?.options.map((o) => `${o.type === OptionType.SubcommandGroup ? 'group ' : ''}${o.name}`)).toEqual(['group service', 'group node', 'group stack']);
+    expect(docker.options.some((o) => ['service', 'node', 'stack'].includes(o.name))).toBe(false);
   });
 
   it('offers every visible flag and argument of a command as a typed option', () => {
@@ -97,15 +104,18 @@ describe('slash schema from the command specs', () => {
   });
 
   it('stays within what Discord accepts', () => {
-    expect(schema.command.options.length).toBeLessThanOrEqual(LIMITS.entriesPerLevel);
-    // Discord: at most 8000 characters of names, descriptions and choice values in one command, options and groups included.
-    let characters = [...schema.command.name].length + [...schema.command.description].length;
-    walk(schema.command.options, (o) => {
-      characters += [...o.name].length + [...o.description].length;
-      for (const c of o.choices ?? []) characters += [...c.name].length + [...c.value].length;
-    });
-    expect(characters).toBeLessThanOrEqual(LIMITS.totalCharacters);
-    walk(schema.command.options, (o, depth) => {
+    for (const command of schema.commands) {
+      expect(command.options.length).toBeLessThanOrEqual(LIMITS.entriesPerLevel);
+      // Discord: at most 8000 characters of names, descriptions and choice values in one command, options and groups included.
+      let characters = [...command.name].length + [...command.description].length;
+      walk(command.options, (o) => {
+        characters += [...o.name].length + [...o.description].length;
+        for (const c of o.choices ?? []) characters += [...c.name].length + [...c.value].length;
+      });
+      expect({ command: command.name, characters }).toEqual({ command: command.name, characters: charactersOf(command) });
+      expect(characters).toBeLessThanOrEqual(LIMITS.totalCharacters);
+    }
+    walk(firstLevel, (o, depth) => {
       expect(o.name).toMatch(NAME);
       expect(o.description.length).toBeGreaterThan(0);
       expect([...o.description].length).toBeLessThanOrEqual(LIMITS.description);
@@ -123,9 +133,13 @@ describe('slash schema from the command specs', () => {
     const many = Array.from({ length: 30 }, (_, i) => fake(`c${i}`));
     expect(() => buildSlashSchema(many)).toThrow(/Discord allows 25/);
     expect(() => buildSlashSchema([fake('a b c')])).toThrow(/one or two words/);
+    // Four full groups of 25 with long summaries: over Discord's 8000 characters for one command.
+    const wordy = (name: string): Command => ({ ...fake(name), summary: 'x'.repeat(LIMITS.description) });
+    const groups = ['ga', 'gb', 'gc', 'gd'].flatMap((g) => Array.from({ length: 25 }, (_, i) => wordy(`${g} s${i}`)));
+    expect(() => buildSlashSchema(groups)).toThrow(/\/docker: \d+ characters .* Discord allows 8000 per command/);
     expect(() => buildSlashSchema([fake('Not Valid!')])).toThrow(/not a valid Discord option name/);
     // A group named like a top-level command cannot exist on Discord: its commands go to the top, hyphenated.
-    expect(buildSlashSchema([fake('image'), fake('image rm')]).command.options.map((o) => o.name)).toEqual(['image', 'image-rm', 'cli']);
+    expect(buildSlashSchema([fake('image'), fake('image rm')]).commands[0]?.options.map((o) => o.name)).toEqual(['image', 'image-rm', 'cli']);
     expect(() => buildSlashSchema([fake('image'), fake('image rm'), fake('image-rm')])).toThrow(/"image-rm" twice/);
   });
 
@@ -148,7 +162,7 @@ describe('slash schema from the command specs', () => {
   });
 
   it('is the same schema every time (what register-commands compares)', () => {
-    expect(buildSlashSchema(commands, { takesHost }).command).toEqual(schema.command);
-    expect(JSON.stringify(schema.command).length).toBeLessThan(8000 * 4);
+    expect(buildSlashSchema(commands, { takesHost }).commands).toEqual(schema.commands);
+    expect(JSON.stringify(schema.commands).length).toBeLessThan(8000 * 4 * schema.commands.length);
   });
 });

@@ -15,6 +15,11 @@ export interface TermGroup {
    * stopped containers" is not how to stop one.
    */
   action?: boolean;
+  /**
+   * A detail a section states or does not (a size, a port, a tag, a command's options): a question
+   * asking for one is answered only by a section that has it, not by one that is merely on topic.
+   */
+  detail?: boolean;
 }
 
 // Keep each group to one sense. A synonym links every member to every other, so a word that also
@@ -113,7 +118,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['file', '文件'] },
   { terms: ['library', 'libraries', 'lib', 'dependency', 'dependencies', '库', '依赖'] },
   { terms: ['configuration', 'config', 'setting', 'settings', '配置'] },
-  { terms: ['parameter', 'param', 'option', 'argument', '参数'] },
+  { terms: ['parameter', 'param', 'option', 'argument', 'flag', '参数', '选项', '参数列表'], detail: true },
   { terms: ['environment variable', 'env var', 'envvar', '环境变量'] },
   { terms: ['variable', '变量'] },
   { terms: ['volume', 'anonymous volume', '卷', '匿名卷', '数据卷'] },
@@ -146,7 +151,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['rarely', 'seldom', 'uncommon', 'unusual', '不常用', '很少'] },
   { terms: ['reference', 'references', 'further reading', 'book', 'books', 'recommended book', 'recommended reading', 'good book', 'reading list', 'where to learn', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料', '资料推荐', '推荐资料', '推荐的书', '推荐读物', '入门资料', '入门书', 'getting started', 'beginner'] },
   { terms: ['mac', 'macos', 'osx', 'os x', 'macbook', 'apple', '苹果', '苹果电脑', '麦克'] },
-  { terms: ['port', 'ports', '端口', '端口号'], domain: true },
+  { terms: ['port', 'ports', '端口', '端口号'], domain: true, detail: true },
   { terms: ['map', 'mapping', 'publish', 'publish port', 'expose', 'forward', 'bind', '映射', '暴露', '转发', '绑定'] },
   { terms: ['tag', 'tagged', 'label', '标签', '打标签', '版本号', '起名', '取名', '命名为', '叫什么名'] },
   { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '吐出来', '回显'] },
@@ -156,7 +161,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完'] },
   { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '列', '字段', '表头', '栏'] },
   { terms: ['called', 'call it', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '为啥叫', '为什么叫', '凭啥叫', '为何叫', '名字咋来', '名字怎么来', '名字由来', '由来'] },
-  { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '体积', '空间', '多少空间', '多少兆'] },
+  { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '体积', '空间', '多少空间', '多少兆'], detail: true },
   { terms: ['framework', 'web framework', '框架', 'web 框架'] },
   { terms: ['google', '谷歌'] },
   { terms: ['online', 'on the web', 'web page', 'internet', 'site', 'link', 'url', '网上', '在线', '官网', '官方', 'official', '链接', '网址'] },

@@ -112,6 +112,15 @@ describe('ask: how people put it', () => {
     for (const q of ['docker run -d 是啥意思', 'k8s 跟 docker 啥关系', 'demo那个容器怎么停掉 命令是啥']) expect(kb.ask(q).answered, q).toBe(false);
   });
 
+  it('declines a detail the section it would answer from never states', async () => {
+    const kb = await bundledKnowledge();
+    // The notes name docker commit but none of its options; they list ubuntu's size, not demo:v1's.
+    for (const q of ['docker commit 有哪些选项', 'what parameters does docker commit accept', 'demo:v1 镜像有多大']) expect(kb.ask(q).answered, q).toBe(false);
+    const size = kb.ask('ubuntu 镜像多大');
+    expect(size.source?.heading).toBe('Demo › 查看本地镜像');
+    expect(size.answer).toContain('222MB');
+  });
+
   it('gives a why-question the cause with its consequence', async () => {
     const answer = (await bundledKnowledge()).ask('为啥说 docker 比虚拟机轻');
     expect(answer.answer).toContain('封装');

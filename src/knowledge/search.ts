@@ -26,7 +26,7 @@ import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
 import { passagesOf, type Passage } from './passages.js';
 import { COMMAND_WORDS, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
-import { NEIGHBOUR_TOPICS } from './terms.js';
+import { NEIGHBOUR_TOPICS, PLATFORMS } from './terms.js';
 import { hasHan, indexTerms } from './tokenizer.js';
 
 /** The knobs of ranking and confidence. */
@@ -336,6 +336,14 @@ export class TopicIndex {
     const named = query.units.flatMap((u) => (u.command && u.known && (!MANAGEMENT_NOUN.test(u.command) || MANAGEMENT_COMMAND.test(query.text)) ? [u.command] : []));
     const actions = units.filter((u) => u.unit.action);
     const imageRefs = query.text.toLowerCase().match(IMAGE_REFERENCE) ?? [];
+    // "How do I install Docker on Ubuntu": Docker itself installed on a platform (not a package the
+    // Dockerfile installs, which names the Dockerfile, an image or a container).
+    const platforms = query.units.filter((u) => PLATFORMS.has(u.text));
+    const installsDocker =
+      platforms.length > 0 &&
+      query.units.some((u) => u.action && [...u.terms, ...u.related].includes('安装')) &&
+      query.units.some((u) => u.terms.includes('docker')) &&
+      !query.units.some((u) => u.domain && !u.terms.includes('docker'));
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
       const entry = this.indexed.get(id) as IndexedTopic;
@@ -389,7 +397,8 @@ export class TopicIndex {
       const missingDetail = units.some(({ unit, terms }) => unit.detail && unit.known && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
       // A detail of an image named by its reference ("demo:v1 多大") is stated only where that image is.
       const otherImage = units.some(({ unit }) => unit.detail) && imageRefs.some((ref) => !entry.passages.some((p) => ref.split(':').every((part) => p.passage.text.toLowerCase().includes(part))));
-      if (missingDetail || otherImage) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
+      if (missingDetail || otherImage || otherPlatform) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the

@@ -181,6 +181,14 @@ export const NEIGHBOUR_TOPICS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+/** Systems Docker is installed on: installing it on one is answered only by a section about that one. */
+export const PLATFORMS: ReadonlySet<string> = new Set(
+  (
+    'ubuntu debian centos fedora rhel redhat linux windows win10 win11 arch alpine raspbian mac macos osx ' +
+    'wsl wsl2 乌班图 红帽 树莓派 苹果 苹果电脑'
+  ).split(' '),
+);
+
 /** The Docker CLI's commands (`docker --help`, plugins included): "docker <one of these>" names a command. */
 export const DOCKER_SUBCOMMANDS: ReadonlySet<string> = new Set(
   (

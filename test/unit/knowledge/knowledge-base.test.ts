@@ -121,6 +121,14 @@ describe('ask: how people put it', () => {
     expect(size.answer).toContain('222MB');
   });
 
+  it('answers installing Docker only for the system the notes install it on', async () => {
+    const kb = await bundledKnowledge();
+    for (const q of ['ubuntu 上怎么安装 docker', 'how do I set up docker on debian', 'centos 咋装 docker']) expect(kb.ask(q).answered, q).toBe(false);
+    expect(kb.ask('mac 上怎么装 docker').source?.heading).toBe('macOS 安装 Docker');
+    // What the Dockerfile installs on its ubuntu base is another question.
+    expect(kb.ask('Dockerfile 在 ubuntu 上装了啥').source?.heading).toBe('Demo › 构建镜像 › Docker file');
+  });
+
   it('gives a why-question the cause with its consequence', async () => {
     const answer = (await bundledKnowledge()).ask('为啥说 docker 比虚拟机轻');
     expect(answer.answer).toContain('封装');

@@ -110,6 +110,8 @@ export const DEFAULT_TUNING: Tuning = {
   tiedCap: 0.69,
 };
 
+const USE_WORDS: ReadonlySet<string> = new Set(['use', '用', '使用']);
+
 /** An image named with its tag, as Docker writes it: "ubuntu:14.04", "demo:v1". */
 const IMAGE_REFERENCE = /\b[a-z][a-z0-9._/-]*:[a-z0-9][a-z0-9._-]*\b/g;
 
@@ -335,6 +337,8 @@ export class TopicIndex {
     // "docker image" alone is an image, as prose says it; "docker images" or "docker image rm" a command.
     const named = query.units.flatMap((u) => (u.command && u.known && (!MANAGEMENT_NOUN.test(u.command) || MANAGEMENT_COMMAND.test(query.text)) ? [u.command] : []));
     const actions = units.filter((u) => u.unit.action);
+    // The docker commands the question names ("docker ps"), however the term map reads them.
+    const subcommands = query.units.filter((u) => u.known && /^docker\s+[a-z]/.test(u.text));
     const imageRefs = query.text.toLowerCase().match(IMAGE_REFERENCE) ?? [];
     // "How do I install Docker on Ubuntu": Docker itself installed on a platform (not a package the
     // Dockerfile installs, which names the Dockerfile, an image or a container).
@@ -397,8 +401,18 @@ export class TopicIndex {
       const missingDetail = units.some(({ unit, terms }) => unit.detail && unit.known && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
       // A detail of an image named by its reference ("demo:v1 多大") is stated only where that image is.
       const otherImage = units.some(({ unit }) => unit.detail) && imageRefs.some((ref) => !entry.passages.some((p) => ref.split(':').every((part) => p.passage.text.toLowerCase().includes(part))));
+      // A question about a command the section runs, qualified by something its line does not say
+      // ("docker ps 怎么看退出的容器"): it asks for an option the notes do not show.
+      const commandLines = query.howTo && subcommands.length > 0 ? entry.passages.filter((p) => p.passage.kind === 'command' && subcommands.every((u) => u.terms.some((t) => p.terms.has(t)))) : [];
+      const unsaidQualifier =
+        commandLines.length > 0 &&
+        units.some(
+          ({ unit, terms, specific }) =>
+            // The images and containers a command acts on, and "use" in "how do I use it", are implied by the command.
+            unit.known && specific.length > 0 && !unit.domain && !subcommands.includes(unit) && !USE_WORDS.has(unit.text) && !terms.some((t) => entry.headingTerms.has(t) || commandLines.some((p) => p.terms.has(t) || p.action?.has(t))),
+        );
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
-      if (missingDetail || otherImage || otherPlatform) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      if (missingDetail || otherImage || otherPlatform || unsaidQualifier) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the

@@ -404,12 +404,15 @@ export class TopicIndex {
       // A question about a command the section runs, qualified by something its line does not say
       // ("docker ps 怎么看退出的容器"): it asks for an option the notes do not show.
       const commandLines = query.howTo && subcommands.length > 0 ? entry.passages.filter((p) => p.passage.kind === 'command' && subcommands.every((u) => u.terms.some((t) => p.terms.has(t)))) : [];
+      // What the command line says, and what the section shows it printing.
+      const shown = [...commandLines, ...entry.passages.filter((p) => p.passage.kind === 'output')];
       const unsaidQualifier =
         commandLines.length > 0 &&
         units.some(
           ({ unit, terms, specific }) =>
             // The images and containers a command acts on, and "use" in "how do I use it", are implied by the command.
-            unit.known && specific.length > 0 && !unit.domain && !subcommands.includes(unit) && !USE_WORDS.has(unit.text) && !terms.some((t) => entry.headingTerms.has(t) || commandLines.some((p) => p.terms.has(t) || p.action?.has(t))),
+            unit.known && specific.length > 0 && !unit.domain && !subcommands.includes(unit) && !USE_WORDS.has(unit.text) && !unit.terms.some((t) => COMMAND_WORDS.has(t)) &&
+            !(shown.length > commandLines.length && [...unit.terms, ...unit.related].includes('output')) && !terms.some((t) => entry.headingTerms.has(t) || shown.some((p) => p.terms.has(t) || p.action?.has(t))),
         );
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
       if (missingDetail || otherImage || otherPlatform || unsaidQualifier) confidence = Math.min(confidence, this.tuning.offTopicCap);

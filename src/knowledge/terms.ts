@@ -153,6 +153,10 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['mac', 'macos', 'osx', 'os x', 'macbook', 'apple', '苹果', '苹果电脑', '麦克'] },
   { terms: ['port', 'ports', '端口', '端口号'], domain: true, detail: true },
   { terms: ['map', 'mapping', 'publish', 'publish port', 'expose', 'forward', 'bind', '映射', '暴露', '转发', '绑定'] },
+  // Running in the background is `docker run -d`, which the notes do not show.
+  { terms: ['background', 'detached', 'detach', '后台'] },
+  // Renaming an image is tagging it again, which the notes do not show; it is not changing one.
+  { terms: ['rename', 'renaming', '改名', '重命名', '换个名', '改个名'] },
   { terms: ['tag', 'tagged', 'label', '标签', '打标签', '版本号', '起名', '取名', '命名为', '叫什么名'] },
   { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '吐出来', '回显'] },
   { terms: ['app', 'application', 'web app', 'webapp', 'website', 'web service', '应用', '应用程序', '网站', '网页', 'web 服务'] },
@@ -177,7 +181,11 @@ export const TERM_GROUPS: readonly TermGroup[] = [
 export const NEIGHBOUR_TOPICS: ReadonlySet<string> = new Set(
   (
     'kubernetes k8s k3s minikube kubectl helm openshift swarm compose podman buildah nomad mesos lxd vagrant ' +
-    'wsl wsl2 hyperv hyper windows ansible terraform jenkins 编排 集群 持久化'
+    'wsl wsl2 hyperv hyper windows ansible terraform jenkins 编排 集群 持久化 ' +
+    // Docker's own topics beyond a beginner's notes: logs, shells, mounts, networks, pushing, limits, security
+    'log logs 日志 shell 挂载 mount bridge overlay 网桥 push 推送 上传 login 登录 mirror 加速 加速器 镜像加速 harbor quay ghcr ecr gcr ' +
+    '阿里云 私有仓库 private security 安全 漏洞 root 权限 cgroup限制 限制 limit limits quota cache 缓存 多阶段 multistage 自启 开机 ' +
+    'upgrade 升级 daemon 守护进程 后台 background detached detach restart 重启 rename 改名 重命名 export 导出 import 导入 backup 备份'
   ).split(' '),
 );
 

@@ -137,6 +137,11 @@ describe('ask: how people put it', () => {
     expect(kb.ask('怎么用 docker build 打个镜像').source?.heading).toBe('Demo › 构建镜像 › Docker file');
   });
 
+  it('declines Docker topics beyond the notes: logs, the background, renaming, restarting', async () => {
+    const kb = await bundledKnowledge();
+    for (const q of ['怎么查看容器日志', 'how do I run the demo in the background', '怎么让容器在后台运行', '怎么给镜像改名', '容器怎么重启']) expect(kb.ask(q).answered, q).toBe(false);
+  });
+
   it('gives a why-question the cause with its consequence', async () => {
     const answer = (await bundledKnowledge()).ask('为啥说 docker 比虚拟机轻');
     expect(answer.answer).toContain('封装');

@@ -142,6 +142,22 @@ describe('ask: how people put it', () => {
     for (const q of ['怎么查看容器日志', 'how do I run the demo in the background', '怎么让容器在后台运行', '怎么给镜像改名', '容器怎么重启']) expect(kb.ask(q).answered, q).toBe(false);
   });
 
+  it('reads everyday Chinese verbs and chat openers as the notes’ words', async () => {
+    const kb = await bundledKnowledge();
+    const cases: [string, string][] = [
+      ['咋把 ubuntu 镜像弄下来', 'Demo › 拉取ubuntu镜像'],
+      ['本机镜像咋瞅一眼', 'Demo › 查看本地镜像'],
+      ['求问 mac 上咋装个 docker', 'macOS 安装 Docker'],
+      ['小白求问，镜像是啥', 'Docker 基本概念 › 镜像'],
+      ['镜像搞好了咋传到别的机器', 'Docker 基本概念 › 仓库'],
+    ];
+    for (const [q, heading] of cases) {
+      const answer = kb.ask(q);
+      expect(answer.answered, q).toBe(true);
+      expect(answer.source?.heading, q).toBe(heading);
+    }
+  });
+
   it('gives a why-question the cause with its consequence', async () => {
     const answer = (await bundledKnowledge()).ask('为啥说 docker 比虚拟机轻');
     expect(answer.answer).toContain('封装');

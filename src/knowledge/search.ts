@@ -110,6 +110,7 @@ export const DEFAULT_TUNING: Tuning = {
   tiedCap: 0.69,
 };
 
+const FLAG_TEXT = /^--?[a-z]/;
 const USE_WORDS: ReadonlySet<string> = new Set(['use', '用', '使用']);
 
 /** An image named with its tag, as Docker writes it: "ubuntu:14.04", "demo:v1". */
@@ -339,6 +340,7 @@ export class TopicIndex {
     const actions = units.filter((u) => u.unit.action);
     // The docker commands the question names ("docker ps"), however the term map reads them.
     const subcommands = query.units.filter((u) => u.known && /^docker\s+[a-z]/.test(u.text));
+    const unknownFlag = query.units.some((u) => !u.known && u.terms.some((t) => t.startsWith('option')) && FLAG_TEXT.test(u.text));
     const imageRefs = query.text.toLowerCase().match(IMAGE_REFERENCE) ?? [];
     // "How do I install Docker on Ubuntu": Docker itself installed on a platform (not a package the
     // Dockerfile installs, which names the Dockerfile, an image or a container).
@@ -415,7 +417,8 @@ export class TopicIndex {
             !(shown.length > commandLines.length && [...unit.terms, ...unit.related].includes('output')) && !terms.some((t) => entry.headingTerms.has(t) || shown.some((p) => p.terms.has(t) || p.action?.has(t))),
         );
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
-      if (missingDetail || otherImage || otherPlatform || unsaidQualifier) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      // An option no command of the notes uses ("docker ps -a"): the question is about that option.
+      if (unknownFlag || missingDetail || otherImage || otherPlatform || unsaidQualifier) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the

@@ -155,6 +155,8 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['map', 'mapping', 'publish', 'publish port', 'expose', 'forward', 'bind', '映射', '暴露', '转发', '绑定'] },
   // Running in the background is `docker run -d`, which the notes do not show.
   { terms: ['background', 'detached', 'detach', '后台'] },
+  // An image's or container's id, as docker images and docker ps list it.
+  { terms: ['id', 'ids', 'image id', 'container id', '编号', 'id号'], detail: true },
   // Renaming an image is tagging it again, which the notes do not show; it is not changing one.
   { terms: ['rename', 'renaming', '改名', '重命名', '换个名', '改个名'] },
   { terms: ['tag', 'tagged', 'label', '标签', '打标签', '版本号', '起名', '取名', '命名为', '叫什么名'] },

@@ -32,6 +32,8 @@ export interface QueryUnit {
   action: boolean;
   /** A Docker CLI command ("docker build"): only the command itself, not its last word alone, names it. */
   command?: string;
+  /** A detail a section either states or not (see TermGroup.detail). */
+  detail?: boolean;
   /**
    * How much an unknown word says about what is asked (0..1, default 1): a noun names a topic the
    * notes may not cover; an adverb, pronoun or particle the notes lack ("到底", "咋整") does not.
@@ -279,17 +281,19 @@ export class QueryAnalyzer {
     const related = new Set<string>();
     let domain = false;
     let action = false;
+    let detail = false;
     for (const key of keys) {
       for (const g of GROUPS.byKey.get(key) ?? []) {
         if (TERM_GROUPS[g]?.domain) domain = true;
         if (TERM_GROUPS[g]?.action) action = true;
+        if (TERM_GROUPS[g]?.detail) detail = true;
         for (const t of GROUPS.terms[g] ?? []) related.add(t);
       }
     }
     for (const t of terms) related.delete(t);
     const relatedTerms = [...related];
     const known = terms.some((t) => this.vocabulary.has(t)) || relatedTerms.some((t) => this.vocabulary.has(t));
-    return { text, terms: [...new Set(terms)], related: relatedTerms, known, domain, action };
+    return { text, terms: [...new Set(terms)], related: relatedTerms, known, domain, action, ...(detail ? { detail } : {}) };
   }
 
   private englishUnits(text: string): QueryUnit[] {

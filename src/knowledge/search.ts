@@ -26,7 +26,7 @@ import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
 import { passagesOf, type Passage } from './passages.js';
 import { COMMAND_WORDS, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
-import { NEIGHBOUR_TOPICS } from './terms.js';
+import { NEIGHBOUR_TOPICS, PLATFORMS } from './terms.js';
 import { hasHan, indexTerms } from './tokenizer.js';
 
 /** The knobs of ranking and confidence. */
@@ -63,6 +63,8 @@ export interface Tuning {
   howToProseFactor: number;
   /** Confidence kept when a how-to question asks for an action the section neither names nor performs ("how do I stop it"). */
   missingActionFactor: number;
+  /** Ordering weight of a section that lacks a detail the question asks for (see TermGroup.detail). */
+  missingDetailFactor: number;
   /** Weight of an unknown word that names a neighbouring tool or topic (see NEIGHBOUR_TOPICS), as a multiple of unknownWeight. */
   neighbourFactor: number;
   /** Reordering: score = bm25^bm25Power * (coverageFloor + coverage)^coveragePower * (1 + titleBonus * title) * how-to bonus. */
@@ -97,6 +99,7 @@ export const DEFAULT_TUNING: Tuning = {
   howToProseFactor: 0.8,
   missingActionFactor: 0.6,
   neighbourFactor: 2,
+  missingDetailFactor: 0.5,
   bm25Power: 0.5,
   coverageFloor: 0.2,
   coveragePower: 2,
@@ -106,6 +109,12 @@ export const DEFAULT_TUNING: Tuning = {
   tieMargin: 0.8,
   tiedCap: 0.69,
 };
+
+const FLAG_TEXT = /^--?[a-z]/;
+const USE_WORDS: ReadonlySet<string> = new Set(['use', '用', '使用']);
+
+/** An image named with its tag, as Docker writes it: "ubuntu:14.04", "demo:v1". */
+const IMAGE_REFERENCE = /\b[a-z][a-z0-9._/-]*:[a-z0-9][a-z0-9._-]*\b/g;
 
 export interface Hit {
   topic: KnowledgeTopic;
@@ -329,6 +338,18 @@ export class TopicIndex {
     // "docker image" alone is an image, as prose says it; "docker images" or "docker image rm" a command.
     const named = query.units.flatMap((u) => (u.command && u.known && (!MANAGEMENT_NOUN.test(u.command) || MANAGEMENT_COMMAND.test(query.text)) ? [u.command] : []));
     const actions = units.filter((u) => u.unit.action);
+    // The docker commands the question names ("docker ps"), however the term map reads them.
+    const subcommands = query.units.filter((u) => u.known && /^docker\s+[a-z]/.test(u.text));
+    const unknownFlag = query.units.some((u) => !u.known && u.terms.some((t) => t.startsWith('option')) && FLAG_TEXT.test(u.text));
+    const imageRefs = query.text.toLowerCase().match(IMAGE_REFERENCE) ?? [];
+    // "How do I install Docker on Ubuntu": Docker itself installed on a platform (not a package the
+    // Dockerfile installs, which names the Dockerfile, an image or a container).
+    const platforms = query.units.filter((u) => PLATFORMS.has(u.text));
+    const installsDocker =
+      platforms.length > 0 &&
+      query.units.some((u) => u.action && [...u.terms, ...u.related].includes('安装')) &&
+      query.units.some((u) => u.terms.includes('docker')) &&
+      !query.units.some((u) => u.domain && !u.terms.includes('docker'));
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
       const entry = this.indexed.get(id) as IndexedTopic;
@@ -377,6 +398,27 @@ export class TopicIndex {
       if (query.choosing && this.namesOwnTitle(entry, query.weights) && this.siblingsOf(entry).some((s) => this.namesOwnTitle(s, query.weights))) {
         confidence = Math.max(confidence, this.tuning.listingFloor);
       }
+      // Asked for a detail (a size, a port, a command's options) the section never states: being on
+      // topic does not answer it ("demo:v1 有多大" from the Dockerfile, "commit 的参数" from a sentence).
+      const missingDetail = units.some(({ unit, terms }) => unit.detail && unit.known && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
+      // A detail of an image named by its reference ("demo:v1 多大") is stated only where that image is.
+      const otherImage = units.some(({ unit }) => unit.detail) && imageRefs.some((ref) => !entry.passages.some((p) => ref.split(':').every((part) => p.passage.text.toLowerCase().includes(part))));
+      // A question about a command the section runs, qualified by something its line does not say
+      // ("docker ps 怎么看退出的容器"): it asks for an option the notes do not show.
+      const commandLines = query.howTo && subcommands.length > 0 ? entry.passages.filter((p) => p.passage.kind === 'command' && subcommands.every((u) => u.terms.some((t) => p.terms.has(t)))) : [];
+      // What the command line says, and what the section shows it printing.
+      const shown = [...commandLines, ...entry.passages.filter((p) => p.passage.kind === 'output')];
+      const unsaidQualifier =
+        commandLines.length > 0 &&
+        units.some(
+          ({ unit, terms, specific }) =>
+            // The images and containers a command acts on, and "use" in "how do I use it", are implied by the command.
+            unit.known && specific.length > 0 && !unit.domain && !subcommands.includes(unit) && !USE_WORDS.has(unit.text) && !unit.terms.some((t) => COMMAND_WORDS.has(t)) &&
+            !(shown.length > commandLines.length && [...unit.terms, ...unit.related].includes('output')) && !terms.some((t) => entry.headingTerms.has(t) || shown.some((p) => p.terms.has(t) || p.action?.has(t))),
+        );
+      const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
+      // An option no command of the notes uses ("docker ps -a"): the question is about that option.
+      if (unknownFlag || missingDetail || otherImage || otherPlatform || unsaidQualifier) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the
@@ -384,7 +426,7 @@ export class TopicIndex {
       const oneOfWays = query.choosing && this.siblingsOf(entry).length > 0 && this.namesUnits(entry.parents, query.weights);
       const title = Math.max(this.titleCoverage(entry, query.weights), oneOfWays ? 1.5 : this.namesSubject(entry, query.weights) ? 0.5 : 0);
       const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
-      hits.push({ topic: entry.topic, score, coverage, anchor, confidence });
+      hits.push({ topic: entry.topic, score: missingDetail ? score * this.tuning.missingDetailFactor : score, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);
     // Two sections nearly tied for first: either may be the one meant, so neither answer is sure.

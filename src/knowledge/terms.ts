@@ -15,6 +15,11 @@ export interface TermGroup {
    * stopped containers" is not how to stop one.
    */
   action?: boolean;
+  /**
+   * A detail a section states or does not (a size, a port, a tag, a command's options): a question
+   * asking for one is answered only by a section that has it, not by one that is merely on topic.
+   */
+  detail?: boolean;
 }
 
 // Keep each group to one sense. A synonym links every member to every other, so a word that also
@@ -45,20 +50,20 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['ps', 'docker ps'], domain: true },
 
   // Actions on images and containers
-  { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成', '打', '打包'], action: true },
+  { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成', '打', '打包', '整出来', '弄出来', '搞出来', '做出来', '搞个', '弄个', '做个', '打个'], action: true },
   { terms: ['create', 'new', '创建', '新建'], action: true },
-  { terms: ['pull', 'download', 'fetch', 'get', 'obtain', 'come from', 'come down', 'grab', '拉取', '拉', '下载', '获取', '拉下来', '下下来', '下了', '拽'], action: true },
-  { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', 'kick off', '运行', '启动', '跑', '开启', '执行', '开跑', '拉起', '开起来'], action: true },
+  { terms: ['pull', 'download', 'fetch', 'get', 'obtain', 'come from', 'come down', 'grab', '拉取', '拉', '下载', '获取', '拉下来', '下下来', '下了', '拽', '弄下来', '搞下来', '整下来', '拖下来', '下载下来', '扒下来', '拉一下', '下一个'], action: true },
+  { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', 'kick off', '运行', '启动', '跑', '开启', '执行', '开跑', '拉起', '开起来', '跑起来', '跑一下', '跑个', '起一个', '起个', '运行起来', '启起来', '跑一跑'], action: true },
   // Stopping is an action; being stopped (Docker lists it as "Exited") is a state. English has a
   // word for each (its "stopped" stems to "stop"); Chinese says 停止 for both.
   { terms: ['stop', 'halt', '停止', '停'], action: true },
   // A container nobody uses any more is, to Docker, one that has exited.
   { terms: ['exited', 'terminated', 'unused', 'dead', '终止', '停止', '退出', '没用', '无用'] },
-  { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', 'drop', 'kill off', 'throw out', '删除', '删', '移除', '去除', '删掉', '清理', '清除', '干掉', '去掉', '弄掉', '扔掉', '卸掉'], action: true },
+  { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', 'drop', 'kill off', 'throw out', '删除', '删', '移除', '去除', '删掉', '清理', '清除', '干掉', '去掉', '弄掉', '扔掉', '卸掉', '删了', '删一下', '删光', '整掉', '搞掉', '删干净'], action: true },
   { terms: ['clean', 'cleanup', 'clean up', 'clear', 'clear out', 'purge', 'prune', 'tidy', 'wipe', '清理', '清除', '清空', '清', '清掉', '清一清', '打扫', '收拾', '一键清'], action: true },
   { terms: ['pause', '暂停'], action: true },
-  { terms: ['list', 'listing', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', 'look at', '查看', '列出', '显示', '看', '查', '瞧', '瞅', '看看', '看下', '瞧瞧', '列表', '清单', '列一下'], action: true },
-  { terms: ['install', 'installation', 'setup', 'set up', '安装', '装', '装上', '安上', '装好'], action: true },
+  { terms: ['list', 'listing', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', 'look at', '查看', '列出', '显示', '看', '查', '瞧', '瞅', '看看', '看下', '瞧瞧', '列表', '清单', '列一下', '瞅瞅', '瞅一眼', '看一眼', '看一看', '瞧一瞧', '查查', '查一下', '查一查', '列一列', '列出来', '看一下'], action: true },
+  { terms: ['install', 'installation', 'setup', 'set up', '安装', '装', '装上', '安上', '装好', '装一下', '装个', '安一下', '整上', '弄上', '搞上', '装一个'], action: true },
   { terms: ['commit', '提交'], action: true },
   { terms: ['write', 'author', '编写', '写'] },
   { terms: ['store', 'storage', 'save', 'keep', 'persist', '存储', '保存', '存放', '放', '放在', '存', '存着', '留着'] },
@@ -113,7 +118,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['file', '文件'] },
   { terms: ['library', 'libraries', 'lib', 'dependency', 'dependencies', '库', '依赖'] },
   { terms: ['configuration', 'config', 'setting', 'settings', '配置'] },
-  { terms: ['parameter', 'param', 'option', 'argument', '参数'] },
+  { terms: ['parameter', 'param', 'option', 'argument', 'flag', '参数', '选项', '参数列表'], detail: true },
   { terms: ['environment variable', 'env var', 'envvar', '环境变量'] },
   { terms: ['variable', '变量'] },
   { terms: ['volume', 'anonymous volume', '卷', '匿名卷', '数据卷'] },
@@ -146,17 +151,23 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['rarely', 'seldom', 'uncommon', 'unusual', '不常用', '很少'] },
   { terms: ['reference', 'references', 'further reading', 'book', 'books', 'recommended book', 'recommended reading', 'good book', 'reading list', 'where to learn', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料', '资料推荐', '推荐资料', '推荐的书', '推荐读物', '入门资料', '入门书', 'getting started', 'beginner'] },
   { terms: ['mac', 'macos', 'osx', 'os x', 'macbook', 'apple', '苹果', '苹果电脑', '麦克'] },
-  { terms: ['port', 'ports', '端口', '端口号'], domain: true },
+  { terms: ['port', 'ports', '端口', '端口号'], domain: true, detail: true },
   { terms: ['map', 'mapping', 'publish', 'publish port', 'expose', 'forward', 'bind', '映射', '暴露', '转发', '绑定'] },
+  // Running in the background is `docker run -d`, which the notes do not show.
+  { terms: ['background', 'detached', 'detach', '后台'] },
+  // An image's or container's id, as docker images and docker ps list it.
+  { terms: ['id', 'ids', 'image id', 'container id', '编号', 'id号'], detail: true },
+  // Renaming an image is tagging it again, which the notes do not show; it is not changing one.
+  { terms: ['rename', 'renaming', '改名', '重命名', '换个名', '改个名'] },
   { terms: ['tag', 'tagged', 'label', '标签', '打标签', '版本号', '起名', '取名', '命名为', '叫什么名'] },
   { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '吐出来', '回显'] },
   { terms: ['app', 'application', 'web app', 'webapp', 'website', 'web service', '应用', '应用程序', '网站', '网页', 'web 服务'] },
   // the image's layers, as a pull prints them
   { terms: ['layer', 'layers', '层', '镜像层', '分层'], domain: true },
-  { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完'] },
+  { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完', '搞好', '弄好', '整好', '做好', '弄完', '搞完', '整完'] },
   { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '列', '字段', '表头', '栏'] },
   { terms: ['called', 'call it', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '为啥叫', '为什么叫', '凭啥叫', '为何叫', '名字咋来', '名字怎么来', '名字由来', '由来'] },
-  { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '体积', '空间', '多少空间', '多少兆'] },
+  { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '体积', '空间', '多少空间', '多少兆'], detail: true },
   { terms: ['framework', 'web framework', '框架', 'web 框架'] },
   { terms: ['google', '谷歌'] },
   { terms: ['online', 'on the web', 'web page', 'internet', 'site', 'link', 'url', '网上', '在线', '官网', '官方', 'official', '链接', '网址'] },
@@ -172,7 +183,19 @@ export const TERM_GROUPS: readonly TermGroup[] = [
 export const NEIGHBOUR_TOPICS: ReadonlySet<string> = new Set(
   (
     'kubernetes k8s k3s minikube kubectl helm openshift swarm compose podman buildah nomad mesos lxd vagrant ' +
-    'wsl wsl2 hyperv hyper windows ansible terraform jenkins 编排 集群 持久化'
+    'wsl wsl2 hyperv hyper windows ansible terraform jenkins 编排 集群 持久化 ' +
+    // Docker's own topics beyond a beginner's notes: logs, shells, mounts, networks, pushing, limits, security
+    'log logs 日志 shell 挂载 mount bridge overlay 网桥 push 推送 上传 login 登录 mirror 加速 加速器 镜像加速 harbor quay ghcr ecr gcr ' +
+    '阿里云 私有仓库 private security 安全 漏洞 root 权限 cgroup限制 限制 limit limits quota cache 缓存 多阶段 multistage 自启 开机 ' +
+    'upgrade 升级 daemon 守护进程 后台 background detached detach restart 重启 rename 改名 重命名 export 导出 import 导入 backup 备份'
+  ).split(' '),
+);
+
+/** Systems Docker is installed on: installing it on one is answered only by a section about that one. */
+export const PLATFORMS: ReadonlySet<string> = new Set(
+  (
+    'ubuntu debian centos fedora rhel redhat linux windows win10 win11 arch alpine raspbian mac macos osx ' +
+    'wsl wsl2 乌班图 红帽 树莓派 苹果 苹果电脑'
   ).split(' '),
 );
 
@@ -225,4 +248,8 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '没搞懂', '搞不懂', '不懂', '没懂', '不明白', '没明白', '说下', '讲下', '说一下', '讲一下', '玩意', '玩意儿', '东东', '的话', '想', '想要', '相比', '相比于', '相较', '咋弄', '咋整', '咋办', '怎么办', '怎么弄', '怎么整', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',
   // the notes themselves: every answer is from them
   '笔记', '这份', '这篇',
+  // how people open and close a question in chat
+  '在哪', '在哪儿', '哪儿', '咋样', '咋回事', '怎么回事', '啥玩意', '啥玩意儿', '是个啥', '些啥', '点啥', '有啥', '一下子', '呗', '哈', '嘞',
+  '咧', '喔', '哇', '诶', '欸', '呐', '俺', '咱', '咱们', '大佬', '老哥', '求问', '求教', '小白', '新手', '请教', '问下', '问一下', '想问',
+  '想问下', '谢谢', '多谢', '在线等', '急',
 ]);

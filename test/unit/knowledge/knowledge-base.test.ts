@@ -109,7 +109,55 @@ describe('ask: how people put it', () => {
 
   it('declines options and neighbouring tools the notes never mention', async () => {
     const kb = await bundledKnowledge();
-    for (const q of ['docker run -d 是啥意思', 'k8s 跟 docker 啥关系', 'demo那个容器怎么停掉 命令是啥']) expect(kb.ask(q).answered, q).toBe(false);
+    for (const q of ['docker run -d 是啥意思', 'k8s 跟 docker 啥关系', 'demo那个容器怎么停掉 命令是啥', 'what does docker ps -a show', 'docker run 的 --name 参数']) expect(kb.ask(q).answered, q).toBe(false);
+  });
+
+  it('declines a detail the section it would answer from never states', async () => {
+    const kb = await bundledKnowledge();
+    // The notes name docker commit but none of its options; they list ubuntu's size, not demo:v1's.
+    for (const q of ['docker commit 有哪些选项', 'what parameters does docker commit accept', 'demo:v1 镜像有多大', 'what is the image id of demo:v1']) expect(kb.ask(q).answered, q).toBe(false);
+    const size = kb.ask('ubuntu 镜像多大');
+    expect(size.source?.heading).toBe('Demo › 查看本地镜像');
+    expect(size.answer).toContain('222MB');
+    // Options the notes do use are answered.
+    expect(kb.ask('what does -p 5000:5000 mean').source?.heading).toBe('Demo › 构建镜像 › 启动容器');
+  });
+
+  it('answers installing Docker only for the system the notes install it on', async () => {
+    const kb = await bundledKnowledge();
+    for (const q of ['ubuntu 上怎么安装 docker', 'how do I set up docker on debian', 'centos 咋装 docker']) expect(kb.ask(q).answered, q).toBe(false);
+    expect(kb.ask('mac 上怎么装 docker').source?.heading).toBe('macOS 安装 Docker');
+    // What the Dockerfile installs on its ubuntu base is another question.
+    expect(kb.ask('Dockerfile 在 ubuntu 上装了啥').source?.heading).toBe('Demo › 构建镜像 › Docker file');
+  });
+
+  it('declines a how-to about a command the notes show, qualified by what its line does not say', async () => {
+    const kb = await bundledKnowledge();
+    // docker ps is "查看容器"; listing the exited ones needs an option the notes never show.
+    for (const q of ['how do I list stopped containers with docker ps', 'docker ps 怎么显示所有容器，包括停掉的']) expect(kb.ask(q).answered, q).toBe(false);
+    expect(kb.ask('怎么用 docker ps 查看容器').source?.heading).toBe('常用命令');
+    expect(kb.ask('怎么用 docker build 打个镜像').source?.heading).toBe('Demo › 构建镜像 › Docker file');
+  });
+
+  it('declines Docker topics beyond the notes: logs, the background, renaming, restarting', async () => {
+    const kb = await bundledKnowledge();
+    for (const q of ['怎么查看容器日志', 'how do I run the demo in the background', '怎么让容器在后台运行', '怎么给镜像改名', '容器怎么重启']) expect(kb.ask(q).answered, q).toBe(false);
+  });
+
+  it('reads everyday Chinese verbs and chat openers as the notes’ words', async () => {
+    const kb = await bundledKnowledge();
+    const cases: [string, string][] = [
+      ['咋把 ubuntu 镜像弄下来', 'Demo › 拉取ubuntu镜像'],
+      ['本机镜像咋瞅一眼', 'Demo › 查看本地镜像'],
+      ['求问 mac 上咋装个 docker', 'macOS 安装 Docker'],
+      ['小白求问，镜像是啥', 'Docker 基本概念 › 镜像'],
+      ['镜像搞好了咋传到别的机器', 'Docker 基本概念 › 仓库'],
+    ];
+    for (const [q, heading] of cases) {
+      const answer = kb.ask(q);
+      expect(answer.answered, q).toBe(true);
+      expect(answer.source?.heading, q).toBe(heading);
+    }
   });
 
   it('gives a why-question the cause with its consequence', async () => {

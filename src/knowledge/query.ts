@@ -84,6 +84,7 @@ export const COMMAND_WORDS: ReadonlySet<string> = new Set(['command', 'cmd', '�
 /** "Hello, ..." opens a question; "hello" later in it is a word of its own (hello.py). */
 const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
 
+
 /** Command-line options (`-d`, `--rm`). */
 const FLAG = /(?<![\p{L}\p{N}_-])--?[a-z][a-z0-9-]*/gu;
 
@@ -397,15 +398,26 @@ export class QueryAnalyzer {
       // jieba's nouns by where they start: a noun the dictionaries lack (集装箱) is not split on a
       // one-character word of the term map inside it (装).
       const nouns = new Map<number, TaggedWord>();
+      // Where each of jieba's words ends, by position: a content word that ends inside one of
+      // jieba's and leaves a stray character is not what was written (清楚 is not 清 "clean" + 楚,
+      // 一键清理 not 一键清 + 理); where the rest reads as words too, jieba erred. A stop word is
+      // split off as before (一个|月, 里|拉: jieba glues particles to what follows).
+      const wordEnd: number[] = [];
       let offset = 0;
       for (const w of tagged(run)) {
         if (w.word.length >= 2 && /^n/.test(w.tag)) nouns.set(offset, w);
+        for (let k = 0; k < w.word.length; k++) wordEnd.push(offset + w.word.length);
         offset += w.word.length;
       }
+      const splitsAWord = (end: number): boolean => {
+        const wordEnds = wordEnd[end - 1] ?? end;
+        return wordEnds > end && !this.readsAsWords(chars.slice(end, wordEnds).join(''));
+      };
       for (let i = 0; i < chars.length; ) {
         let matched = '';
         for (let len = Math.min(MAX_HAN_WORD, chars.length - i); len >= 1; len--) {
           const candidate = chars.slice(i, i + len).join('');
+          if (!isChineseStopword(candidate) && splitsAWord(i + len)) continue;
           if ((len >= 2 && this.hanDictionary.has(candidate)) || isChineseStopword(candidate) || (len === 1 && GROUPS.byKey.has(candidate))) {
             matched = candidate;
             break;
@@ -436,6 +448,17 @@ export class QueryAnalyzer {
       flush();
     }
     return units;
+  }
+
+  /** A run of Chinese made entirely of words the dictionaries, the stop words or the term map's one-character words have. */
+  private readsAsWords(text: string): boolean {
+    if (text === '') return true;
+    for (let len = Math.min(MAX_HAN_WORD, text.length); len >= 1; len--) {
+      const head = text.slice(0, len);
+      const word = (len >= 2 && this.hanDictionary.has(head)) || isChineseStopword(head) || (len === 1 && GROUPS.byKey.has(head));
+      if (word && this.readsAsWords(text.slice(len))) return true;
+    }
+    return false;
   }
 
   /**

@@ -105,6 +105,15 @@ describe('query analysis', () => {
     expect(analyzer.analyze('What does a registry store?').howTo).toBe(false);
   });
 
+  it('does not split a Chinese word on a one-character term inside it', () => {
+    const words = new QueryAnalyzer(new Set(['容器', '清理', '镜像']), ['清理']);
+    // 清 "clean out" is in the term map; 清楚 "clearly" is not about cleaning.
+    expect(words.analyze('是不是很清楚').units.map((u) => u.text)).toEqual(['清楚']);
+    expect(words.analyze('容器怎么清理').units.map((u) => u.text)).toEqual(['容器', '清理']);
+    // A particle jieba glued to the verb after it is still split off (里拉 is 里 + 拉 "pull").
+    expect(words.analyze('demo里拉的ubuntu').units.map((u) => u.text)).toContain('拉');
+  });
+
   it('measures edit distance with transpositions', () => {
     expect(editDistance('imgae', 'image', 2)).toBe(1);
     expect(editDistance('cook', 'book', 1)).toBe(1);

@@ -114,6 +114,15 @@ describe('query analysis', () => {
     expect(words.analyze('demo里拉的ubuntu').units.map((u) => u.text)).toContain('拉');
   });
 
+  it('reads "tell me plainly" as how to answer, not as what is asked', () => {
+    const words = new QueryAnalyzer(new Set(['docker', '容器', '命令', '说明']), ['说明']);
+    expect(words.analyze('docker到底是个啥 一句话给我说明白').units.map((u) => u.text)).toEqual(['docker']);
+    expect(words.analyze('能讲清楚容器吗').units.map((u) => u.text)).toEqual(['容器']);
+    expect(words.analyze('常用命令给我过一遍').units.map((u) => u.text)).toEqual(['常用', '命令']);
+    // 说明 alone is a word of the notes, not the frame.
+    expect(words.analyze('说明一下容器').units.map((u) => u.text)).toContain('说明');
+  });
+
   it('measures edit distance with transpositions', () => {
     expect(editDistance('imgae', 'image', 2)).toBe(1);
     expect(editDistance('cook', 'book', 1)).toBe(1);

@@ -69,5 +69,6 @@ let converter: ((text: string) => string) | undefined;
 /** Traditional characters and Taiwan phrases to simplified Chinese; simplified text is left as it is. */
 export function toSimplified(text: string): string {
   converter ??= OpenCC.Converter({ from: 'twp', to: 'cn' });
-  return (converter as (text: string) => string)(text);
+  // Taiwan's tables read a lone 么 as 幺 "one"; in a question it is the particle (有链接么, 什么), kept as written.
+  return text.split('么').map(converter as (text: string) => string).join('么');
 }

@@ -10,6 +10,8 @@ describe('tokenizer', () => {
     expect(normalize('請問這個應用程式的設定檔該怎麼寫')).toBe('请问这个应用程序的设置档该怎么写');
     expect(normalize('網絡連線斷開後容器會自動重啟嗎')).toBe('网络连接断开后容器会自动重启吗');
     expect(normalize('伺服器上的軟體')).toBe('服务器上的软件');
+    // The particle 么 stays the particle (Taiwan's tables would read it as 幺 "one").
+    expect(normalize('有安装链接么')).toBe('有安装链接么');
     expect(normalize('简体中文不变')).toBe('简体中文不变');
   });
 

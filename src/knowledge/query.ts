@@ -152,6 +152,9 @@ const MAX_QUESTION_LENGTH = 500;
 /** Longest Chinese dictionary word tried when splitting a question. */
 const MAX_HAN_WORD = 6;
 
+/** How much less a one-character verb followed by 的/了 says about what is asked (see leftoverUnit). */
+const STATE_VERB_TOPICALITY = 0.5;
+
 interface GroupIndex {
   /** term key -> indexes into TERM_GROUPS */
   byKey: Map<string, number[]>;
@@ -395,9 +398,14 @@ export class QueryAnalyzer {
     for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
       const chars = [...run];
       let leftover = '';
-      const flush = (): void => {
+      /** The leftover characters, which end where `end` is. */
+      const flush = (end: number): void => {
         if (!leftover) return;
-        for (const { word, tag } of tagged(leftover)) if (hasHan(word) && !isChineseStopword(word)) units.push(this.leftoverUnit(word, tag));
+        let at = end - [...leftover].length;
+        for (const { word, tag } of tagged(leftover)) {
+          at += [...word].length;
+          if (hasHan(word) && !isChineseStopword(word)) units.push(this.leftoverUnit(word, tag, chars[at] ?? ''));
+        }
         leftover = '';
       };
       // jieba's nouns by where they start: a noun the dictionaries lack (集装箱) is not split on a
@@ -430,8 +438,8 @@ export class QueryAnalyzer {
         }
         const noun = nouns.get(i);
         if (noun && (matched === '' || (matched.length === 1 && !isChineseStopword(matched)))) {
-          flush();
-          units.push(this.leftoverUnit(noun.word, noun.tag));
+          flush(i);
+          units.push(this.leftoverUnit(noun.word, noun.tag, chars[i + [...noun.word].length] ?? ''));
           i += noun.word.length;
           continue;
         }
@@ -440,7 +448,7 @@ export class QueryAnalyzer {
           i++;
           continue;
         }
-        flush();
+        flush(i);
         if (!isChineseStopword(matched)) {
           const unit = this.hanUnit(matched);
           const end = i + [...matched].length;
@@ -450,7 +458,7 @@ export class QueryAnalyzer {
         }
         i += [...matched].length;
       }
-      flush();
+      flush(chars.length);
     }
     return units;
   }
@@ -471,11 +479,13 @@ export class QueryAnalyzer {
    * complement is the verb (清掉 is 清, 跑起来 is 跑); an unknown word counts against an answer as
    * much as its part of speech names a topic.
    */
-  private leftoverUnit(word: string, tag: string): QueryUnit {
+  private leftoverUnit(word: string, tag: string, next: string): QueryUnit {
     const verb = RESULTATIVE.exec(word)?.[1];
     if (verb && (GROUPS.byKey.has(verb) || this.hanDictionary.has(verb))) return this.hanUnit(verb);
     const unit = this.hanUnit(word);
-    if (!unit.known) unit.topicality = topicality(tag);
+    // A one-character verb that only describes what is asked about (填的是啥 "what was filled in",
+    // 堆了一堆 "piled up") names a topic less than one asked to be done (进到容器里).
+    if (!unit.known) unit.topicality = topicality(tag) * ([...word].length === 1 && /^v/.test(tag) && /^[的了]/.test(next) ? STATE_VERB_TOPICALITY : 1);
     return unit;
   }
 

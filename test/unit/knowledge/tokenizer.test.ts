@@ -125,6 +125,14 @@ describe('query analysis', () => {
     expect(words.analyze('说明一下容器').units.map((u) => u.text)).toContain('说明');
   });
 
+  it('counts a one-character verb that only describes the thing asked about for less', () => {
+    const words = new QueryAnalyzer(new Set(['flask', 'host', '容器']), []);
+    const filled = words.analyze('flask的host填的是啥').units.find((u) => u.text === '填');
+    const entered = words.analyze('怎么进到容器里').units.find((u) => u.text === '进');
+    expect(filled?.topicality).toBeLessThan(1);
+    expect(entered?.topicality).toBe(1);
+  });
+
   it('measures edit distance with transpositions', () => {
     expect(editDistance('imgae', 'image', 2)).toBe(1);
     expect(editDistance('cook', 'book', 1)).toBe(1);

@@ -152,6 +152,9 @@ const MAX_QUESTION_LENGTH = 500;
 /** Longest Chinese dictionary word tried when splitting a question. */
 const MAX_HAN_WORD = 6;
 
+/** jieba's numerals that are "one/a few + measure word" (一堆, 一遍, 几个), not a number the notes might state. */
+const QUANTITY = /^[一两几][\p{Script=Han}]$/u;
+
 /** How much less a one-character verb followed by 的/了 says about what is asked (see leftoverUnit). */
 const STATE_VERB_TOPICALITY = 0.5;
 
@@ -416,9 +419,12 @@ export class QueryAnalyzer {
       // 一键清理 not 一键清 + 理); where the rest reads as words too, jieba erred. A stop word is
       // split off as before (一个|月, 里|拉: jieba glues particles to what follows).
       const wordEnd: number[] = [];
+      // A quantity (一堆, 一把, 一遍) says how much, not what: the stop word 一 does not leave its measure word behind as a topic.
+      const quantities = new Map<number, number>();
       let offset = 0;
       for (const w of tagged(run)) {
         if (w.word.length >= 2 && /^n/.test(w.tag)) nouns.set(offset, w);
+        if (w.tag === 'm' && QUANTITY.test(w.word) && !GROUPS.byKey.has(w.word.slice(1)) && !this.hanDictionary.has(w.word.slice(1))) quantities.set(offset, w.word.length);
         for (let k = 0; k < w.word.length; k++) wordEnd.push(offset + w.word.length);
         offset += w.word.length;
       }
@@ -435,6 +441,12 @@ export class QueryAnalyzer {
             matched = candidate;
             break;
           }
+        }
+        const quantity = quantities.get(i);
+        if (quantity !== undefined && matched.length < 2) {
+          flush(i);
+          i += quantity;
+          continue;
         }
         const noun = nouns.get(i);
         if (noun && (matched === '' || (matched.length === 1 && !isChineseStopword(matched)))) {

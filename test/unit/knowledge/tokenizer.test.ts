@@ -133,6 +133,12 @@ describe('query analysis', () => {
     expect(entered?.topicality).toBe(1);
   });
 
+  it('reads a quantity (一堆, 一把) as how much, not as a topic, but keeps a counted noun the notes know', () => {
+    const words = new QueryAnalyzer(new Set(['容器', '层', 'layer']), []);
+    expect(words.analyze('容器堆了一堆').units.map((u) => u.text)).toEqual(['容器', '堆']);
+    expect(words.analyze('一共下了几层').units.map((u) => u.text)).toContain('层');
+  });
+
   it('measures edit distance with transpositions', () => {
     expect(editDistance('imgae', 'image', 2)).toBe(1);
     expect(editDistance('cook', 'book', 1)).toBe(1);

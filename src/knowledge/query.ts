@@ -88,6 +88,9 @@ const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
  * "Tell me plainly", said the everyday way (讲清楚, 给我说明白, 过一遍, 说说): how to answer, not
  * what about; a speech verb only with its complement, so 说明 or 讲 alone stay as they are.
  */
+/** "What words" (啥字, 什么文字): the question word with a general noun, asking for the text itself. */
+const WHAT_TEXT = /(?<=啥|什么|哪些)(?:字|文字|字儿)/g;
+
 const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊])|[讲说聊](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋/g;
 
 /** Command-line options (`-d`, `--rm`). */
@@ -242,7 +245,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(GREETING, '').replace(TELL_ME, ' ');
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '');
     const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     const howTo = HOW_TO.test(text);

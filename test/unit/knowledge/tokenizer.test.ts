@@ -139,6 +139,11 @@ describe('query analysis', () => {
     expect(words.analyze('一共下了几层').units.map((u) => u.text)).toContain('层');
   });
 
+  it('reads "what words" (啥字) as asking for the text itself', () => {
+    const words = new QueryAnalyzer(new Set(['首页', '返回']), ['首页', '返回']);
+    expect(words.analyze('打开首页会返回啥字').units.map((u) => u.text)).not.toContain('字');
+  });
+
   it('measures edit distance with transpositions', () => {
     expect(editDistance('imgae', 'image', 2)).toBe(1);
     expect(editDistance('cook', 'book', 1)).toBe(1);

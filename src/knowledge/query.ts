@@ -91,6 +91,9 @@ const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
 /** "What words" (啥字, 什么文字): the question word with a general noun, asking for the text itself. */
 const WHAT_TEXT = /(?<=啥|什么|哪些)(?:字|文字|字儿)/g;
 
+/** "Why is the thing ... called X" with words between (为啥这玩意儿叫容器): the naming question the term map knows as 为啥叫. */
+const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?)(?<!管它|叫它)(?:叫做|叫|称为|称作)/g;
+
 const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊])|[讲说聊](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋/g;
 
 /** Command-line options (`-d`, `--rm`). */
@@ -245,7 +248,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '');
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
     const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     const howTo = HOW_TO.test(text);

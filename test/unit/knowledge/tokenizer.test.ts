@@ -144,6 +144,14 @@ describe('query analysis', () => {
     expect(words.analyze('打开首页会返回啥字').units.map((u) => u.text)).not.toContain('字');
   });
 
+  it('reads "why is the thing ... called X" as the naming question', () => {
+    const words = new QueryAnalyzer(new Set(['容器', '称其为']), ['容器']);
+    const naming = (q: string): boolean => words.analyze(q).units.some((u) => u.related.includes('称其为') || u.terms.includes('称其为'));
+    expect(naming('为啥这玩意儿叫容器')).toBe(true);
+    expect(naming('凭啥管它叫容器')).toBe(true);
+    expect(naming('这玩意儿叫容器')).toBe(false);
+  });
+
   it('measures edit distance with transpositions', () => {
     expect(editDistance('imgae', 'image', 2)).toBe(1);
     expect(editDistance('cook', 'book', 1)).toBe(1);

@@ -84,16 +84,16 @@ export const COMMAND_WORDS: ReadonlySet<string> = new Set(['command', 'cmd', '�
 /** "Hello, ..." opens a question; "hello" later in it is a word of its own (hello.py). */
 const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
 
-/**
- * "Tell me plainly", said the everyday way (讲清楚, 给我说明白, 过一遍, 说说): how to answer, not
- * what about; a speech verb only with its complement, so 说明 or 讲 alone stay as they are.
- */
 /** "What words" (啥字, 什么文字): the question word with a general noun, asking for the text itself. */
 const WHAT_TEXT = /(?<=啥|什么|哪些)(?:字|文字|字儿)/g;
 
 /** "Why is the thing ... called X" with words between (为啥这玩意儿叫容器): the naming question the term map knows as 为啥叫. */
 const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?)(?<!管它|叫它)(?:叫做|叫|称为|称作)/g;
 
+/**
+ * "Tell me plainly", said the everyday way (讲清楚, 给我说明白, 过一遍, 说说): how to answer, not
+ * what about; a speech verb only with its complement, so 说明 or 讲 alone stay as they are.
+ */
 const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊])|[讲说聊](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋/g;
 
 /** Command-line options (`-d`, `--rm`). */
@@ -421,8 +421,8 @@ export class QueryAnalyzer {
       // one-character word of the term map inside it (装).
       const nouns = new Map<number, TaggedWord>();
       // Where each of jieba's words ends, by position: a content word that ends inside one of
-      // jieba's and leaves a stray character is not what was written (清楚 is not 清 "clean" + 楚,
-      // 一键清理 not 一键清 + 理); where the rest reads as words too, jieba erred. A stop word is
+      // jieba's and leaves a stray character is not what was written (清楚 is not 清 "clean" + 楚);
+      // where the rest reads as words too, jieba erred. A stop word is
       // split off as before (一个|月, 里|拉: jieba glues particles to what follows).
       const wordEnd: number[] = [];
       // A quantity (一堆, 一把, 一遍) says how much, not what: the stop word 一 does not leave its measure word behind as a topic.

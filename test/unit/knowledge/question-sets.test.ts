@@ -123,6 +123,15 @@ const HOLDOUTS: Record<
     floor: { zh: 53 / 62, en: 33 / 41, mixed: 17 / 21, oos: 35 / 40, all: 138 / 164 },
     maxConfidentlyWrong: 1,
   },
+  // Set G: written from the notes alone in chat slang (80 Chinese questions), never shown to
+  // anyone changing the code; `first` is main at fb62bfc, `unseen` after the fifth round (guided
+  // by A-F), scored once. The floor is that figure.
+  'holdout-g.jsonl': {
+    first: { zh: 43 / 80, en: 27 / 30, mixed: 15 / 21, oos: 35 / 40, all: 120 / 171 },
+    unseen: { zh: 45 / 80, en: 27 / 30, mixed: 15 / 21, oos: 36 / 40, all: 123 / 171 },
+    floor: { zh: 45 / 80, en: 27 / 30, mixed: 15 / 21, oos: 36 / 40, all: 123 / 171 },
+    maxConfidentlyWrong: 1,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

@@ -74,20 +74,11 @@ export const build = defineCommand({
       return {
         ok: true,
         data: { plan },
-        reply: reply(
-          [
-            fields([
-              ['Context', contextName],
-              ['Dockerfile', dockerfile.relative],
-              ['Tags', tags.join(', ')],
-              ...(plan.buildArgs.length ? ([['Build args', plan.buildArgs.join(', ')]] as Array<[string, string]>) : []),
-            ]),
-            table(['STEP', 'LINE', 'INSTRUCTION'], steps.map((s, i) => [String(i + 1), String(s.line), `${s.keyword} ${s.args}`])),
-            text(verdict.allowed ? 'Policy: allowed' : 'Policy: refused'),
-            ...(verdict.violations.length ? [code(verdict.violations.join('\n'))] : []),
-            context(say`${verdict.checks.join(' · ')}`),
-          ],
-          { title: 'Dry run: nothing was built', tone: verdict.allowed ? 'info' : 'warn' },
+        reply: dryRunReply(
+          [['Context', contextName], ['Dockerfile', dockerfile.relative], ['Tags', tags.join(', ')]],
+          plan.buildArgs,
+          table(['STEP', 'LINE', 'INSTRUCTION'], steps.map((s, i) => [String(i + 1), String(s.line), `${s.keyword} ${s.args}`])),
+          verdict,
         ),
       };
     }
@@ -223,6 +214,20 @@ async function runAndReport(ctx: CommandContext, job: BuildJob): Promise<Result>
   }
 }
 
+/** A dry run of either kind of context: what would be built, the steps (or why they are unknown), the policy's verdict. */
+function dryRunReply(rows: Array<[string, string]>, buildArgNames: readonly string[], steps: Block, verdict: BuildPolicyVerdict): Reply {
+  return reply(
+    [
+      fields([...rows, ...(buildArgNames.length ? ([['Build args', buildArgNames.join(', ')]] as Array<[string, string]>) : [])]),
+      steps,
+      text(verdict.allowed ? 'Policy: allowed' : 'Policy: refused'),
+      ...(verdict.violations.length ? [code(verdict.violations.join('\n'))] : []),
+      context(say`${verdict.checks.join(' · ')}`),
+    ],
+    { title: 'Dry run: nothing was built', tone: verdict.allowed ? 'info' : 'warn' },
+  );
+}
+
 /**
  * A git context: the engine clones the repository (POST /build `remote`), so the bot never sees
  * the Dockerfile: a dry run says what would be sent and that the steps are not known yet.
@@ -253,23 +258,18 @@ async function buildFromGit(
     return {
       ok: true,
       data: { plan },
-      reply: reply(
+      reply: dryRunReply(
         [
-          fields([
-            ['Context', contextName],
-            ['Repository', git.repository],
-            ['Ref', git.ref ?? 'master (none configured: the engine fetches master)'],
-            ...(git.subdir ? ([['Subdirectory', git.subdir]] as Array<[string, string]>) : []),
-            ['Dockerfile', dockerfile],
-            ['Tags', given.tags.join(', ')],
-            ...(plan.buildArgs.length ? ([['Build args', plan.buildArgs.join(', ')]] as Array<[string, string]>) : []),
-          ]),
-          text(say`Sent to the engine: remote ${git.remote}. ${STEPS_UNKNOWN}.`),
-          text(verdict.allowed ? 'Policy: allowed' : 'Policy: refused'),
-          ...(verdict.violations.length ? [code(verdict.violations.join('\n'))] : []),
-          context(say`${verdict.checks.join(' · ')}`),
+          ['Context', contextName],
+          ['Repository', git.repository],
+          ['Ref', git.ref ?? 'master (none configured: the engine fetches master)'],
+          ...(git.subdir ? ([['Subdirectory', git.subdir]] as Array<[string, string]>) : []),
+          ['Dockerfile', dockerfile],
+          ['Tags', given.tags.join(', ')],
         ],
-        { title: 'Dry run: nothing was built', tone: verdict.allowed ? 'info' : 'warn' },
+        plan.buildArgs,
+        text(say`Sent to the engine: remote ${git.remote}. ${STEPS_UNKNOWN}.`),
+        verdict,
       ),
     };
   }

@@ -32,18 +32,23 @@ function segmenter(): Jieba {
 }
 
 const SEGMENT_CACHE_SIZE = 20_000;
-const segments = new Map<string, readonly string[]>();
+
+/** `of(text)` remembered for the last texts seen: the same runs of text come back with every question. */
+function remembered<T>(of: (text: string) => T): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) {
+      if (cache.size >= SEGMENT_CACHE_SIZE) cache.clear();
+      value = of(text);
+      cache.set(text, value);
+    }
+    return value;
+  };
+}
 
 /** Words of a run of Chinese text, in order (jieba, with its HMM for words no dictionary has). */
-export function segment(text: string): readonly string[] {
-  let words = segments.get(text);
-  if (!words) {
-    if (segments.size >= SEGMENT_CACHE_SIZE) segments.clear();
-    words = segmenter().cut(text, true);
-    segments.set(text, words);
-  }
-  return words;
-}
+export const segment: (text: string) => readonly string[] = remembered((text) => segmenter().cut(text, true));
 
 export interface TaggedWord {
   word: string;
@@ -51,18 +56,8 @@ export interface TaggedWord {
   tag: string;
 }
 
-const tags = new Map<string, readonly TaggedWord[]>();
-
 /** Words of a run of Chinese text with their parts of speech. */
-export function tagged(text: string): readonly TaggedWord[] {
-  let words = tags.get(text);
-  if (!words) {
-    if (tags.size >= SEGMENT_CACHE_SIZE) tags.clear();
-    words = segmenter().tag(text, true);
-    tags.set(text, words);
-  }
-  return words;
-}
+export const tagged: (text: string) => readonly TaggedWord[] = remembered((text) => segmenter().tag(text, true));
 
 let converter: ((text: string) => string) | undefined;
 

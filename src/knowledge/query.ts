@@ -51,6 +51,8 @@ export interface Query {
   lang: Lang;
   /** "How do I ...", "怎么 ...": asks for a procedure, which the notes give as commands. */
   howTo: boolean;
+  /** "Why ...", "为啥 ...": asks for a reason, which the notes give in prose that says why (由于, 因此, because). */
+  why: boolean;
   /** "What are the ...", "有哪些": asks for a whole list, not one item of it. */
   listing: boolean;
   /** "How many ...", "几条": asks for a count (of a list's items, of an output's lines). */
@@ -65,6 +67,8 @@ export interface Query {
 }
 
 const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\b(?:command|cmd)s? (?:to|for)\b|\bwhat (?:do|should) i (?:type|enter|run)\b|敲|输入什么|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样|来的)|如何|怎样|咋(?!来)|命令|步骤|教程/;
+
+const WHY = /\bwhy\b|为什么|为啥|为何|凭啥|凭什么|咋回事|怎么回事/;
 
 const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么/;
 
@@ -94,10 +98,10 @@ const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?
  * "Tell me plainly", said the everyday way (讲清楚, 给我说明白, 过一遍, 说说): how to answer, not
  * what about; a speech verb only with its complement, so 说明 or 讲 alone stay as they are.
  */
-const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊])|[讲说聊](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋/g;
+const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊整弄搞])|[讲说聊整弄搞](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋|通俗(?:点|一点|些)?(?:讲|说|地讲|地说)?|(?:大)?白话(?:讲|说)?|简单(?:点|一点|些)?(?:讲|说)|科普(?:一下|下)?/g;
 
-/** Command-line options (`-d`, `--rm`). */
-const FLAG = /(?<![\p{L}\p{N}_-])--?[a-z][a-z0-9-]*/gu;
+/** Command-line options (`-d`, `--rm`), also written right after Chinese (加个-d). */
+const FLAG = /(?<![a-z0-9_-])--?[a-z][a-z0-9-]*/giu;
 
 const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))\b|\b(?:better|recommended|preferred) way\b|哪[个种](?:好|更好|方式|方法|办法)|推荐用哪|[\w\p{Script=Han}]\s*还是\s*\w|\w\s*还是\s*\p{Script=Han}|\w\s+or\s+\w+[?？]?$/u;
 
@@ -163,6 +167,16 @@ const QUANTITY = /^[一两几][\p{Script=Han}]$/u;
 
 /** How much less a one-character verb followed by 的/了 says about what is asked (see leftoverUnit). */
 const STATE_VERB_TOPICALITY = 0.5;
+
+/**
+ * How much less any other unknown one-character word says: chat Chinese strings verbs and particles
+ * of one character around its topic (起容器, 甩个链接, 带来好处, 求地址), while a topic the notes do not
+ * cover is named with a word (数据卷, 集群, 网络).
+ */
+const SINGLE_CHARACTER_TOPICALITY = 0.6;
+
+/** What comes right before the action a how-to question asks for (怎么进, 咋才能删). */
+const HOW_TO_BEFORE = /(?:怎么|怎样|如何|咋)(?:才能|才可以|能|可以|去|样)?$/;
 
 interface GroupIndex {
   /** term key -> indexes into TERM_GROUPS */
@@ -265,7 +279,7 @@ export class QueryAnalyzer {
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
     const counting = COUNTING.test(text);
-    return { text, lang: detectLanguage(question), howTo, listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), capability: CAPABILITY.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo, why: WHY.test(question.normalize('NFKC').toLowerCase()), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), capability: CAPABILITY.test(text), units, weights };
   }
 
   /**
@@ -412,8 +426,9 @@ export class QueryAnalyzer {
         if (!leftover) return;
         let at = end - [...leftover].length;
         for (const { word, tag } of tagged(leftover)) {
+          const start = at;
           at += [...word].length;
-          if (hasHan(word) && !isChineseStopword(word)) units.push(this.leftoverUnit(word, tag, chars[at] ?? ''));
+          if (hasHan(word) && !isChineseStopword(word)) units.push(this.leftoverUnit(word, tag, chars[at] ?? '', HOW_TO_BEFORE.test(chars.slice(0, start).join(''))));
         }
         leftover = '';
       };
@@ -457,7 +472,7 @@ export class QueryAnalyzer {
         const noun = nouns.get(i);
         if (noun && (matched === '' || (matched.length === 1 && !isChineseStopword(matched)))) {
           flush(i);
-          units.push(this.leftoverUnit(noun.word, noun.tag, chars[i + [...noun.word].length] ?? ''));
+          units.push(this.leftoverUnit(noun.word, noun.tag, chars[i + [...noun.word].length] ?? '', false));
           i += noun.word.length;
           continue;
         }
@@ -497,14 +512,23 @@ export class QueryAnalyzer {
    * complement is the verb (清掉 is 清, 跑起来 is 跑); an unknown word counts against an answer as
    * much as its part of speech names a topic.
    */
-  private leftoverUnit(word: string, tag: string, next: string): QueryUnit {
+  private leftoverUnit(word: string, tag: string, next: string, askedToDo: boolean): QueryUnit {
     const verb = RESULTATIVE.exec(word)?.[1];
     if (verb && (GROUPS.byKey.has(verb) || this.hanDictionary.has(verb))) return this.hanUnit(verb);
     const unit = this.hanUnit(word);
-    // A one-character verb that only describes what is asked about (填的是啥 "what was filled in",
-    // 堆了一堆 "piled up") names a topic less than one asked to be done (进到容器里).
-    if (!unit.known) unit.topicality = topicality(tag) * ([...word].length === 1 && /^v/.test(tag) && /^[的了]/.test(next) ? STATE_VERB_TOPICALITY : 1);
+    if (!unit.known) unit.topicality = topicality(tag) * this.oneCharacterFactor(word, tag, next, askedToDo);
     return unit;
+  }
+
+  /**
+   * A one-character verb that only describes what is asked about (填的是啥 "what was filled in",
+   * 堆了一堆 "piled up") names a topic less than one asked to be done (怎么进到容器里); any other
+   * one-character word but a noun less too (see SINGLE_CHARACTER_TOPICALITY).
+   */
+  private oneCharacterFactor(word: string, tag: string, next: string, askedToDo: boolean): number {
+    if ([...word].length !== 1 || askedToDo) return 1;
+    if (/^v/.test(tag) && /^[的了]/.test(next)) return STATE_VERB_TOPICALITY;
+    return /^n/.test(tag) ? 1 : SINGLE_CHARACTER_TOPICALITY;
   }
 
   /** A word the notes contain is looked up whole; an unknown one by its bigrams too (the notes may have it segmented otherwise). */

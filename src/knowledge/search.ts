@@ -212,7 +212,18 @@ interface IndexedTopic {
 
 /** Share of an output line's match that counts for a how-to question. */
 const OUTPUT_HOW_TO = 0.5;
-const NOTE_FLAG = /(?<![\p{L}\p{N}_-])--?[a-z][a-z0-9-]*/gu;
+const NOTE_FLAG = /(?<![a-z0-9_-])--?[a-z][a-z0-9-]*/giu;
+
+/** An action word written as a state of the container or image after it: "running container", "stopped containers", "跑着的容器", "运行中的容器". */
+function describesNoun(text: string, word: string): boolean {
+  const at = text.indexOf(word);
+  if (at < 0) return false;
+  const after = text.slice(at + word.length);
+  return (/(?:ing|ed)$/.test(word) && /^\s+(?:containers?|images?)\b/.test(after)) || (hasHan(word) && /^(?:着的|中的|了的|着)(?:容器|镜像)/.test(after));
+}
+
+/** Words that give a reason or a purpose, in both languages of the notes. */
+const REASON = /由于|因为|因此|所以|使得|为了|以便|用于|从而|导致|否则|如果|\b(?:because|since|so that|therefore|thus|hence|as a result|in order to|makes?|allows?|lets?|if|for)\b/i;
 
 const isProcedure = (p: Passage): boolean => p.kind === 'command' || p.kind === 'code' || /https?:\/\//.test(p.text);
 
@@ -337,7 +348,10 @@ export class TopicIndex {
     const namesDocker = query.units.some((u) => u.domain && u.known && !u.otherSense);
     // "docker image" alone is an image, as prose says it; "docker images" or "docker image rm" a command.
     const named = query.units.flatMap((u) => (u.command && u.known && (!MANAGEMENT_NOUN.test(u.command) || MANAGEMENT_COMMAND.test(query.text)) ? [u.command] : []));
-    const actions = units.filter((u) => u.unit.action);
+    // The actions asked for; one that only says which containers ("a running container", "跑着的容器") is not asked for.
+    const allActions = units.filter((u) => u.unit.action);
+    const asked = allActions.filter((u) => !describesNoun(query.text, u.unit.text));
+    const actions = asked.length > 0 ? asked : allActions;
     // The docker commands the question names ("docker ps"), however the term map reads them.
     const subcommands = query.units.filter((u) => u.known && /^docker\s+[a-z]/.test(u.text));
     const unknownFlag = query.units.some((u) => !u.known && u.terms.some((t) => t.startsWith('option')) && FLAG_TEXT.test(u.text));
@@ -357,16 +371,22 @@ export class TopicIndex {
       let commandCoverage = 0;
       let actingCoverage = 0;
       let namesAction = false;
+      let actsAsked = false;
       let best: PassageMatch = { coverage: 0, support: 0, strong: false, evidence: 0 };
+      let bestPassage: Passage | undefined;
       for (const p of entry.passages) {
         const found = this.match(units, p, entry.headingTerms);
         // What a command printed shows a result, not how to get it: it answers a how-to only in part.
         const m = query.howTo && p.passage.kind === 'output' ? { ...found, coverage: found.coverage * OUTPUT_HOW_TO, support: found.support * OUTPUT_HOW_TO } : found;
         coverage = Math.max(coverage, m.coverage);
-        if (m.support > best.support || (m.support === best.support && m.strong && !best.strong)) best = m;
+        if (m.support > best.support || (m.support === best.support && m.strong && !best.strong)) {
+          best = m;
+          bestPassage = p.passage;
+        }
         if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, m.coverage);
         const acts = p.action !== undefined && actions.some((u) => u.terms.some((t) => p.action?.has(t)));
         if (acts) actingCoverage = Math.max(actingCoverage, m.coverage);
+        actsAsked ||= acts;
         namesAction ||= acts || actions.some((u) => u.terms.some((t) => p.terms.has(t) || entry.headingTerms.has(t)));
       }
       // A question that names a command ("docker images") asks about the section that runs it, not
@@ -377,14 +397,17 @@ export class TopicIndex {
       // Two of the question's words on one of the section's docker command lines ("pull" and "ubuntu"
       // on `docker pull ubuntu:14.04`) make it a question about Docker, Docker's name or not.
       const namesCommandLine = !namesDocker && this.namesDockerCommandLine(units, entry);
-      // Two words only this section's code has name the section as surely as its heading does.
       // A question that names a section's own title and nothing the notes lack is about that section ("有啥入门书": the references).
       const namesTitleOnly = this.namesOwnTitle(entry, query.weights) && units.every(({ unit }) => unit.known || (unit.topicality ?? 1) < 0.5);
-      const anchor = namesDocker || namesCommandLine || namesTitleOnly ? 'domain' : this.namesHeading(units, entry) || this.namesQuoted(units, entry, query.howTo) ? 'heading' : 'none';
+      // Words only this section's code or figures have (flask, hello.py, 1.11) name it as surely as Docker's own words do.
+      const anchor = namesDocker || namesCommandLine || namesTitleOnly || this.namesQuoted(units, entry, query.howTo) ? 'domain' : this.namesHeading(units, entry) ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
-      if (query.howTo && actions.length > 0 && !namesAction) confidence *= this.tuning.missingActionFactor;
+      // A list of described commands answers a how-to only with one that does it: "remove all
+      // stopped containers" mentions stopping, and is not how to stop one.
+      const describesCommands = entry.passages.some((p) => p.action !== undefined && /^\s*#/.test(p.passage.text));
+      if (query.howTo && actions.length > 0 && (!namesAction || (describesCommands && !actsAsked))) confidence *= this.tuning.missingActionFactor;
       // Only synonyms, translations or generic words: never sure; and no answer at all when a single
       // such word is all there is and the question does not name what the section is about.
       if (!best.strong) {
@@ -416,9 +439,13 @@ export class TopicIndex {
             unit.known && specific.length > 0 && !unit.domain && !subcommands.includes(unit) && !USE_WORDS.has(unit.text) && !unit.terms.some((t) => COMMAND_WORDS.has(t)) &&
             !(shown.length > commandLines.length && [...unit.terms, ...unit.related].includes('output')) && !terms.some((t) => entry.headingTerms.has(t) || shown.some((p) => p.terms.has(t) || p.action?.has(t))),
         );
+      // Asked why, answered by a line that says what, not why ("为啥用 5000 端口" by `-p 5000:5000`,
+      // "why was LXC dropped" by the sentence that it was), unless the question names the section's
+      // own subject, whose items are the reasons ("why use docker": its advantages).
+      const saysNotWhy = query.why && bestPassage !== undefined && !REASON.test(bestPassage.text) && this.titleCoverage(entry, query.weights) === 0;
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
       // An option no command of the notes uses ("docker ps -a"): the question is about that option.
-      if (unknownFlag || missingDetail || otherImage || otherPlatform || unsaidQualifier) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      if (unknownFlag || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the

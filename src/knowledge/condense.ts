@@ -11,6 +11,8 @@ import type { Lang } from './tokenizer.js';
 const BUDGET: Record<Lang, number> = { zh: 240, en: 480 };
 /** A passage close to the best one is part of the answer too (several matching list items). */
 const NEAR_BEST = 0.85;
+/** Asked for the difference of two things, the passage of each is: they match different halves of the question. */
+const NEAR_BEST_COMPARING = 0.7;
 /** A command's output shares the command's words; the command is the better answer. */
 const OUTPUT_FACTOR = 0.5;
 /** How much more of the question an output line must answer than any other passage to be the answer itself. */
@@ -71,7 +73,7 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
     const acting = query.howTo ? scored.filter((x) => x.acts && x.own > 0) : [];
     const bestActing = Math.max(0, ...acting.map((x) => x.own));
     for (const s of acting) if (s.own >= bestActing * NEAR_BEST) take(...withIntroduced(s));
-    const ranked = scored.filter((s) => relevance(s) >= best * NEAR_BEST).sort((a, b) => relevance(b) - relevance(a) || order(a.passage, b.passage));
+    const ranked = scored.filter((s) => relevance(s) >= best * (query.comparing ? NEAR_BEST_COMPARING : NEAR_BEST)).sort((a, b) => relevance(b) - relevance(a) || order(a.passage, b.passage));
     for (const s of ranked) if (!take(...withIntroduced(s))) break;
     if (query.listing) {
       // "What are the benefits of ...": the whole list the matching item belongs to.

@@ -59,6 +59,8 @@ export interface Query {
   counting: boolean;
   /** "Which way ...", "哪个好", "推荐用哪种": asks to choose between things the notes describe side by side. */
   choosing: boolean;
+  /** "What's the difference between X and Y", "X 跟 Y 有啥区别": asks about two things, each answered where the notes say it. */
+  comparing: boolean;
   /** "Can a container be deleted?", "容器能被删除吗": asks what can be done to something, not how to do it. */
   capability: boolean;
   units: QueryUnit[];
@@ -78,7 +80,7 @@ const COUNTING = /\bhow many\b|\bnumber of\b|\bin total\b|几[条个种层项点
 const WAYS = /几种(?:办法|方法|方式|途径|做法|路子)|哪几种|有哪些(?:办法|方法|方式|途径|做法)|\bways? (?:to|of)\b|\bhow many ways\b|\bwhat ways\b|\bmethods? (?:to|of|for)\b/;
 
 /** Making an image, said the everyday way (做镜像, 弄个镜像, 打的镜像), is building one. */
-const MAKE_IMAGE = /(?:做|弄|搞|整|打)(?:个|一个|出|出来|好|的)?(?=(?:docker\s*)?镜像)/g;
+const MAKE_IMAGE = /(?:做|弄|搞|整|打|造|制)(?:个|一个|出|出来|好|的)?(?=(?:docker\s*)?镜像)/g;
 
 const CAPABILITY = /能被|可以被|能不能被|可不可以被|\b(?:can|could|may) (?:a|an|the|my|it|they|images?|containers?)\b[\w\s]{0,20}?\bbe\b/;
 
@@ -98,7 +100,7 @@ const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?
  * "Tell me plainly", said the everyday way (讲清楚, 给我说明白, 过一遍, 说说): how to answer, not
  * what about; a speech verb only with its complement, so 说明 or 讲 alone stay as they are.
  */
-const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊整弄搞])|[讲说聊整弄搞](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋|通俗(?:点|一点|些)?(?:讲|说|地讲|地说)?|(?:大)?白话(?:讲|说)?|简单(?:点|一点|些)?(?:讲|说)|科普(?:一下|下)?/g;
+const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊整弄搞])|[讲说聊整弄搞](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋|通俗(?:点|一点|些)?(?:讲|说|地讲|地说)?|(?:大)?白话(?:讲|说)?|简单(?:点|一点|些)?(?:讲|说)|科普(?:一下|下)?|说白了/g;
 
 /** Command-line options (`-d`, `--rm`), also written right after Chinese (加个-d). */
 const FLAG = /(?<![a-z0-9_-])--?[a-z][a-z0-9-]*/giu;
@@ -279,7 +281,7 @@ export class QueryAnalyzer {
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
     const counting = COUNTING.test(text);
-    return { text, lang: detectLanguage(question), howTo, why: WHY.test(question.normalize('NFKC').toLowerCase()), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), capability: CAPABILITY.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo, why: WHY.test(question.normalize('NFKC').toLowerCase()), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b/.test(text), capability: CAPABILITY.test(text), units, weights };
   }
 
   /**

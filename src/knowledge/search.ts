@@ -499,7 +499,7 @@ export class TopicIndex {
     if (!entry) return [];
     const units = this.weighUnits(query.units);
     // Within a section, "docker build" is found where the command is, not wherever "build" is.
-    const exact = units.map((u) => (u.unit.command ? { ...u, terms: [u.unit.command] } : u));
+    const exact = units.map((u) => (u.unit.command ? { ...u, terms: [u.unit.command], own: [u.unit.command], specific: [u.unit.command] } : u));
     // A how-to's "command" picks the section, not the line: it is not the Dockerfile's CMD.
     const asked = query.howTo ? exact.filter(({ unit }) => unit.command || !unit.terms.some((t) => COMMAND_WORDS.has(t))) : exact;
     const specific = asked.filter(({ terms }) => !terms.some((t) => entry.headingTerms.has(t)));

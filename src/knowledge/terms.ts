@@ -46,14 +46,14 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['namespace', 'namespaces', '命名空间'], domain: true },
   { terms: ['union fs', 'unionfs', 'union filesystem', 'union file system', 'aufs', '联合文件系统'], domain: true },
   { terms: ['prune', 'docker prune'], domain: true },
-  { terms: ['rmi', 'image rm'], domain: true },
+  { terms: ['rmi', 'image rm', 'docker rmi', 'docker image rm'], domain: true },
   { terms: ['ps', 'docker ps'], domain: true },
 
   // Actions on images and containers
   { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成', '打', '打包', '整出来', '弄出来', '搞出来', '做出来', '搞个', '弄个', '做个', '打个'], action: true },
   { terms: ['create', 'new', '创建', '新建'], action: true },
   { terms: ['pull', 'download', 'fetch', 'get', 'obtain', 'come from', 'come down', 'grab', '拉取', '拉', '下载', '获取', '拉下来', '下下来', '下了', '拽', '弄下来', '搞下来', '整下来', '拖下来', '下载下来', '扒下来', '拉一下', '下一个'], action: true },
-  { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', 'kick off', '运行', '启动', '跑', '开启', '执行', '开跑', '拉起', '开起来', '跑起来', '跑一下', '跑个', '起一个', '起个', '运行起来', '启起来', '跑一跑'], action: true },
+  { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', 'kick off', '运行', '启动', '跑', '开启', '执行', '开跑', '拉起', '开起来', '跑起来', '跑一下', '跑个', '起一个', '起个', '运行起来', '启起来', '跑一跑', '起'], action: true },
   // Stopping is an action; being stopped (Docker lists it as "Exited") is a state. English has a
   // word for each (its "stopped" stems to "stop"); Chinese says 停止 for both.
   { terms: ['stop', 'halt', '停止', '停'], action: true },
@@ -132,10 +132,14 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['class', '类'] },
   { terms: ['instance', '实例'] },
   { terms: ['object oriented', 'object-oriented', 'oop', '面向对象'] },
-  { terms: ['relationship', 'relation', 'relate', 'related', 'difference', 'differ', 'versus', 'vs', 'compare', 'comparison', 'same thing', '关系', '区别', '不同', '差别', '对比', '一回事', '一样'] },
+  { terms: ['relationship', 'relation', 'relate', 'related', 'difference', 'differ', 'versus', 'vs', 'compare', 'comparison', 'same thing', 'tell apart', 'mix up', 'mixed up', 'confuse', 'confused', '关系', '区别', '不同', '差别', '对比', '一回事', '一样', '分不清', '分不太清', '傻傻分不清', '搞混', '弄混', '混淆', '两样', '差在哪'] },
+  // How the notes explain one thing by another (镜像和容器就像类和实例).
+  { terms: ['analogy', 'analogies', 'metaphor', 'compared to', '比喻', '类比', '打比方', '好比', '就像', '像是'] },
   { terms: ['central', 'centralized', 'centralised', 'shared', '集中', '中心'] },
   { terms: ['service', '服务'] },
-  { terms: ['server', 'machine', 'another machine', 'other server', '服务器', '机器', '其它服务器', '其他服务器', '别的服务器', '别的机器', '另一台', '别的电脑'] },
+  { terms: ['server', 'machine', '服务器', '机器'] },
+  // Somewhere else than here: what a registry is for (在其它服务器上使用这个镜像).
+  { terms: ['another machine', 'other machines', 'other server', 'other servers', 'another server', 'another host', 'other hosts', '其它服务器', '其他服务器', '别的服务器', '别的机器', '其他机器', '其它机器', '另一台', '另一台机器', '别的电脑', '别的主机'] },
   { terms: ['host', 'host machine', '宿主', '宿主机', '主机'] },
   { terms: ['local', 'locally', 'on my machine', 'my computer', 'my laptop', 'this machine', 'on disk', '本地', '本机', '这台机器', '自己电脑', '电脑上', '本地上', '手头'] },
   { terms: ['command', 'commands', 'cli', 'command line', '命令', '指令', '命令行', '敲', '敲啥', '输入', '敲什么', '打什么', '哪条命令'] },
@@ -149,7 +153,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['example', 'demo', 'sample', 'tutorial', 'walkthrough', 'hands on', 'hands-on', '示例', '例子', '演示', '实例演示'] },
   { terms: ['black box', 'blackbox', 'opaque', '黑箱', '黑盒', '看不到', '不透明'] },
   { terms: ['rarely', 'seldom', 'uncommon', 'unusual', '不常用', '很少'] },
-  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'recommended book', 'recommended reading', 'good book', 'reading list', 'where to learn', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料', '资料推荐', '推荐资料', '推荐的书', '推荐读物', '入门资料', '入门书', 'getting started', 'beginner'] },
+  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'recommended book', 'recommended reading', 'good book', 'reading list', 'where to learn', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料', '资料推荐', '推荐资料', '推荐的书', '推荐读物', '入门资料', '入门书', 'getting started', 'beginner', '抄', '抄的', '照着', '出处', '参照'] },
   { terms: ['mac', 'macos', 'osx', 'os x', 'macbook', 'apple', '苹果', '苹果电脑', '麦克'] },
   { terms: ['port', 'ports', '端口', '端口号'], domain: true, detail: true },
   { terms: ['map', 'mapping', 'publish', 'publish port', 'expose', 'forward', 'bind', '映射', '暴露', '转发', '绑定'] },
@@ -160,7 +164,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // Renaming an image is tagging it again, which the notes do not show; it is not changing one.
   { terms: ['rename', 'renaming', '改名', '重命名', '换个名', '改个名'] },
   { terms: ['tag', 'tagged', 'label', '标签', '打标签', '版本号', '起名', '取名', '命名为', '叫什么名'] },
-  { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '吐出来', '回显'] },
+  { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '打出来', '吐出来', '回显'] },
   { terms: ['app', 'application', 'web app', 'webapp', 'website', 'web service', '应用', '应用程序', '网站', '网页', 'web 服务'] },
   // the image's layers, as a pull prints them
   { terms: ['layer', 'layers', '层', '镜像层', '分层'], domain: true },

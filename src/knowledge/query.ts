@@ -267,7 +267,8 @@ export class QueryAnalyzer {
     const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
     const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
-    const howTo = HOW_TO.test(text);
+    // "build 镜像的 command 发一下": the command for an action is how to do it, however it is asked.
+    const howTo = HOW_TO.test(text) || (units.some((u) => u.action) && units.some((u) => u.terms.some((t) => COMMAND_WORDS.has(t))));
     const weights = new Map<string, number>();
     const add = (term: string, weight: number): void => {
       weights.set(term, Math.max(weights.get(term) ?? 0, weight));
@@ -281,7 +282,7 @@ export class QueryAnalyzer {
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
     const counting = COUNTING.test(text);
-    return { text, lang: detectLanguage(question), howTo, why: WHY.test(question.normalize('NFKC').toLowerCase()), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b/.test(text), capability: CAPABILITY.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo, why: WHY.test(question.normalize('NFKC').toLowerCase()), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), units, weights };
   }
 
   /**

@@ -222,6 +222,9 @@ function describesNoun(text: string, word: string): boolean {
   return (/(?:ing|ed)$/.test(word) && /^\s+(?:containers?|images?)\b/.test(after)) || (hasHan(word) && /^(?:着的|中的|了的|着)(?:容器|镜像)/.test(after));
 }
 
+/** A version as the notes write one: 14.04, 0.7, ubuntu:14.04, demo:v1. */
+const VERSION_NUMBER = /\d+\.\d+|:[\w.-]*\d/;
+
 /** Words that give a reason or a purpose, in both languages of the notes. */
 const REASON = /由于|因为|因此|所以|使得|为了|以便|用于|从而|导致|否则|如果|\b(?:because|since|so that|therefore|thus|hence|as a result|in order to|makes?|allows?|lets?|if|for)\b/i;
 
@@ -331,6 +334,35 @@ export class TopicIndex {
     return action ? new Set([...action.terms, ...action.related, action.text, ...query.units.flatMap((u) => u.terms)]) : undefined;
   }
 
+  /**
+   * The thing whose version a question asks ("flask 的版本", "version of ubuntu"): the nearest
+   * specific word before the word for version, else after it.
+   */
+  private versionedThing(query: Query, units: readonly WeightedUnit[]): WeightedUnit | undefined {
+    const version = units.find(({ unit }) => [...unit.terms, ...unit.related].includes('版本'));
+    // A question that gives the version ("starting with version 1.11") asks about something else.
+    if (!version || VERSION_NUMBER.test(query.text)) return undefined;
+    const at = (u: WeightedUnit): number => query.text.indexOf(u.unit.text);
+    const end = at(version) + version.unit.text.length;
+    const things = units.filter((u) => u !== version && u.unit.known && !u.unit.action && u.specific.length > 0 && at(u) >= 0);
+    // "version of ubuntu", "哪个版本的 ubuntu"; else "flask 的版本", "python version".
+    const owner = things.find((u) => at(u) > end && /^\s*(?:of(?:\s+the)?|的)\s*$/.test(query.text.slice(end, at(u))));
+    return owner ?? things.filter((u) => at(u) < at(version)).sort((a, b) => at(b) - at(a))[0];
+  }
+
+  /**
+   * Two things the notes cannot compare: one they never name ("ENTRYPOINT 和 CMD"), or two they
+   * only ever name together ("使用 runC 和 containerd": nothing says what each does).
+   */
+  private notComparable(units: readonly WeightedUnit[]): boolean {
+    if (units.some(({ unit }) => !unit.known && unit.domain)) return true;
+    const things = units.filter(({ unit, specific }) => unit.known && unit.domain && specific.length > 0);
+    if (things.length < 2) return false;
+    const names = (p: IndexedPassage, u: WeightedUnit): boolean => u.specific.some((t) => p.terms.has(t));
+    const naming = [...this.indexed.values()].flatMap((e) => e.passages).filter((p) => things.some((u) => names(p, u)));
+    return naming.length > 0 && naming.every((p) => things.every((u) => names(p, u)));
+  }
+
   /** Inverse document frequency over topics, as BM25 computes it. */
   idf(term: string): number {
     const n = this.topics.length;
@@ -364,6 +396,8 @@ export class TopicIndex {
       query.units.some((u) => u.action && [...u.terms, ...u.related].includes('安装')) &&
       query.units.some((u) => u.terms.includes('docker')) &&
       !query.units.some((u) => u.domain && !u.terms.includes('docker'));
+    const versioned = this.versionedThing(query, units);
+    const notComparable = query.comparing && this.notComparable(units);
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
       const entry = this.indexed.get(id) as IndexedTopic;
@@ -423,7 +457,7 @@ export class TopicIndex {
       }
       // Asked for a detail (a size, a port, a command's options) the section never states: being on
       // topic does not answer it ("demo:v1 有多大" from the Dockerfile, "commit 的参数" from a sentence).
-      const missingDetail = units.some(({ unit, terms }) => unit.detail && unit.known && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
+      const missingDetail = units.some(({ unit, terms }) => unit.detail && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
       // A detail of an image named by its reference ("demo:v1 多大") is stated only where that image is.
       const otherImage = units.some(({ unit }) => unit.detail) && imageRefs.some((ref) => !entry.passages.some((p) => ref.split(':').every((part) => p.passage.text.toLowerCase().includes(part))));
       // A question about a command the section runs, qualified by something its line does not say
@@ -443,9 +477,11 @@ export class TopicIndex {
       // "why was LXC dropped" by the sentence that it was), unless the question names the section's
       // own subject, whose items are the reasons ("why use docker": its advantages).
       const saysNotWhy = query.why && bestPassage !== undefined && !REASON.test(bestPassage.text) && this.titleCoverage(entry, query.weights) === 0;
+      // The version of one thing ("flask 的版本", "which python version") is stated only where a number stands with it.
+      const unversioned = versioned !== undefined && !entry.passages.some((p) => versioned.specific.some((t) => p.terms.has(t)) && VERSION_NUMBER.test(p.passage.text));
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
       // An option no command of the notes uses ("docker ps -a"): the question is about that option.
-      if (unknownFlag || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      if (unknownFlag || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the

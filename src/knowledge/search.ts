@@ -433,8 +433,8 @@ export class TopicIndex {
       const namesCommandLine = !namesDocker && this.namesDockerCommandLine(units, entry);
       // A question that names a section's own title and nothing the notes lack is about that section ("有啥入门书": the references).
       const namesTitleOnly = this.namesOwnTitle(entry, query.weights) && units.every(({ unit }) => unit.known || (unit.topicality ?? 1) < 0.5);
-      // Words only this section's code or figures have (flask, hello.py, 1.11) name it as surely as Docker's own words do.
-      const anchor = namesDocker || namesCommandLine || namesTitleOnly || this.namesQuoted(units, entry, query.howTo) ? 'domain' : this.namesHeading(units, entry) ? 'heading' : 'none';
+      const quoted = this.quotedAnchor(units, entry, query.howTo);
+      const anchor = namesDocker || namesCommandLine || namesTitleOnly || quoted === 'domain' ? 'domain' : this.namesHeading(units, entry) || quoted === 'heading' ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
@@ -474,9 +474,10 @@ export class TopicIndex {
             !(shown.length > commandLines.length && [...unit.terms, ...unit.related].includes('output')) && !terms.some((t) => entry.headingTerms.has(t) || shown.some((p) => p.terms.has(t) || p.action?.has(t))),
         );
       // Asked why, answered by a line that says what, not why ("为啥用 5000 端口" by `-p 5000:5000`,
-      // "why was LXC dropped" by the sentence that it was), unless the question names the section's
-      // own subject, whose items are the reasons ("why use docker": its advantages).
-      const saysNotWhy = query.why && bestPassage !== undefined && !REASON.test(bestPassage.text) && this.titleCoverage(entry, query.weights) === 0;
+      // "why was LXC dropped" by the sentence that it was). A list item is one of the reasons a list
+      // gives ("why do containers start faster": faster start-up is an advantage), and so is the
+      // section whose own title the question names ("why use docker": its advantages).
+      const saysNotWhy = query.why && bestPassage !== undefined && bestPassage.kind !== 'item' && !REASON.test(bestPassage.text) && this.titleCoverage(entry, query.weights) === 0;
       // The version of one thing ("flask 的版本", "which python version") is stated only where a number stands with it.
       const unversioned = versioned !== undefined && !entry.passages.some((p) => versioned.specific.some((t) => p.terms.has(t)) && VERSION_NUMBER.test(p.passage.text));
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
@@ -603,12 +604,19 @@ export class TopicIndex {
     });
   }
 
-  private namesQuoted(units: readonly WeightedUnit[], entry: IndexedTopic, howTo: boolean): boolean {
-    // Two of them; or one in a question about what the section shows ("flask 绑定的 host 是多少"). A
-    // how-to naming one ("Python 怎么安装") asks about that tool, not the notes.
-    const quoted = units.filter(({ unit }) => unit.terms.some((t) => entry.quoted.has(t))).length;
-    return quoted >= 2 || (quoted === 1 && !howTo);
+  /**
+   * Words only this section's code or figures have. The notes' own names and figures (hello.py,
+   * 1.11, 5000), or two of the section's words, name it as surely as Docker's words do; one tool's
+   * name (flask, python) names it as its heading does: "Python 的类" is about Python. A how-to
+   * naming one ("Python 怎么安装") asks about that tool, not the notes.
+   */
+  private quotedAnchor(units: readonly WeightedUnit[], entry: IndexedTopic, howTo: boolean): 'domain' | 'heading' | undefined {
+    const quoted = units.filter(({ unit }) => unit.terms.some((t) => entry.quoted.has(t)));
+    if (quoted.length === 0 || (quoted.length === 1 && howTo)) return undefined;
+    const ownName = quoted.some(({ unit }) => /[._/\d]/.test(unit.text));
+    return ownName || (quoted.length >= 2 && !howTo) ? 'domain' : 'heading';
   }
+
 
   private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
     return units.some(({ terms }) => terms.some((t) => entry.headingTerms.has(t)));

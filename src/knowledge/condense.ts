@@ -15,6 +15,8 @@ const NEAR_BEST = 0.85;
 const NEAR_BEST_COMPARING = 0.7;
 /** A command's output shares the command's words; the command is the better answer. */
 const OUTPUT_FACTOR = 0.5;
+/** An output this short is quoted whole when one of its lines answers (the pull's eight lines). */
+const SHORT_OUTPUT_LINES = 10;
 /** How much more of the question an output line must answer than any other passage to be the answer itself. */
 const OUTPUT_LEAD = 0.15;
 
@@ -27,10 +29,10 @@ export function textFor(topic: KnowledgeTopic, lang: Lang): { text: TopicText; i
 export function condense(text: TopicText, scored: readonly ScoredPassage[], query: Query): string {
   if (scored.length === 0) return '';
   const budget = BUDGET[text.lang];
-  // ...unless the output answers clearly more of the question than anything else: a detail only it
-  // shows ("the digest of the pulled image").
+  // An output counts less than the command that printed it, unless the question asks what was
+  // printed or the output answers clearly more of it: a detail only it shows ("the digest of the pulled image").
   const bestOther = Math.max(0, ...scored.filter((s) => s.passage.kind !== 'output').map((s) => s.own));
-  const relevance = (s: ScoredPassage): number => (s.passage.kind === 'output' && s.own < bestOther + OUTPUT_LEAD ? s.own * OUTPUT_FACTOR : s.own);
+  const relevance = (s: ScoredPassage): number => (s.passage.kind === 'output' && !query.aboutOutput && s.own < bestOther + OUTPUT_LEAD ? s.own * OUTPUT_FACTOR : s.own);
   const best = Math.max(...scored.map(relevance));
   const chosen = new Set<ScoredPassage>();
   let used = 0;
@@ -83,6 +85,12 @@ export function condense(text: TopicText, scored: readonly ScoredPassage[], quer
     // A short opening sentence says what the section is about ("A Docker image is a special filesystem.").
     const lead = scored[0];
     if (lead && lead.passage.kind === 'sentence' && length(lead.passage) <= budget / 4 && [...chosen].every((c) => c.passage.kind === 'sentence')) take(lead);
+  }
+  // A line of what a command printed is read with the lines around it ("what does it print at the
+  // end", "how many layers"): a short output is quoted whole.
+  for (const block of new Set([...chosen].filter((c) => c.passage.kind === 'output').map((c) => c.passage.block))) {
+    const lines = scored.filter((s) => s.passage.block === block);
+    if (lines.length <= SHORT_OUTPUT_LINES) for (const line of lines) chosen.add(line);
   }
   // "That makes Docker lighter": a sentence that states a consequence comes with the one it follows from.
   for (const c of [...chosen]) {

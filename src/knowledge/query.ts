@@ -59,6 +59,8 @@ export interface Query {
   counting: boolean;
   /** "Which way ...", "哪个好", "推荐用哪种": asks to choose between things the notes describe side by side. */
   choosing: boolean;
+  /** "What does it print", "输出的是啥": asks about what a command printed, not the command. */
+  aboutOutput: boolean;
   /** "What's the difference between X and Y", "X 跟 Y 有啥区别": asks about two things, each answered where the notes say it. */
   comparing: boolean;
   /** "Can a container be deleted?", "容器能被删除吗": asks what can be done to something, not how to do it. */
@@ -282,7 +284,7 @@ export class QueryAnalyzer {
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
     const counting = COUNTING.test(text);
-    return { text, lang: detectLanguage(question), howTo, why: WHY.test(question.normalize('NFKC').toLowerCase()), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo, why: WHY.test(question.normalize('NFKC').toLowerCase()), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput: units.some((u) => u.terms.includes('output') || u.related.includes('output')), comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), units, weights };
   }
 
   /**

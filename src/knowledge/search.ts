@@ -302,6 +302,8 @@ export class TopicIndex {
       for (const p of entry.passages) {
         // A version or a number the notes give only here ("1.11", "5000") names the section as its code does.
         for (const t of p.terms) if (/^\d+(?:\.\d+)+$|^\d{3,}$/.test(t) && this.documentFrequency.get(t) === 1) entry.quoted.add(t);
+        // So do the words only this section's output has (Digest, Status, "Pull complete").
+        if (p.passage.kind === 'output') for (const t of indexTerms(p.passage.text, [])) if (this.documentFrequency.get(t) === 1 && !entry.headingTerms.has(t)) entry.quoted.add(t);
         if (p.passage.kind !== 'code') continue;
         for (const t of p.terms) if (this.documentFrequency.get(t) === 1 && !entry.headingTerms.has(t)) entry.quoted.add(t);
       }

@@ -124,6 +124,9 @@ function instructionsNamed(question: string): Set<string> {
   return found;
 }
 
+/** "By oneself" before what is done (自己做镜像, 自己动手构建): how, not the personal use the notes list. */
+const BY_ONESELF = /(?:我)?自己(?:动手)?(?=构建|做|弄|搞|整|写|装|搭|来|打包)/g;
+
 /** A verb and its resultative or directional complement: 清掉, 删除掉, 跑起来, 拉下来, 装好. */
 const RESULTATIVE = /^(\p{Script=Han}{1,2}?)(?:掉|完|好|起来|出来|下来|下去|一下|上)$/u;
 
@@ -266,7 +269,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
     const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     // "build 镜像的 command 发一下": the command for an action is how to do it, however it is asked.

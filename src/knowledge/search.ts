@@ -65,6 +65,8 @@ export interface Tuning {
   missingActionFactor: number;
   /** Ordering weight of a section that lacks a detail the question asks for (see TermGroup.detail). */
   missingDetailFactor: number;
+  /** Ordering weight of a section that answers a why with a line that gives no reason. */
+  noReasonFactor: number;
   /** Weight of an unknown word that names a neighbouring tool or topic (see NEIGHBOUR_TOPICS), as a multiple of unknownWeight. */
   neighbourFactor: number;
   /** Reordering: score = bm25^bm25Power * (coverageFloor + coverage)^coveragePower * (1 + titleBonus * title) * how-to bonus. */
@@ -100,6 +102,7 @@ export const DEFAULT_TUNING: Tuning = {
   missingActionFactor: 0.6,
   neighbourFactor: 2,
   missingDetailFactor: 0.5,
+  noReasonFactor: 0.5,
   bm25Power: 0.5,
   coverageFloor: 0.2,
   coveragePower: 2,
@@ -479,7 +482,8 @@ export class TopicIndex {
       // "why was LXC dropped" by the sentence that it was). A list item is one of the reasons a list
       // gives ("why do containers start faster": faster start-up is an advantage), and so is the
       // section whose own title the question names ("why use docker": its advantages).
-      const saysNotWhy = query.why && bestPassage !== undefined && bestPassage.kind !== 'item' && !REASON.test(bestPassage.text) && this.titleCoverage(entry, query.weights) === 0;
+      const noReason = query.why && bestPassage !== undefined && bestPassage.kind !== 'item' && !REASON.test(bestPassage.text);
+      const saysNotWhy = noReason && this.titleCoverage(entry, query.weights) === 0;
       // The version of one thing ("flask 的版本", "which python version") is stated only where a number stands with it.
       const unversioned = versioned !== undefined && !entry.passages.some((p) => versioned.specific.some((t) => p.terms.has(t)) && VERSION_NUMBER.test(p.passage.text));
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
@@ -492,7 +496,9 @@ export class TopicIndex {
       const oneOfWays = query.choosing && this.siblingsOf(entry).length > 0 && this.namesUnits(entry.parents, query.weights);
       const title = Math.max(this.titleCoverage(entry, query.weights), oneOfWays ? 1.5 : this.namesSubject(entry, query.weights) ? 0.5 : 0);
       const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
-      hits.push({ topic: entry.topic, score: missingDetail ? score * this.tuning.missingDetailFactor : score, coverage, anchor, confidence });
+      // Of two sections that could answer a why, the one that gives a reason comes first ("为啥管它叫容器": 因此也称其为容器).
+      const ordered = score * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason ? this.tuning.noReasonFactor : 1);
+      hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);
     // Two sections nearly tied for first: either may be the one meant, so neither answer is sure.

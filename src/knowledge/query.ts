@@ -111,9 +111,9 @@ const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))
 
 const INSTRUCTION_WORDS = DOCKERFILE_INSTRUCTIONS.join('|');
 /** A Dockerfile instruction written as one (upper case, not after "docker": "RUN 那步", "what's the CMD"). */
-const INSTRUCTION_UPPER = new RegExp(`(?<![\\p{L}\\p{N}]|docker\\s{1,3})(${INSTRUCTION_WORDS})(?![\\p{L}\\p{N}])`, 'gu');
+const INSTRUCTION_UPPER = new RegExp(`(?<![A-Za-z0-9]|docker\\s{1,3})(${INSTRUCTION_WORDS})(?![A-Za-z0-9])`, 'gu');
 /** ...or in lower case, named as a line or step of a file ("the run line", "cmd 那行"). */
-const INSTRUCTION_NAMED = new RegExp(`(?<![\\p{L}\\p{N}])(${INSTRUCTION_WORDS.toLowerCase()})\\s*(?:lines?\\b|instructions?\\b|steps?\\b|那|这|行|步|指令)`, 'gu');
+const INSTRUCTION_NAMED = new RegExp(`(?<![A-Za-z0-9])(${INSTRUCTION_WORDS.toLowerCase()})\\s*(?:lines?\\b|instructions?\\b|steps?\\b|那|这|行|步|指令)`, 'gu');
 
 /** The Dockerfile instructions a question names, in lower case. */
 function instructionsNamed(question: string): Set<string> {

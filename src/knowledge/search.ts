@@ -228,6 +228,19 @@ function describesNoun(text: string, word: string): boolean {
 /** A version as the notes write one: 14.04, 0.7, ubuntu:14.04, demo:v1. */
 const VERSION_NUMBER = /\d+\.\d+|:[\w.-]*\d/;
 
+/**
+ * A line states the version of a thing when the number stands with its name ("ubuntu:14.04") or
+ * the line speaks of versions ("从 0.7 版本以后"); "FROM ubuntu:14.04, installs Python" gives none of Python.
+ */
+function statesVersionOf(line: string, thing: QueryUnit): boolean {
+  const text = line.toLowerCase();
+  // A Dockerfile instruction is its whole line ("FROM 的版本": FROM ubuntu:14.04).
+  const whole = thing.terms.some((t) => t.startsWith('dockerfile') && t !== 'dockerfil');
+  if ((whole || /版本|\bversions?\b|\breleases?\b/.test(text)) && VERSION_NUMBER.test(text)) return true;
+  const at = text.indexOf(thing.text.toLowerCase());
+  return at >= 0 && /^[\s:=@v-]{0,2}\d/.test(text.slice(at + thing.text.length));
+}
+
 /** Words that give a reason or a purpose, in both languages of the notes. */
 const REASON = /由于|因为|因此|所以|使得|为了|以便|用于|从而|导致|否则|如果|\b(?:because|since|so that|therefore|thus|hence|as a result|in order to|makes?|allows?|lets?|if|for)\b/i;
 
@@ -392,6 +405,8 @@ export class TopicIndex {
     // The docker commands the question names ("docker ps"), however the term map reads them.
     const subcommands = query.units.filter((u) => u.known && /^docker\s+[a-z]/.test(u.text));
     const unknownFlag = query.units.some((u) => !u.known && u.terms.some((t) => t.startsWith('option')) && FLAG_TEXT.test(u.text));
+    // ...and so is a Dockerfile instruction no Dockerfile of the notes has ("要不要加 EXPOSE", "ENTRYPOINT 和 CMD").
+    const unknownInstruction = query.units.some((u) => !u.known && u.terms.some((t) => t.startsWith('dockerfile') && t !== 'dockerfil'));
     const imageRefs = query.text.toLowerCase().match(IMAGE_REFERENCE) ?? [];
     // "How do I install Docker on Ubuntu": Docker itself installed on a platform (not a package the
     // Dockerfile installs, which names the Dockerfile, an image or a container).
@@ -485,10 +500,10 @@ export class TopicIndex {
       const noReason = query.why && bestPassage !== undefined && bestPassage.kind !== 'item' && !REASON.test(bestPassage.text);
       const saysNotWhy = noReason && this.titleCoverage(entry, query.weights) === 0;
       // The version of one thing ("flask 的版本", "which python version") is stated only where a number stands with it.
-      const unversioned = versioned !== undefined && !entry.passages.some((p) => versioned.specific.some((t) => p.terms.has(t)) && VERSION_NUMBER.test(p.passage.text));
+      const unversioned = versioned !== undefined && !entry.passages.some((p) => versioned.specific.some((t) => p.terms.has(t)) && statesVersionOf(p.passage.text, versioned.unit));
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
       // An option no command of the notes uses ("docker ps -a"): the question is about that option.
-      if (unknownFlag || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the

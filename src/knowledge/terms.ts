@@ -161,6 +161,8 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['background', 'detached', 'detach', '后台'] },
   // An image's or container's id, as docker images and docker ps list it.
   { terms: ['id', 'ids', 'image id', 'container id', '编号', 'id号'], detail: true },
+  // A price: the notes price nothing.
+  { terms: ['price', 'prices', 'pricing', 'cost', 'costs', 'fee', 'fees', 'paid', 'how much does', '钱', '价格', '收费', '费用', '付费', '多少钱', '价钱'], detail: true },
   // A year or a date: the notes date nothing (an image's age is "12 days ago", not a year).
   { terms: ['year', 'which year', 'what year', 'release date', '哪年', '哪一年', '年份', '几几年', '年代', '发布日期', '发行日期'], detail: true },
   // Renaming an image is tagging it again, which the notes do not show; it is not changing one.

@@ -159,7 +159,9 @@ function markOtherSenses(text: string, units: QueryUnit[]): void {
     const besideIt = (q: (typeof placed)[number] | undefined, gap: string): boolean => q !== undefined && qualifies(q.unit) && /^[\s\-的]*$/.test(gap);
     const before = placed[i - 1];
     const after = placed[i + 1];
-    if (besideIt(before, before ? text.slice(before.end, p.at) : 'x') || besideIt(after, after ? text.slice(p.end, after.at) : 'x')) p.unit.otherSense = true;
+    // ...or after it with "in" or "of" ("a namespace in C++", "the image of a disk").
+    const ofIt = after !== undefined && qualifies(after.unit) && /^\s+(?:in|of)\s+$/.test(text.slice(p.end, after.at));
+    if (besideIt(before, before ? text.slice(before.end, p.at) : 'x') || besideIt(after, after ? text.slice(p.end, after.at) : 'x') || ofIt) p.unit.otherSense = true;
   }
 }
 

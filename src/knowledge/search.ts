@@ -99,7 +99,7 @@ export const DEFAULT_TUNING: Tuning = {
   offTopicCap: 0.45,
   actionMismatchFactor: 0.4,
   howToProseFactor: 0.8,
-  missingActionFactor: 0.6,
+  missingActionFactor: 0.55,
   neighbourFactor: 2,
   missingDetailFactor: 0.5,
   noReasonFactor: 0.5,

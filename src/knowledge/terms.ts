@@ -161,6 +161,8 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['background', 'detached', 'detach', '后台'] },
   // An image's or container's id, as docker images and docker ps list it.
   { terms: ['id', 'ids', 'image id', 'container id', '编号', 'id号'], detail: true },
+  // Fields of their own, whose words the notes use otherwise ("machine", "learning").
+  { terms: ['machine learning', 'deep learning', 'artificial intelligence', '机器学习', '深度学习', '人工智能'] },
   // A price: the notes price nothing.
   { terms: ['price', 'prices', 'pricing', 'cost', 'costs', 'fee', 'fees', 'paid', 'how much does', '钱', '价格', '收费', '费用', '付费', '多少钱', '价钱'], detail: true },
   // A year or a date: the notes date nothing (an image's age is "12 days ago", not a year).

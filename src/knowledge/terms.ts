@@ -80,7 +80,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '里头', '组成'] },
   { terms: ['develop', 'development', 'implement', 'implementation', 'write', 'written', 'program', '开发', '实现', '编写'] },
   { terms: ['find', 'search', 'look for', 'look up', 'browse', 'discover', '寻找', '查找', '搜索', '找', '搜', '搜一搜', '逛'] },
-  { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'worth', '值得', '好不好', '好吗', '推荐', '建议'] },
+  { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'worth', 'opinion', 'verdict', '值得', '好不好', '好吗', '推荐', '建议', '评价', '怎么评价', '咋评价', '看法', '评价如何'] },
   // What is wrong with something: a recommendation against it answers that, a recommendation does not.
   { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
   { terms: ['provide', 'offer', 'supply', '提供'] },
@@ -235,7 +235,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "simply anyway kindly quite pretty certain specifically particular particularly between among amongst within " +
     "without across through during toward towards upon possible possibly able right considered regarded give gives given problem problems solve solves solved " +
     // the notes themselves: every answer is from them; chat shorthand
-    "note notes pls plz thx btw " +
+    "note notes mention mentions mentioned pls plz thx btw " +
     // a line of a file named by its keyword ("the RUN line"): the keyword says which
     "line lines say says said saying"
   ).split(/\s+/),
@@ -256,8 +256,8 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   // a line or step of a file named by its keyword ("RUN 那步", "CMD 那行"): the keyword says which
   '那步', '这步', '那一步', '这一步', '那行', '这行', '那一行', '这一行', '行', '步', '那句', '这句',
   '没搞懂', '搞不懂', '不懂', '没懂', '不明白', '没明白', '说下', '讲下', '说一下', '讲一下', '玩意', '玩意儿', '东东', '的话', '想', '想要', '相比', '相比于', '相较', '咋弄', '咋整', '咋办', '怎么办', '怎么弄', '怎么整', '具体', '大概', '那么', '所以', '然后', '一本', '一部', '一种', '一台', '本', '来', '已',
-  // the notes themselves: every answer is from them
-  '笔记', '这份', '这篇',
+  // the notes themselves: every answer is from them ("笔记里有写吗", "笔记里提到的那个")
+  '笔记', '这份', '这篇', '有写', '写了', '写没写', '有没有写', '提到', '提到的', '提到了', '提过', '有提', '说过', '有说',
   // how people open and close a question in chat
   '在哪', '在哪儿', '哪儿', '咋样', '咋回事', '怎么回事', '啥玩意', '啥玩意儿', '是个啥', '些啥', '点啥', '有啥', '一下子', '呗', '哈', '嘞',
   '咧', '喔', '哇', '诶', '欸', '呐', '俺', '咱', '咱们', '大佬', '老哥', '求问', '求教', '小白', '新手', '请教', '问下', '问一下', '想问',

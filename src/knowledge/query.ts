@@ -93,7 +93,7 @@ export const COMMAND_WORDS: ReadonlySet<string> = new Set(['command', 'cmd', '�
 const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
 
 /** "What words" (啥字, 什么文字): the question word with a general noun, asking for the text itself. */
-const WHAT_TEXT = /(?<=啥|什么|哪些)(?:字|文字|字儿)/g;
+const WHAT_TEXT = /(?<=啥|什么|哪些)(?:字儿|文字|字)/g;
 
 /** "Why is the thing ... called X" with words between (为啥这玩意儿叫容器): the naming question the term map knows as 为啥叫. */
 const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?)(?<!管它|叫它)(?:叫做|叫|称为|称作)/g;

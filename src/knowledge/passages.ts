@@ -106,7 +106,7 @@ const COLUMN_GLOSSES: Readonly<Record<string, string>> = {
   'IMAGE ID': 'id 编号',
   'CONTAINER ID': 'id 编号',
   SIZE: 'size big 大小 多大',
-  CREATED: 'ago old when 多久 之前',
+  CREATED: 'ago old when age 多久 之前 几天前 天前 创建时间',
   TAG: 'tag version 标签 版本',
   REPOSITORY: 'repository name 名字',
   STATUS: 'status 状态',

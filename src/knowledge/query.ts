@@ -44,6 +44,8 @@ export interface QueryUnit {
    * registry", "git 仓库", "shipping container"): probably that word's sense of it, not Docker's.
    */
   otherSense?: boolean;
+  /** A step already done ("pull 完怎么看", "after pulling"): it says when, not what is asked. */
+  done?: boolean;
 }
 
 export interface Query {
@@ -165,6 +167,17 @@ function markOtherSenses(text: string, units: QueryUnit[]): void {
   }
 }
 
+/** Marks the actions written as finished before the question (see QueryUnit.done). */
+function markDone(text: string, units: QueryUnit[]): void {
+  for (const unit of units) {
+    if (!unit.action && !unit.command) continue;
+    const at = text.indexOf(unit.text);
+    if (at < 0) continue;
+    const after = text.slice(at + unit.text.length);
+    if (/^\s*(?:完|好了|之后|以后)/.test(after) || /\b(?:after|once)\s+$/.test(text.slice(0, at))) unit.done = true;
+  }
+}
+
 /** Weight of a synonym or translation relative to the word typed. */
 const RELATED_WEIGHT = 0.6;
 const MAX_QUESTION_LENGTH = 500;
@@ -274,6 +287,7 @@ export class QueryAnalyzer {
     const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
     const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
+    markDone(text, units);
     // "build 镜像的 command 发一下": the command for an action is how to do it, however it is asked.
     const howTo = HOW_TO.test(text) || (units.some((u) => u.action) && units.some((u) => u.terms.some((t) => COMMAND_WORDS.has(t))));
     const weights = new Map<string, number>();

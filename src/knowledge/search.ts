@@ -225,6 +225,9 @@ function describesNoun(text: string, word: string): boolean {
   return (/(?:ing|ed)$/.test(word) && /^\s+(?:containers?|images?)\b/.test(after)) || (hasHan(word) && /^(?:着的|中的|了的|着)(?:容器|镜像)/.test(after));
 }
 
+/** The words that state a detail: a Chinese word whole, not its bigrams (多少钱 is not 多少). */
+const detailTerms = (unit: QueryUnit, terms: readonly string[]): readonly string[] => (hasHan(unit.text) ? [unit.text, ...unit.related] : terms);
+
 /** A version as the notes write one: 14.04, 0.7, ubuntu:14.04, demo:v1. */
 const VERSION_NUMBER = /\d+\.\d+|:[\w.-]*\d/;
 
@@ -396,10 +399,11 @@ export class TopicIndex {
     const { coverageFloor, coveragePower, titleBonus, howToBonus } = this.tuning;
     const units = this.weighUnits(query.units);
     const namesDocker = query.units.some((u) => u.domain && u.known && !u.otherSense);
-    // "docker image" alone is an image, as prose says it; "docker images" or "docker image rm" a command.
-    const named = query.units.flatMap((u) => (u.command && u.known && (!MANAGEMENT_NOUN.test(u.command) || MANAGEMENT_COMMAND.test(query.text)) ? [u.command] : []));
+    // "docker image" alone is an image, as prose says it; "docker images" or "docker image rm" a
+    // command. A step already done ("docker pull 完怎么看") is not what is asked, nor its action.
+    const named = query.units.flatMap((u) => (u.command && u.known && !u.done && (!MANAGEMENT_NOUN.test(u.command) || MANAGEMENT_COMMAND.test(query.text)) ? [u.command] : []));
     // The actions asked for; one that only says which containers ("a running container", "跑着的容器") is not asked for.
-    const allActions = units.filter((u) => u.unit.action);
+    const allActions = units.filter((u) => u.unit.action && !u.unit.done);
     const asked = allActions.filter((u) => !describesNoun(query.text, u.unit.text));
     const actions = asked.length > 0 ? asked : allActions;
     // The docker commands the question names ("docker ps"), however the term map reads them.
@@ -477,7 +481,7 @@ export class TopicIndex {
       }
       // Asked for a detail (a size, a port, a command's options) the section never states: being on
       // topic does not answer it ("demo:v1 有多大" from the Dockerfile, "commit 的参数" from a sentence).
-      const missingDetail = units.some(({ unit, terms }) => unit.detail && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
+      const missingDetail = units.some(({ unit, terms }) => unit.detail && !detailTerms(unit, terms).some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
       // A detail of an image named by its reference ("demo:v1 多大") is stated only where that image is.
       const otherImage = units.some(({ unit }) => unit.detail) && imageRefs.some((ref) => !entry.passages.some((p) => ref.split(':').every((part) => p.passage.text.toLowerCase().includes(part))));
       // A question about a command the section runs, qualified by something its line does not say

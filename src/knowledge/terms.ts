@@ -111,7 +111,9 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['operating system', 'os', '操作系统'] },
   { terms: ['level', '层面', '层次', '级别', '哪一层', '什么层', '哪个层面'] },
   { terms: ['virtualization', 'virtualisation', 'virtualize', '虚拟化'], domain: true },
-  { terms: ['virtual machine', 'vm', 'vms', 'hypervisor', 'virtualbox', 'vmware', '虚拟机'] },
+  { terms: ['virtual machine', 'vm', 'vms', 'hypervisor', 'virtualbox', 'vmware', 'traditional vm', 'traditional vms', 'traditional virtual machine', 'traditional virtual machines', '虚拟机', '传统虚拟机', '传统的虚拟机'] },
+  // All of them at once (一键清理, 全部删掉): what prune does to every stopped container.
+  { terms: ['all at once', 'in one go', 'at once', '所有', '全部', '一键', '一口气', '全都', '统统'] },
   { terms: ['technology', 'technique', 'tech', 'underlying', 'under the hood', 'internals', 'built on', 'relies on', 'based on', '技术', '底层', '原理', '依靠', '依赖于', '用的什么技术', '实现原理'] },
   { terms: ['network', 'networking', '网络', '互联'] },
   { terms: ['filesystem', 'file system', 'fs', '文件系统'] },

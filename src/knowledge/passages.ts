@@ -93,8 +93,9 @@ const LINE_GLOSSES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\breturn\b/, 'return answer reply response 返回 响应 回复'],
   [/\bhost\s*=|\blisten\b|\bbind\b/, 'host listen bind address 监听 地址'],
   [/@\w+\.route\(|\broute\b/, 'route path url 路径 路由'],
+  [/\bimport\s+flask\b|\bflask\s+import\b/i, 'web framework 框架 web框架'],
   [/:\s*Pull complete\s*$/i, 'layer pulled downloaded 镜像层 分层 下载'],
-  [/^\s*Digest:/i, 'digest 摘要'],
+  [/^\s*Digest:/i, 'digest hash checksum 摘要 哈希 校验'],
   [/\bPulling from\s/i, 'repository source pulled from 仓库 来源'],
   // a call with arguments in a program: app.run(host='0.0.0.0')
   [/^\s*[\w.]+\([^)]*\w[^)]*\)\s*$/, 'argument parameter 参数 传参'],

@@ -53,6 +53,8 @@ export interface Query {
   lang: Lang;
   /** "How do I ...", "怎么 ...": asks for a procedure, which the notes give as commands. */
   howTo: boolean;
+  /** Where the how-to is asked (what comes before it is the situation: "镜像太多了占地方，怎么删"). */
+  howToAt: number;
   /** "Why ...", "为啥 ...": asks for a reason, which the notes give in prose that says why (由于, 因此, because). */
   why: boolean;
   /** "What are the ...", "有哪些": asks for a whole list, not one item of it. */
@@ -125,6 +127,9 @@ function instructionsNamed(question: string): Set<string> {
   for (const m of raw.toLowerCase().matchAll(INSTRUCTION_NAMED)) found.add(m[1] as string);
   return found;
 }
+
+/** A name glued to its version ("ubuntu14.04") is the two words. */
+const GLUED_VERSION = /([a-z])(?=\d+\.\d)/g;
 
 /** "By oneself" before what is done (自己做镜像, 自己动手构建): how, not the personal use the notes list. */
 const BY_ONESELF = /(?:我)?自己(?:动手)?(?=构建|做|弄|搞|整|写|装|搭|来|打包)/g;
@@ -284,7 +289,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
     const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     markDone(text, units);
@@ -303,7 +308,8 @@ export class QueryAnalyzer {
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
     const counting = COUNTING.test(text);
-    return { text, lang: detectLanguage(question), howTo, why: WHY.test(question.normalize('NFKC').toLowerCase()), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput: units.some((u) => u.terms.includes('output') || u.related.includes('output')), comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), units, weights };
+    const howToAt = HOW_TO.exec(text)?.index ?? (howTo ? 0 : -1);
+    return { text, lang: detectLanguage(question), howTo, howToAt, why: WHY.test(question.normalize('NFKC').toLowerCase()), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput: units.some((u) => u.terms.includes('output') || u.related.includes('output')), comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), units, weights };
   }
 
   /**

@@ -481,7 +481,9 @@ export class TopicIndex {
       }
       // Asked for a detail (a size, a port, a command's options) the section never states: being on
       // topic does not answer it ("demo:v1 有多大" from the Dockerfile, "commit 的参数" from a sentence).
-      const missingDetail = units.some(({ unit, terms }) => unit.detail && !detailTerms(unit, terms).some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
+      // A detail said before a how-to is the situation, not what is asked ("镜像太多了占地方，怎么删掉一个").
+      const situation = (unit: QueryUnit): boolean => query.howTo && actions.length > 0 && query.text.indexOf(unit.text) < query.howToAt;
+      const missingDetail = units.some(({ unit, terms }) => unit.detail && !situation(unit) && !detailTerms(unit, terms).some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
       // A detail of an image named by its reference ("demo:v1 多大") is stated only where that image is.
       const otherImage = units.some(({ unit }) => unit.detail) && imageRefs.some((ref) => !entry.passages.some((p) => ref.split(':').every((part) => p.passage.text.toLowerCase().includes(part))));
       // A question about a command the section runs, qualified by something its line does not say
@@ -635,12 +637,13 @@ export class TopicIndex {
    * Words only this section's code or figures have. The notes' own names and figures (hello.py,
    * 1.11, 5000), or two of the section's words, name it as surely as Docker's words do; one tool's
    * name (flask, python) names it as its heading does: "Python 的类" is about Python. A how-to
-   * naming one ("Python 怎么安装") asks about that tool, not the notes.
+   * naming tools ("Python 怎么安装", "Python 的 flask 怎么用") asks about them, not the notes.
    */
   private quotedAnchor(units: readonly WeightedUnit[], entry: IndexedTopic, howTo: boolean): 'domain' | 'heading' | undefined {
     const quoted = units.filter(({ unit }) => unit.terms.some((t) => entry.quoted.has(t)));
-    if (quoted.length === 0 || (quoted.length === 1 && howTo)) return undefined;
+    if (quoted.length === 0) return undefined;
     const ownName = quoted.some(({ unit }) => /[._/\d]/.test(unit.text));
+    if (howTo && !ownName) return undefined;
     return ownName || (quoted.length >= 2 && !howTo) ? 'domain' : 'heading';
   }
 

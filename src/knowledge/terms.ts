@@ -63,7 +63,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['clean', 'cleanup', 'clean up', 'clear', 'clear out', 'purge', 'prune', 'tidy', 'wipe', '清理', '清除', '清空', '清', '清掉', '清一清', '打扫', '收拾', '一键清'], action: true },
   { terms: ['pause', '暂停'], action: true },
   { terms: ['list', 'listing', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', 'look at', '查看', '列出', '显示', '看', '查', '瞧', '瞅', '看看', '看下', '瞧瞧', '列表', '清单', '列一下', '瞅瞅', '瞅一眼', '看一眼', '看一看', '瞧一瞧', '查查', '查一下', '查一查', '列一列', '列出来', '看一下'], action: true },
-  { terms: ['install', 'installation', 'setup', 'set up', '安装', '装', '装上', '安上', '装好', '装一下', '装个', '安一下', '整上', '弄上', '搞上', '装一个'], action: true },
+  { terms: ['install', 'installation', 'setup', 'set up', '安装', '装', '装上', '安上', '装好', '装一下', '装个', '安一下', '整上', '弄上', '搞上', '装一个', '装进', '装进去', '装到'], action: true },
   { terms: ['commit', '提交'], action: true },
   { terms: ['write', 'author', '编写', '写'] },
   { terms: ['store', 'storage', 'save', 'keep', 'persist', '存储', '保存', '存放', '放', '放在', '存', '存着', '留着'] },
@@ -237,7 +237,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "simply anyway kindly quite pretty certain specifically particular particularly between among amongst within " +
     "without across through during toward towards upon possible possibly able right considered regarded give gives given problem problems solve solves solved " +
     // the notes themselves: every answer is from them; chat shorthand
-    "note notes mention mentions mentioned pls plz thx btw " +
+    "note notes mention mentions mentioned pls plz thx btw tl dr tldr anymore longer " +
     // a line of a file named by its keyword ("the RUN line"): the keyword says which
     "line lines say says said saying"
   ).split(/\s+/),
@@ -253,7 +253,7 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '呃', '嗯', '哦', '干', '干什么', '做', '做什么', '啥', '咋', '么样', '有没有', '多', '所', '其', '一', '得', '地', '着',
   '过', '下', '上', '时候', '意思', '含义', '指', '叫', '叫做', '讲讲', '说说', '介绍', '解释', '告诉', '知道', '一般', '通常',
   '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然', '依然', '还是', '比', '比较', '去', '步骤', '流程', '别',
-  '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
+  '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '用一句话', '用几句话', '用大白话', '用简单的话', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
   '到底', '究竟', '其实', '本质上', '本质', '实质上', '实际上', '发下', '发一下', '给下', '给个', '给一下', '来个', '为啥', '为啥说', '听说', '据说', '凭啥', '凭什么', '就是', '进行', '一共', '总共', '平时', '平常',
   // a line or step of a file named by its keyword ("RUN 那步", "CMD 那行"): the keyword says which
   '那步', '这步', '那一步', '这一步', '那行', '这行', '那一行', '这一行', '行', '步', '那句', '这句',

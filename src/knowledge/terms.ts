@@ -51,7 +51,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
 
   // Actions on images and containers
   { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成', '打', '打包', '整出来', '弄出来', '搞出来', '做出来', '搞个', '弄个', '做个', '打个'], action: true },
-  { terms: ['create', 'new', '创建', '新建'], action: true },
+  { terms: ['create', 'new', '创建', '新建', '建个', '建一个', '新建一个'], action: true },
   { terms: ['pull', 'download', 'fetch', 'get', 'obtain', 'come from', 'come down', 'grab', '拉取', '拉', '下载', '获取', '拉下来', '下下来', '下了', '拽', '弄下来', '搞下来', '整下来', '拖下来', '下载下来', '扒下来', '拉一下', '下一个'], action: true },
   { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', 'kick off', '运行', '启动', '跑', '开启', '执行', '开跑', '拉起', '开起来', '跑起来', '跑一下', '跑个', '起一个', '起个', '运行起来', '启起来', '跑一跑', '起'], action: true },
   // Stopping is an action; being stopped (Docker lists it as "Exited") is a state. English has a
@@ -114,7 +114,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['virtual machine', 'vm', 'vms', 'hypervisor', 'virtualbox', 'vmware', 'traditional vm', 'traditional vms', 'traditional virtual machine', 'traditional virtual machines', '虚拟机', '传统虚拟机', '传统的虚拟机'] },
   // All of them at once (一键清理, 全部删掉): what prune does to every stopped container.
   { terms: ['all at once', 'in one go', 'at once', '所有', '全部', '一键', '一口气', '全都', '统统'] },
-  { terms: ['technology', 'technique', 'tech', 'underlying', 'under the hood', 'internals', 'built on', 'relies on', 'based on', '技术', '底层', '原理', '依靠', '依赖于', '用的什么技术', '实现原理'] },
+  { terms: ['technology', 'technique', 'tech', 'underlying', 'under the hood', 'internals', 'built on', 'relies on', 'based on', '技术', '底层', '底下', '原理', '依靠', '依赖于', '用的什么技术', '实现原理'] },
   { terms: ['network', 'networking', '网络', '互联'] },
   { terms: ['filesystem', 'file system', 'fs', '文件系统'] },
   { terms: ['file', '文件'] },
@@ -172,14 +172,14 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // Renaming an image is tagging it again, which the notes do not show; it is not changing one.
   { terms: ['rename', 'renaming', '改名', '重命名', '换个名', '改个名'] },
   { terms: ['tag', 'tagged', 'label', '标签', '打标签', '版本号', '起名', '取名', '命名为', '叫什么名'] },
-  { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '打出来', '吐出来', '回显'] },
+  { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', 'on screen', '刷出', '刷出来', '屏幕上', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '打出来', '吐出来', '回显'] },
   { terms: ['app', 'application', 'web app', 'webapp', 'website', 'web service', '应用', '应用程序', '网站', '网页', 'web 服务'] },
   // the image's layers, as a pull prints them
   { terms: ['layer', 'layers', '层', '镜像层', '分层'], domain: true },
   { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完', '搞好', '弄好', '整好', '做好', '弄完', '搞完', '整完'] },
   { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '列', '字段', '表头', '栏'] },
   { terms: ['called', 'call it', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '为啥叫', '为什么叫', '凭啥叫', '为何叫', '名字咋来', '名字怎么来', '名字由来', '由来'] },
-  { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '体积', '空间', '多少空间', '多少兆'], detail: true },
+  { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '占地方', '占空间', '占磁盘', '体积', '空间', '多少空间', '多少兆'], detail: true },
   { terms: ['framework', 'web framework', '框架', 'web 框架'] },
   { terms: ['google', '谷歌'] },
   { terms: ['online', 'on the web', 'web page', 'internet', 'site', 'link', 'url', '网上', '在线', '官网', '官方', 'official', '链接', '网址'] },
@@ -253,7 +253,7 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '呃', '嗯', '哦', '干', '干什么', '做', '做什么', '啥', '咋', '么样', '有没有', '多', '所', '其', '一', '得', '地', '着',
   '过', '下', '上', '时候', '意思', '含义', '指', '叫', '叫做', '讲讲', '说说', '介绍', '解释', '告诉', '知道', '一般', '通常',
   '东西', '问题', '方法', '办法', '方式', '现在', '目前', '已经', '仍然', '依然', '还是', '比', '比较', '去', '步骤', '流程', '别',
-  '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '用一句话', '用几句话', '用大白话', '用简单的话', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
+  '别的', '其他', '其它', '不', '出', '出来', '起来', '干嘛', '用一句话', '用几句话', '用大白话', '用简单的话', '太多', '太多了', '类型', '种类', '哪类', '干啥', '成', '一句话', '简要', '概括', '总结', '后', '之后', '以后',
   '到底', '究竟', '其实', '本质上', '本质', '实质上', '实际上', '发下', '发一下', '给下', '给个', '给一下', '来个', '为啥', '为啥说', '听说', '据说', '凭啥', '凭什么', '就是', '进行', '一共', '总共', '平时', '平常',
   // a line or step of a file named by its keyword ("RUN 那步", "CMD 那行"): the keyword says which
   '那步', '这步', '那一步', '这一步', '那行', '这行', '那一行', '这一行', '行', '步', '那句', '这句',

@@ -128,6 +128,9 @@ function instructionsNamed(question: string): Set<string> {
   return found;
 }
 
+/** "What tag does the image get": a thing getting something is given it, not pulling it ("how do I get an image"). */
+const GETS = /(\b(?:does|do|did|will)\s+(?!i\b|you\b|we\b)(?:[a-z0-9.:-]+\s+){1,4})get\b/g;
+
 /** A name glued to its version ("ubuntu14.04") is the two words. */
 const GLUED_VERSION = /([a-z])(?=\d+\.\d)/g;
 
@@ -289,7 +292,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
     const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     markDone(text, units);

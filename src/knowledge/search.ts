@@ -647,7 +647,6 @@ export class TopicIndex {
     return ownName || (quoted.length >= 2 && !howTo) ? 'domain' : 'heading';
   }
 
-
   private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
     return units.some(({ terms }) => terms.some((t) => entry.headingTerms.has(t)));
   }

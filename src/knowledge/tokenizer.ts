@@ -14,8 +14,10 @@ export type Lang = 'zh' | 'en';
 const HAN = /\p{Script=Han}/u;
 export const hasHan = (text: string): boolean => HAN.test(text);
 const HAN_RUNS = /\p{Script=Han}+|[^\p{Script=Han}]+/gu;
-/** Dotted numbers stay whole (versions like 1.11); everything else splits on non-alphanumerics. */
-/** Words, versions (14.04), and languages named with a sign (C++, C#). */
+/**
+ * Dotted numbers stay whole (versions like 1.11), and so do languages named with a sign (C++, C#);
+ * everything else splits on non-alphanumerics.
+ */
 const LATIN_WORDS = /\d+(?:\.\d+)+|[\p{L}\p{N}]+(?:\+\+|#(?![\p{L}\p{N}]))?/gu;
 /** Hashes and other long strings are never asked about. */
 const MAX_WORD_LENGTH = 24;

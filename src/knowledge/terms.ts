@@ -62,7 +62,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', 'drop', 'kill off', 'throw out', '删除', '删', '移除', '去除', '删掉', '清理', '清除', '干掉', '去掉', '弄掉', '扔掉', '卸掉', '删了', '删一下', '删光', '整掉', '搞掉', '删干净'], action: true },
   { terms: ['clean', 'cleanup', 'clean up', 'clear', 'clear out', 'purge', 'prune', 'tidy', 'wipe', '清理', '清除', '清空', '清', '清掉', '清一清', '打扫', '收拾', '一键清'], action: true },
   { terms: ['pause', '暂停'], action: true },
-  { terms: ['list', 'listing', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', 'look at', '查看', '列出', '显示', '看', '查', '瞧', '瞅', '看看', '看下', '瞧瞧', '列表', '清单', '列一下', '瞅瞅', '瞅一眼', '看一眼', '看一看', '瞧一瞧', '查查', '查一下', '查一查', '列一列', '列出来', '看一下'], action: true },
+  { terms: ['list', 'listing', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', 'look at', '查看', '列出', '显示', '看', '查', '瞧', '瞅', '看看', '看下', '瞧瞧', '列表', '清单', '列一下', '瞅瞅', '瞅一眼', '看一眼', '看一看', '瞧一瞧', '查查', '查一下', '查一查', '列一列', '列出来', '看一下', '列'], action: true },
   { terms: ['install', 'installation', 'setup', 'set up', '安装', '装', '装上', '安上', '装好', '装一下', '装个', '安一下', '整上', '弄上', '搞上', '装一个', '装进', '装进去', '装到'], action: true },
   { terms: ['commit', '提交'], action: true },
   { terms: ['write', 'author', '编写', '写'] },
@@ -148,7 +148,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['common', 'frequent', 'frequently', 'often', 'everyday', 'daily', 'usual', 'typical', 'most used', '常用', '常见', '日常'] },
   { terms: ['basic', 'basics', 'fundamental', 'core', 'essential', '基本', '基础', '核心'] },
   { terms: ['concept', 'notion', 'idea', 'term', 'terminology', '概念', '术语'] },
-  { terms: ['original', 'originally', 'initial', 'initially', 'first', 'at first', 'early', 'based', 'built on', 'in the beginning', 'used to', '最初', '起初', '一开始', '早期', '基于', '最早', '刚开始', '当初', '起先', '早先'] },
+  { terms: ['original', 'originally', 'initial', 'initially', 'first', 'at first', 'early', 'in the beginning', 'used to', '最初', '起初', '一开始', '早期', '最早', '刚开始', '当初', '起先', '早先'] },
   { terms: ['version', 'release', '版本'] },
   { terms: ['language', 'programming language', '语言', '编程语言'] },
   { terms: ['company', 'vendor', 'corporation', 'made by', '公司', '家', '厂商', '出品', '推出', '搞的', '出的'] },
@@ -177,7 +177,8 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // the image's layers, as a pull prints them
   { terms: ['layer', 'layers', '层', '镜像层', '分层'], domain: true },
   { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完', '搞好', '弄好', '整好', '做好', '弄完', '搞完', '整完'] },
-  { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '列', '字段', '表头', '栏'] },
+  // 列 alone is also "to list" (列 local images): a column is 哪列, 那一列.
+  { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '哪列', '哪一列', '哪几列', '几列', '哪些列', '每列', '每一列', '那列', '那一列', '这列', '这一列', '字段', '表头', '栏'] },
   { terms: ['called', 'call it', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '为啥叫', '为什么叫', '凭啥叫', '为何叫', '名字咋来', '名字怎么来', '名字由来', '由来'] },
   { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '占地方', '占空间', '占磁盘', '体积', '空间', '多少空间', '多少兆'], detail: true },
   { terms: ['framework', 'web framework', '框架', 'web 框架'] },

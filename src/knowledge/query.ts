@@ -131,6 +131,9 @@ function instructionsNamed(question: string): Set<string> {
 /** "What tag does the image get": a thing getting something is given it, not pulling it ("how do I get an image"). */
 const GETS = /(\b(?:does|do|did|will)\s+(?!i\b|you\b|we\b)(?:[a-z0-9.:-]+\s+){1,4})get\b/g;
 
+/** Words written in capitals (GUI, SSH, API), lower-cased as the tokenizer has them. */
+const acronymsOf = (question: string): ReadonlySet<string> => new Set((question.match(/\b[A-Z]{2,6}s?\b/g) ?? []).map((w) => w.toLowerCase()));
+
 /** A name glued to its version ("ubuntu14.04") is the two words. */
 const GLUED_VERSION = /([a-z])(?=\d+\.\d)/g;
 
@@ -293,7 +296,7 @@ export class QueryAnalyzer {
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
     const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
-    const units = this.withInstructions([...this.englishUnits(text), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
+    const units = this.withInstructions([...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     markDone(text, units);
     // "build 镜像的 command 发一下": the command for an action is how to do it, however it is asked.
@@ -361,7 +364,7 @@ export class QueryAnalyzer {
     return { text, terms: [...new Set(terms)], related: relatedTerms, known, domain, action, ...(detail ? { detail } : {}) };
   }
 
-  private englishUnits(text: string): QueryUnit[] {
+  private englishUnits(text: string, acronyms: ReadonlySet<string>): QueryUnit[] {
     const { words, phrases } = englishTerms(text);
     const units: QueryUnit[] = [];
     const inPhrase = new Set<number>();
@@ -397,7 +400,8 @@ export class QueryAnalyzer {
         units.push(this.unit(w.surface, [w.stem], [w.stem]));
         continue;
       }
-      const fixed = this.correct(w.surface, w.stem);
+      // An acronym is not a misspelling ("GUI" is not "guide").
+      const fixed = acronyms.has(w.surface) ? null : this.correct(w.surface, w.stem);
       if (fixed === '') continue; // a misspelt stop word
       if (fixed) units.push(this.unit(w.surface, [fixed], [fixed]));
       else units.push(this.unit(w.surface, [w.stem], [w.stem]));

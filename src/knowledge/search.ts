@@ -222,7 +222,7 @@ function describesNoun(text: string, word: string): boolean {
   const at = text.indexOf(word);
   if (at < 0) return false;
   const after = text.slice(at + word.length);
-  return (/(?:ing|ed)$/.test(word) && /^\s+(?:containers?|images?)\b/.test(after)) || (hasHan(word) && /^(?:着的|中的|了的|着)(?:容器|镜像)/.test(after));
+  return (/(?:ing|ed)$/.test(word) && /^\s+(?:containers?|images?)\b/.test(after)) || (hasHan(word) && /^(?:着的|中的|了的|着|的)(?:容器|镜像)/.test(after));
 }
 
 /** The words that state a detail: a Chinese word whole, not its bigrams (多少钱 is not 多少). */
@@ -422,6 +422,7 @@ export class TopicIndex {
       !query.units.some((u) => u.domain && !u.terms.includes('docker'));
     const versioned = this.versionedThing(query, units);
     const notComparable = query.comparing && this.notComparable(units);
+    const asksCommand = query.units.some((u) => !u.command && u.terms.some((t) => COMMAND_WORDS.has(t)));
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
       const entry = this.indexed.get(id) as IndexedTopic;
@@ -462,6 +463,8 @@ export class TopicIndex {
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
+      // Asked for the command itself ("命令是啥"), a section without one has nothing to give.
+      if (query.howTo && asksCommand && !entry.passages.some((p) => p.passage.kind === 'command')) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A list of described commands answers a how-to only with one that does it: "remove all
       // stopped containers" mentions stopping, and is not how to stop one.
       const describesCommands = entry.passages.some((p) => p.action !== undefined && /^\s*#/.test(p.passage.text));

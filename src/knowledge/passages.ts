@@ -95,7 +95,7 @@ const LINE_GLOSSES: ReadonlyArray<readonly [RegExp, string]> = [
   [/@\w+\.route\(|\broute\b/, 'route path url 路径 路由'],
   [/\bimport\s+flask\b|\bflask\s+import\b/i, 'web framework 框架 web框架'],
   [/:\s*Pull complete\s*$/i, 'layer pulled downloaded 镜像层 分层 下载'],
-  [/^\s*Digest:/i, 'digest hash checksum 摘要 哈希 校验'],
+  [/^\s*Digest:/i, 'digest hash checksum algorithm algo 摘要 哈希 校验 算法'],
   [/\bPulling from\s/i, 'repository source pulled from 仓库 来源'],
   // a call with arguments in a program: app.run(host='0.0.0.0')
   [/^\s*[\w.]+\([^)]*\w[^)]*\)\s*$/, 'argument parameter 参数 传参'],

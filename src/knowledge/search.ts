@@ -101,7 +101,7 @@ export const DEFAULT_TUNING: Tuning = {
   howToProseFactor: 0.8,
   missingActionFactor: 0.55,
   neighbourFactor: 2,
-  missingDetailFactor: 0.5,
+  missingDetailFactor: 0.3,
   noReasonFactor: 0.5,
   bm25Power: 0.5,
   coverageFloor: 0.2,

@@ -238,7 +238,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "simply anyway kindly quite pretty certain specifically particular particularly between among amongst within " +
     "without across through during toward towards upon possible possibly able right considered regarded give gives given problem problems solve solves solved " +
     // the notes themselves: every answer is from them; chat shorthand
-    "note notes mention mentions mentioned pls plz thx btw tl dr tldr anymore longer " +
+    "note notes mention mentions mentioned pls plz thx btw tl dr tldr anymore longer multiple several various " +
     // a line of a file named by its keyword ("the RUN line"): the keyword says which
     "line lines say says said saying"
   ).split(/\s+/),

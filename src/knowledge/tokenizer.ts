@@ -182,8 +182,8 @@ export function englishTerms(text: string): { words: LatinWord[]; phrases: Phras
   return englishTermsOfNormalized(normalize(text));
 }
 
-/** "Go" the language ("written in Go", "用 Go 写的", "Go 语言"), not the verb, which is a stop word. */
-const GO_LANGUAGE = /(?<=\b(?:in|with)\s+|用\s*)go\b|\bgo(?=\s*(?:语言|language\b|programming\b|lang\b|写|编写|开发|实现))/g;
+/** "Go" the language ("written in Go", "用 Go 写的", "Go 语言", "who made Go", "Go 是哪家的"), not the verb, which is a stop word. */
+const GO_LANGUAGE = /(?<=\b(?:in|with|made|created|invented|designed|developed)\s+|用\s*)go\b|\bgo(?=\s*(?:语言|language\b|programming\b|lang\b|写|编写|开发|实现|是|这门|由))/g;
 
 function englishTermsOfNormalized(normalized: string): { words: LatinWord[]; phrases: Phrase[] } {
   const all = latinWords(normalized.replace(GO_LANGUAGE, 'golang')).map((w) => ({ ...w, stem: stem(w.surface) }));

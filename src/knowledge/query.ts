@@ -55,6 +55,8 @@ export interface Query {
   howTo: boolean;
   /** Where the how-to is asked (what comes before it is the situation: "镜像太多了占地方，怎么删"). */
   howToAt: number;
+  /** "笔记里有写吗", "per the notes": asks what the notes say, whatever the topic. */
+  aboutNotes: boolean;
   /** "Why ...", "为啥 ...": asks for a reason, which the notes give in prose that says why (由于, 因此, because). */
   why: boolean;
   /** "What are the ...", "有哪些": asks for a whole list, not one item of it. */
@@ -75,6 +77,8 @@ export interface Query {
 }
 
 const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\b(?:command|cmd)s? (?:to|for)\b|\bwhat (?:do|should) i (?:type|enter|run)\b|敲|输入什么|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样|来的)|如何|怎样|咋(?!来)|命令|步骤|教程/;
+
+const ABOUT_NOTES = /笔记|\b(?:per|in|according to|from)\s+(?:the|these|your|our)\s+notes\b|\bper\s+notes\b/;
 
 const WHY = /\bwhy\b|为什么|为啥|为何|凭啥|凭什么|咋回事|怎么回事/;
 
@@ -315,7 +319,7 @@ export class QueryAnalyzer {
     }
     const counting = COUNTING.test(text);
     const howToAt = HOW_TO.exec(text)?.index ?? (howTo ? 0 : -1);
-    return { text, lang: detectLanguage(question), howTo, howToAt, why: WHY.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput: units.some((u) => u.terms.includes('output') || u.related.includes('output')), comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo, howToAt, aboutNotes: ABOUT_NOTES.test(text), why: WHY.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput: units.some((u) => u.terms.includes('output') || u.related.includes('output')), comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), units, weights };
   }
 
   /**

@@ -459,7 +459,8 @@ export class TopicIndex {
       // A question that names a section's own title and nothing the notes lack is about that section ("有啥入门书": the references).
       const namesTitleOnly = this.namesOwnTitle(entry, query.weights) && units.every(({ unit }) => unit.known || (unit.topicality ?? 1) < 0.5);
       const quoted = this.quotedAnchor(units, entry, query.howTo);
-      const anchor = namesDocker || namesCommandLine || namesTitleOnly || quoted === 'domain' ? 'domain' : this.namesHeading(units, entry) || quoted === 'heading' ? 'heading' : 'none';
+      // A question that says it asks what the notes say ("笔记里有提吗", "per the notes") is about them.
+      const anchor = namesDocker || namesCommandLine || namesTitleOnly || quoted === 'domain' || query.aboutNotes ? 'domain' : this.namesHeading(units, entry) || quoted === 'heading' ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;

@@ -76,7 +76,7 @@ export interface Query {
   weights: Map<string, number>;
 }
 
-const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\b(?:which|what) command\b|\b(?:command|cmd)s? (?:to|for)\b|\bwhat (?:do|should) i (?:type|enter|run)\b|敲|输入什么|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样|来的)|如何|怎样|咋(?!来)|命令|步骤|教程/;
+const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\bshow me how\b|\b(?:show|give) me the (?:command|cmd|way|steps?)\b|\b(?:which|what) command\b|\b(?:command|cmd)s? (?:to|for)\b|\bwhat (?:do|should) i (?:type|enter|run)\b|敲|输入什么|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样|来的)|如何|怎样|咋(?!来)|命令|步骤|教程/;
 
 const ABOUT_NOTES = /笔记|\b(?:per|in|according to|from)\s+(?:the|these|your|our)\s+notes\b|\bper\s+notes\b/;
 
@@ -133,7 +133,7 @@ function instructionsNamed(question: string): Set<string> {
 }
 
 /** "What tag does the image get": a thing getting something is given it, not pulling it ("how do I get an image"). */
-const GETS = /(\b(?:does|do|did|will)\s+(?!i\b|you\b|we\b)(?:[a-z0-9.:-]+\s+){1,4})get\b/g;
+const GETS = /(\b(?:does|do|did|will)\s+(?!i\b|you\b|we\b)(?:[a-z0-9.:-]+\s+){1,4})get\b|\b(?:gets?|got|getting)\s+(?=[a-z]+(?:ed|en)\b)/g;
 
 /** Words written in capitals (GUI, SSH, API), lower-cased as the tokenizer has them. */
 const acronymsOf = (question: string): ReadonlySet<string> => new Set((question.match(/\b[A-Z]{2,6}s?\b/g) ?? []).map((w) => w.toLowerCase()));

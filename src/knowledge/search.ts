@@ -244,6 +244,9 @@ function statesVersionOf(line: string, thing: QueryUnit): boolean {
   return at >= 0 && /^[\s:=@v-]{0,2}\d/.test(text.slice(at + thing.text.length));
 }
 
+/** Asking what something means or does. */
+const MEANING = /\bmean(?:s|ing)?\b|\bstands? for\b|\bwhat does\b.*\bdo\b|\bfor what\b|意思|含义|作用|干嘛的|干啥的|是干什么的|代表/;
+
 /** Words that give a reason or a purpose, in both languages of the notes. */
 const REASON = /由于|因为|因此|所以|使得|为了|以便|用于|从而|导致|否则|如果|\b(?:because|since|so that|therefore|thus|hence|as a result|in order to|makes?|allows?|lets?|if|for)\b/i;
 
@@ -422,6 +425,9 @@ export class TopicIndex {
       !query.units.some((u) => u.domain && !u.terms.includes('docker'));
     const versioned = this.versionedThing(query, units);
     const notComparable = query.comparing && this.notComparable(units);
+    // "What does the -t flag mean", "-t 参数啥意思": an option the notes use but never explain in words.
+    const namesOption = query.units.some((u) => u.detail && [...u.terms, ...u.related].includes('参数'));
+    const flagsAsked = namesOption && MEANING.test(query.text) ? (query.text.match(NOTE_FLAG) ?? []) : [];
     const asksCommand = query.units.some((u) => !u.command && u.terms.some((t) => COMMAND_WORDS.has(t)));
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
@@ -450,7 +456,7 @@ export class TopicIndex {
       }
       // A question that names a command ("docker images") asks about the section that runs it, not
       // one that mentions the words in passing.
-      const runsNamed = named.length > 0 && entry.passages.some((p) => p.passage.kind === 'command' && named.every((c) => p.terms.has(c)));
+      const runsNamed = named.length > 0 && named.every((c) => entry.passages.some((p) => p.passage.kind === 'command' && p.terms.has(c)));
       // A command that does what is asked answers it, how-to or not ("remove all stopped containers?").
       const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : query.capability ? 1 : 1 + howToBonus * actingCoverage) * (runsNamed ? 1 + howToBonus : 1);
       // Two of the question's words on one of the section's docker command lines ("pull" and "ubuntu"
@@ -511,9 +517,10 @@ export class TopicIndex {
       const saysNotWhy = noReason && this.titleCoverage(entry, query.weights) === 0;
       // The version of one thing ("flask 的版本", "which python version") is stated only where a number stands with it.
       const unversioned = versioned !== undefined && !entry.passages.some((p) => versioned.specific.some((t) => p.terms.has(t)) && statesVersionOf(p.passage.text, versioned.unit));
+      const unexplainedFlag = flagsAsked.some((f) => !entry.passages.some((p) => (p.passage.kind === 'sentence' || p.passage.kind === 'item') && p.passage.text.toLowerCase().includes(f)));
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
       // An option no command of the notes uses ("docker ps -a"): the question is about that option.
-      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the
@@ -663,7 +670,8 @@ export class TopicIndex {
       const own = [...unit.terms, ...unit.related.filter((r) => unit.terms.some((t) => sameWord(r, t)))];
       const specific = own.filter((t) => (this.documentFrequency.get(t) ?? 0) <= generic);
       if (!unit.known) {
-        const neighbour = NEIGHBOUR_TOPICS.has(unit.text) ? this.tuning.neighbourFactor : 1;
+        // "docker compose" is Compose as "compose" is.
+        const neighbour = NEIGHBOUR_TOPICS.has(unit.text.replace(/^docker\s+/, '')) ? this.tuning.neighbourFactor : 1;
         return { unit, terms, own, specific, weight: this.tuning.unknownWeight * neighbour * (unit.topicality ?? 1) };
       }
       const typed = unit.terms.filter((t) => this.documentFrequency.has(t));

@@ -98,7 +98,7 @@ export const DEFAULT_TUNING: Tuning = {
   weakEvidenceCap: 0.65,
   offTopicCap: 0.45,
   actionMismatchFactor: 0.4,
-  howToProseFactor: 0.8,
+  howToProseFactor: 0.7,
   missingActionFactor: 0.55,
   neighbourFactor: 2,
   missingDetailFactor: 0.3,

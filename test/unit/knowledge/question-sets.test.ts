@@ -81,13 +81,13 @@ const HOLDOUTS: Record<
 > = {
   'holdout-a.jsonl': {
     first: { zh: 40 / 67, en: 32 / 50, mixed: 15 / 22, oos: 39 / 40, all: 126 / 179 },
-    floor: { zh: 63 / 67, en: 48 / 50, mixed: 21 / 22, oos: 40 / 40, all: 172 / 179 },
+    floor: { zh: 65 / 67, en: 49 / 50, mixed: 22 / 22, oos: 40 / 40, all: 176 / 179 },
     maxConfidentlyWrong: 0,
   },
   'holdout-b.jsonl': {
     first: { zh: 39 / 70, en: 33 / 49, mixed: 12 / 23, oos: 42 / 44, all: 126 / 186 },
     unseen: { zh: 50 / 70, en: 38 / 49, mixed: 15 / 23, oos: 42 / 44, all: 145 / 186 },
-    floor: { zh: 64 / 70, en: 46 / 49, mixed: 22 / 23, oos: 43 / 44, all: 175 / 186 },
+    floor: { zh: 69 / 70, en: 47 / 49, mixed: 23 / 23, oos: 44 / 44, all: 183 / 186 },
     maxConfidentlyWrong: 0,
   },
   // Set C: written from the notes alone while the second round of changes (guided by sets A and
@@ -96,7 +96,7 @@ const HOLDOUTS: Record<
   'holdout-c.jsonl': {
     first: { zh: 33 / 62, en: 32 / 45, mixed: 15 / 20, oos: 39 / 40, all: 119 / 167 },
     unseen: { zh: 37 / 62, en: 34 / 45, mixed: 15 / 20, oos: 39 / 40, all: 125 / 167 },
-    floor: { zh: 56 / 62, en: 44 / 45, mixed: 18 / 20, oos: 40 / 40, all: 158 / 167 },
+    floor: { zh: 59 / 62, en: 44 / 45, mixed: 19 / 20, oos: 40 / 40, all: 162 / 167 },
     maxConfidentlyWrong: 0,
   },
   // Set D: written from the notes alone while the third round of changes (guided by the kinds of
@@ -105,7 +105,7 @@ const HOLDOUTS: Record<
   'holdout-d.jsonl': {
     first: { zh: 36 / 60, en: 22 / 40, mixed: 15 / 20, oos: 32 / 40, all: 105 / 160 },
     unseen: { zh: 46 / 60, en: 24 / 40, mixed: 16 / 20, oos: 32 / 40, all: 118 / 160 },
-    floor: { zh: 54 / 60, en: 34 / 40, mixed: 17 / 20, oos: 40 / 40, all: 145 / 160 },
+    floor: { zh: 56 / 60, en: 35 / 40, mixed: 18 / 20, oos: 40 / 40, all: 149 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets E and F: written from the notes alone, never shown to anyone changing the code. E's
@@ -114,37 +114,92 @@ const HOLDOUTS: Record<
   'holdout-e.jsonl': {
     first: { zh: 33 / 60, en: 29 / 40, mixed: 15 / 20, oos: 30 / 40, all: 107 / 160 },
     unseen: { zh: 43 / 60, en: 34 / 40, mixed: 17 / 20, oos: 35 / 40, all: 129 / 160 },
-    floor: { zh: 47 / 60, en: 34 / 40, mixed: 17 / 20, oos: 35 / 40, all: 133 / 160 },
-    maxConfidentlyWrong: 1,
+    floor: { zh: 55 / 60, en: 37 / 40, mixed: 17 / 20, oos: 39 / 40, all: 148 / 160 },
+    maxConfidentlyWrong: 0,
   },
   'holdout-f.jsonl': {
     first: { zh: 47 / 62, en: 33 / 41, mixed: 18 / 21, oos: 32 / 40, all: 130 / 164 },
     unseen: { zh: 47 / 62, en: 33 / 41, mixed: 17 / 21, oos: 35 / 40, all: 132 / 164 },
-    floor: { zh: 53 / 62, en: 33 / 41, mixed: 17 / 21, oos: 35 / 40, all: 138 / 164 },
-    maxConfidentlyWrong: 1,
+    floor: { zh: 59 / 62, en: 38 / 41, mixed: 20 / 21, oos: 39 / 40, all: 156 / 164 },
+    maxConfidentlyWrong: 0,
   },
   // Set G: written from the notes alone in chat slang (80 Chinese questions), never shown to
   // anyone changing the code; `first` is main at fb62bfc, `unseen` after the fifth round (guided
-  // by A-F), scored once. The floor is that figure. Five questions also named a heading with no
+  // by A-F), scored once. The floor is today's figure. Five questions also named a heading with no
   // text of its own (Docker 的用途, Demo › 构建镜像) beside its subsection; only the subsection is kept.
   'holdout-g.jsonl': {
     first: { zh: 43 / 80, en: 27 / 30, mixed: 15 / 21, oos: 35 / 40, all: 120 / 171 },
     unseen: { zh: 45 / 80, en: 27 / 30, mixed: 15 / 21, oos: 36 / 40, all: 123 / 171 },
-    floor: { zh: 45 / 80, en: 27 / 30, mixed: 15 / 21, oos: 36 / 40, all: 123 / 171 },
+    floor: { zh: 60 / 80, en: 29 / 30, mixed: 19 / 21, oos: 39 / 40, all: 147 / 171 },
     maxConfidentlyWrong: 1,
   },
   // Sets H and I: written from the notes alone, never shown to anyone changing the code; `first`
-  // is main at 69be5f3, scored when they arrived. Until a change is measured on them, that is also
-  // their unseen figure, and the floor.
+  // is main at 69be5f3. They guided the changes of round six once sets J and K had been written
+  // (their floor test had shown H's out-of-scope figure below its first score before that), so they
+  // have no unseen figure.
   'holdout-h.jsonl': {
     first: { zh: 51 / 60, en: 37 / 40, mixed: 18 / 20, oos: 37 / 40, all: 143 / 160 },
-    floor: { zh: 51 / 60, en: 37 / 40, mixed: 18 / 20, oos: 37 / 40, all: 143 / 160 },
-    maxConfidentlyWrong: 1,
+    floor: { zh: 59 / 60, en: 38 / 40, mixed: 20 / 20, oos: 37 / 40, all: 154 / 160 },
+    maxConfidentlyWrong: 0,
   },
   'holdout-i.jsonl': {
     first: { zh: 50 / 60, en: 38 / 40, mixed: 15 / 20, oos: 39 / 40, all: 142 / 160 },
-    floor: { zh: 50 / 60, en: 38 / 40, mixed: 15 / 20, oos: 39 / 40, all: 142 / 160 },
+    floor: { zh: 54 / 60, en: 40 / 40, mixed: 18 / 20, oos: 40 / 40, all: 152 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  // Sets J-Q: written from the notes alone, two at a time, never shown to anyone changing the code
+  // until scored. `first` is main at 470235b (the FAQ as at 69be5f3), scored when each pair arrived;
+  // `unseen` is the code of the round that followed, scored once when it was done, before the pair
+  // was looked at: J and K after round six (e34e0fb), L and M after its last changes (5561f0b), N and
+  // O after round seven (d9190b8), P and Q after round eight (783d297). Each pair then guided the
+  // next round. Floors are today's figures.
+  'holdout-j.jsonl': {
+    first: { zh: 53 / 60, en: 35 / 40, mixed: 18 / 20, oos: 38 / 40, all: 144 / 160 },
+    unseen: { zh: 55 / 60, en: 36 / 40, mixed: 20 / 20, oos: 39 / 40, all: 150 / 160 },
+    floor: { zh: 58 / 60, en: 38 / 40, mixed: 20 / 20, oos: 39 / 40, all: 155 / 160 },
     maxConfidentlyWrong: 1,
+  },
+  'holdout-k.jsonl': {
+    first: { zh: 45 / 60, en: 36 / 40, mixed: 20 / 20, oos: 35 / 40, all: 136 / 160 },
+    unseen: { zh: 50 / 60, en: 37 / 40, mixed: 20 / 20, oos: 36 / 40, all: 143 / 160 },
+    floor: { zh: 56 / 60, en: 38 / 40, mixed: 20 / 20, oos: 37 / 40, all: 151 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-l.jsonl': {
+    first: { zh: 44 / 60, en: 35 / 40, mixed: 18 / 20, oos: 36 / 40, all: 133 / 160 },
+    unseen: { zh: 52 / 60, en: 35 / 40, mixed: 20 / 20, oos: 37 / 40, all: 144 / 160 },
+    floor: { zh: 54 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-m.jsonl': {
+    first: { zh: 51 / 60, en: 36 / 40, mixed: 16 / 20, oos: 35 / 40, all: 138 / 160 },
+    unseen: { zh: 53 / 60, en: 38 / 40, mixed: 17 / 20, oos: 37 / 40, all: 145 / 160 },
+    floor: { zh: 54 / 60, en: 39 / 40, mixed: 18 / 20, oos: 37 / 40, all: 148 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-n.jsonl': {
+    first: { zh: 46 / 60, en: 36 / 40, mixed: 17 / 20, oos: 36 / 40, all: 135 / 160 },
+    unseen: { zh: 52 / 60, en: 37 / 40, mixed: 19 / 20, oos: 36 / 40, all: 144 / 160 },
+    floor: { zh: 52 / 60, en: 37 / 40, mixed: 19 / 20, oos: 37 / 40, all: 145 / 160 },
+    maxConfidentlyWrong: 1,
+  },
+  'holdout-o.jsonl': {
+    first: { zh: 50 / 60, en: 30 / 40, mixed: 18 / 20, oos: 36 / 40, all: 134 / 160 },
+    unseen: { zh: 56 / 60, en: 34 / 40, mixed: 19 / 20, oos: 37 / 40, all: 146 / 160 },
+    floor: { zh: 56 / 60, en: 34 / 40, mixed: 19 / 20, oos: 38 / 40, all: 147 / 160 },
+    maxConfidentlyWrong: 2,
+  },
+  'holdout-p.jsonl': {
+    first: { zh: 51 / 60, en: 31 / 40, mixed: 17 / 20, oos: 38 / 40, all: 137 / 160 },
+    unseen: { zh: 55 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 146 / 160 },
+    floor: { zh: 55 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 146 / 160 },
+    maxConfidentlyWrong: 2,
+  },
+  'holdout-q.jsonl': {
+    first: { zh: 51 / 62, en: 31 / 40, mixed: 18 / 20, oos: 38 / 40, all: 138 / 162 },
+    unseen: { zh: 58 / 62, en: 31 / 40, mixed: 20 / 20, oos: 40 / 40, all: 149 / 162 },
+    floor: { zh: 58 / 62, en: 31 / 40, mixed: 20 / 20, oos: 40 / 40, all: 149 / 162 },
+    maxConfidentlyWrong: 0,
   },
 };
 
@@ -180,8 +235,8 @@ describe('question sets', { timeout: 30_000 }, () => {
   const languages = { en: fixtures('en.jsonl'), zh: fixtures('zh.jsonl'), mixed: fixtures('mixed.jsonl') };
   // Floors at today's figures: a change that loses a question fails here.
   const floors = {
-    en: { top1: 181 / 183, mrr: 0.992, passed: 180 / 183 },
-    zh: { top1: 136 / 138, mrr: 0.989, passed: 136 / 138 },
+    en: { top1: 182 / 183, mrr: 0.996, passed: 181 / 183 },
+    zh: { top1: 137 / 138, mrr: 0.996, passed: 136 / 138 },
     mixed: { top1: 29 / 29, mrr: 1, passed: 29 / 29 },
   };
 

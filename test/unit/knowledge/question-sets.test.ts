@@ -193,7 +193,7 @@ const HOLDOUTS: Record<
     first: { zh: 51 / 60, en: 31 / 40, mixed: 17 / 20, oos: 38 / 40, all: 137 / 160 },
     unseen: { zh: 55 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 146 / 160 },
     floor: { zh: 55 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 146 / 160 },
-    maxConfidentlyWrong: 2,
+    maxConfidentlyWrong: 1,
   },
   'holdout-q.jsonl': {
     first: { zh: 51 / 62, en: 31 / 40, mixed: 18 / 20, oos: 38 / 40, all: 138 / 162 },

@@ -97,6 +97,9 @@ const CAPABILITY = /能被|可以被|能不能被|可不可以被|\b(?:can|could
 /** The words for "command" itself: in a how-to they only say the answer is wanted as a command ("给个 command"). */
 export const COMMAND_WORDS: ReadonlySet<string> = new Set(['command', 'cmd', '命令', '指令', '命令行', 'command_line']);
 
+/** "Show me how to ...": a way of asking how, not asking to show (list) something. */
+const SHOW_ME_HOW = /\b(?:show|give|tell) me(?= how\b| the (?:command|cmd|way|steps?)\b)/g;
+
 /** "Hello, ..." opens a question; "hello" later in it is a word of its own (hello.py). */
 const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
 
@@ -299,7 +302,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
     const units = this.withInstructions([...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     markDone(text, units);

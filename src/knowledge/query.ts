@@ -144,6 +144,9 @@ const acronymsOf = (question: string): ReadonlySet<string> => new Set((question.
 /** A name glued to its version ("ubuntu14.04") is the two words. */
 const GLUED_VERSION = /([a-z])(?=\d+\.\d)/g;
 
+/** Tagging an image again (打个新 tag, 重新打 tag): not what `docker build -t` does when building it. */
+const RETAG = /(?:重新|再)打(?:一个|个|一|上)?(?:新的?)?\s*(?:tag|标签)|打(?:一个|个|一|上)?新的?\s*(?:tag|标签)/g;
+
 /** "By oneself" before what is done (自己做镜像, 自己动手构建): how, not the personal use the notes list. */
 const BY_ONESELF = /(?:我)?自己(?:动手)?(?=构建|做|弄|搞|整|写|装|搭|来|打包)/g;
 
@@ -302,7 +305,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
     const units = this.withInstructions([...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     markDone(text, units);

@@ -248,6 +248,17 @@ function statesVersionOf(line: string, thing: QueryUnit): boolean {
   return at >= 0 && /^[\s:=@v-]{0,2}\d/.test(text.slice(at + thing.text.length));
 }
 
+/**
+ * An unknown word naming a neighbouring tool or topic: "docker compose" is Compose as "compose" is,
+ * and a Chinese word holding one (安全更新 holds 安全) is about it too.
+ */
+function isNeighbourTopic(text: string): boolean {
+  const word = text.replace(/^docker\s+/, '');
+  if (NEIGHBOUR_TOPICS.has(word)) return true;
+  return hasHan(word) && [...NEIGHBOUR_HAN].some((topic) => word.includes(topic));
+}
+const NEIGHBOUR_HAN = [...NEIGHBOUR_TOPICS].filter((t) => hasHan(t) && t.length >= 2);
+
 /** Asking what something means or does. */
 const MEANING = /\bmean(?:s|ing)?\b|\bstands? for\b|\bwhat does\b.*\bdo\b|\bfor what\b|意思|含义|作用|干嘛的|干啥的|是干什么的|代表/;
 
@@ -384,6 +395,8 @@ export class TopicIndex {
    */
   private notComparable(units: readonly WeightedUnit[]): boolean {
     if (units.some(({ unit }) => !unit.known && unit.domain)) return true;
+    // ...nor one the notes know only by a synonym ("docker rmi" for their `docker image rm`): whether the two are the same is not said.
+    if (units.some(({ unit }) => unit.known && /^docker\s/.test(unit.text) && !unit.terms.some((t) => this.documentFrequency.has(t)))) return true;
     const things = units.filter(({ unit, specific }) => unit.known && unit.domain && specific.length > 0);
     if (things.length < 2) return false;
     const names = (p: IndexedPassage, u: WeightedUnit): boolean => u.specific.some((t) => p.terms.has(t));
@@ -675,7 +688,7 @@ export class TopicIndex {
       const specific = own.filter((t) => (this.documentFrequency.get(t) ?? 0) <= generic);
       if (!unit.known) {
         // "docker compose" is Compose as "compose" is.
-        const neighbour = NEIGHBOUR_TOPICS.has(unit.text.replace(/^docker\s+/, '')) ? this.tuning.neighbourFactor : 1;
+        const neighbour = isNeighbourTopic(unit.text) ? this.tuning.neighbourFactor : 1;
         return { unit, terms, own, specific, weight: this.tuning.unknownWeight * neighbour * (unit.topicality ?? 1) };
       }
       const typed = unit.terms.filter((t) => this.documentFrequency.has(t));

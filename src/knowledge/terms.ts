@@ -155,7 +155,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['example', 'demo', 'sample', 'tutorial', 'walkthrough', 'hands on', 'hands-on', '示例', '例子', '演示', '实例演示'] },
   { terms: ['black box', 'blackbox', 'opaque', '黑箱', '黑盒', '看不到', '不透明'] },
   { terms: ['rarely', 'seldom', 'uncommon', 'unusual', '不常用', '很少'] },
-  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'recommended book', 'recommended reading', 'good book', 'reading list', 'where to learn', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料', '资料推荐', '推荐资料', '推荐的书', '推荐读物', '入门资料', '入门书', 'getting started', 'beginner', '抄', '抄的', '照着', '出处', '参照'] },
+  { terms: ['reference', 'references', 'further reading', 'book', 'books', 'recommended book', 'recommended reading', 'good book', 'reading list', 'where to learn', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料', '资料推荐', '推荐资料', '推荐的书', '推荐读物', '入门资料', '入门书', 'getting started', 'beginner', '抄', '抄的', '照着', '出处', '参照', '哪本书', '什么书', '啥书', '哪本'] },
   { terms: ['mac', 'macos', 'osx', 'os x', 'macbook', 'apple', '苹果', '苹果电脑', '麦克'] },
   { terms: ['port', 'ports', '端口', '端口号'], domain: true, detail: true },
   { terms: ['map', 'mapping', 'publish', 'publish port', 'expose', 'forward', 'bind', '映射', '暴露', '转发', '绑定'] },
@@ -163,6 +163,8 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['background', 'detached', 'detach', '后台'] },
   // An image's or container's id, as docker images and docker ps list it.
   { terms: ['id', 'ids', 'image id', 'container id', '编号', 'id号'], detail: true },
+  // A maximum or a limit: the notes state none (镜像最多能叠多少层).
+  { terms: ['at most', 'maximum', 'upper limit', 'max number', '最多', '上限', '最大值', '最多能'], detail: true },
   // Fields of their own, whose words the notes use otherwise ("machine", "learning").
   { terms: ['machine learning', 'deep learning', 'artificial intelligence', '机器学习', '深度学习', '人工智能'] },
   // A price: the notes price nothing.
@@ -171,6 +173,8 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['year', 'which year', 'what year', 'release date', '哪年', '哪一年', '年份', '几几年', '年代', '发布日期', '发行日期'], detail: true },
   // Renaming an image is tagging it again, which the notes do not show; it is not changing one.
   { terms: ['rename', 'renaming', '改名', '重命名', '换个名', '改个名'] },
+  // Tagging an image that exists (docker tag), which the notes do not show either; 打 here is not building.
+  { terms: ['retag', 're-tag', 'tag again', 'another tag', 'new tag', 'add a tag', '打tag', '打个tag', '打一个tag', '打新tag', '新tag', '新标签', '重新打tag', '再打一个tag', '再打个tag'] },
   { terms: ['tag', 'tagged', 'label', '标签', '打标签', '版本号', '起名', '取名', '命名为', '叫什么名'] },
   { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', 'on screen', '刷出', '刷出来', '屏幕上', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '打出来', '吐出来', '回显'] },
   { terms: ['app', 'application', 'web app', 'webapp', 'website', 'web service', '应用', '应用程序', '网站', '网页', 'web 服务'] },
@@ -199,6 +203,7 @@ export const NEIGHBOUR_TOPICS: ReadonlySet<string> = new Set(
     'wsl wsl2 hyperv hyper windows ansible terraform jenkins 编排 集群 持久化 ' +
     // Docker's own topics beyond a beginner's notes: logs, shells, mounts, networks, pushing, limits, security
     'log logs 日志 shell 挂载 mount bridge overlay 网桥 push 推送 上传 login 登录 mirror 加速 加速器 镜像加速 harbor quay ghcr ecr gcr ' +
+    '上限 最多 maximum max '+
     '阿里云 私有仓库 private security 安全 漏洞 root 权限 cgroup限制 限制 limit limits quota cache 缓存 多阶段 multistage 自启 开机 ' +
     'upgrade 升级 daemon 守护进程 后台 background detached detach restart 重启 rename 改名 重命名 export 导出 import 导入 backup 备份'
   ).split(' '),
@@ -267,6 +272,10 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '想问下', '谢谢', '多谢', '在线等', '急', '正在', '好几个', '好几', '好多',
   // which is better (哪种好): asks to choose, not for advantages
   '哪种好', '哪个好', '哪种更好', '哪个更好', '哪个比较好', '哪种比较好', '哪样好',
+  // greetings and questions to the bot itself
+  '你好', '您好', '哈喽', '嗨', '在吗', '你是谁', '你叫啥', '你叫什么',
+  // a line or command pointed at (那条命令)
+  '那条', '这条', '哪条', '那一条', '这一条',
   // asking for it to be sent over (求个链接, 甩我一下, 贴一下)
   '求', '甩', '甩个', '贴下', '贴一下',
 ]);

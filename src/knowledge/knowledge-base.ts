@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Answer, ExplainOptions, KnowledgeBase, ReloadReport, Topic } from './base.js';
 import { condense, textFor } from './condense.js';
 import { HEADING_SEPARATOR, NotesLoader, type KnowledgeTopic, type LoadedKnowledge, type TopicText } from './loader.js';
+import { passagesOf } from './passages.js';
 import { TopicIndex, type Ranking, type Tuning } from './search.js';
 import { detectLanguage, type Lang } from './tokenizer.js';
 
@@ -208,14 +209,27 @@ const ALTERNATIVES: Record<Lang, (titles: string[]) => string> = {
   zh: (titles) => `笔记里与之并列的还有：${titles.join('；')}`,
 };
 
-/** A question that asks to choose gets the other choices the notes describe, named after the answer. */
+/** A sibling's own one-line verdict is quoted with its name ("Docker commit：黑箱镜像，不常用，不推荐。"); longer text is not. */
+const SUMMARY_MAX: Record<Lang, number> = { zh: 40, en: 100 };
+
+/**
+ * A question that asks to choose gets the other choices the notes describe, named after the answer,
+ * each with its opening sentence when that is short enough to read as the choice's verdict.
+ */
 function withAlternatives(answer: string, topic: KnowledgeTopic, siblings: readonly KnowledgeTopic[], lang: Lang): string {
   if (siblings.length === 0) return answer;
   // Named first, so the choice it stands for is clear beside the others.
   const title = textFor(topic, lang).text.path.at(-1) ?? '';
   const colon = lang === 'zh' ? '：' : ':';
   const named = answer.includes(title) ? answer : `${title}${colon}${answer.startsWith('```') ? '\n' : lang === 'zh' ? '' : ' '}${answer}`;
-  return `${named}\n${ALTERNATIVES[lang](siblings.map((t) => textFor(t, lang).text.path.at(-1) ?? ''))}`;
+  const described = siblings.map((t) => {
+    const { text } = textFor(t, lang);
+    const name = text.path.at(-1) ?? '';
+    const opening = passagesOf(text.blocks)[0];
+    const verdict = opening && (opening.kind === 'sentence' || opening.kind === 'item') && opening.text.length <= SUMMARY_MAX[text.lang] ? opening.text : '';
+    return verdict ? `${name}${colon}${lang === 'zh' ? '' : ' '}${verdict}` : name;
+  });
+  return `${named}\n${ALTERNATIVES[lang](described)}`;
 }
 
 const ORIGINAL: Record<Lang, string> = { en: 'In the notes', zh: '笔记原文' };

@@ -76,7 +76,7 @@ export interface Query {
   weights: Map<string, number>;
 }
 
-const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\bshow me how\b|\b(?:show|give) me the (?:command|cmd|way|steps?)\b|\b(?:which|what) command\b|\b(?:command|cmd)s? (?:to|for)\b|\bwhat (?:do|should) i (?:type|enter|run)\b|敲|输入什么|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样|来的)|如何|怎样|咋(?!来)|命令|步骤|教程/;
+const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\bshow me how\b|\b(?:show|give) me the (?:command|cmd|way|steps?)\b|\b(?:which|what) command\b|\b(?:command|cmd)s? (?:to|for)\b|\bwhat (?:do|should) i (?:type|enter|run)\b|敲|输入什么|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样|来的|理解|看待|解释|说)|如何|怎样|咋(?!来)|命令|步骤|教程/;
 
 const ABOUT_NOTES = /笔记|\b(?:per|in|according to|from)\s+(?:the|these|your|our)\s+notes\b|\bper\s+notes\b/;
 
@@ -113,7 +113,7 @@ const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?
  * "Tell me plainly", said the everyday way (讲清楚, 给我说明白, 过一遍, 说说): how to answer, not
  * what about; a speech verb only with its complement, so 说明 or 讲 alone stay as they are.
  */
-const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊整弄搞])|[讲说聊整弄搞](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋|通俗(?:点|一点|些)?(?:讲|说|地讲|地说)?|(?:大)?白话(?:讲|说)?|简单(?:点|一点|些)?(?:讲|说)|科普(?:一下|下)?|说白了/g;
+const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊整弄搞])|[讲说聊整弄搞](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋|通俗(?:点|一点|些)?(?:讲|说|地讲|地说)?|(?:大)?白话(?:讲|说)?|简单(?:点|一点|些)?(?:讲|说)|科普(?:一下|下)?|说白了|说人话/g;
 
 /** Command-line options (`-d`, `--rm`), also written right after Chinese (加个-d). */
 const FLAG = /(?<![a-z0-9_-])--?[a-z][a-z0-9-]*/giu;

@@ -62,7 +62,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', 'drop', 'kill off', 'throw out', '删除', '删', '移除', '去除', '删掉', '清理', '清除', '干掉', '去掉', '弄掉', '扔掉', '卸掉', '删了', '删一下', '删光', '整掉', '搞掉', '删干净'], action: true },
   { terms: ['clean', 'cleanup', 'clean up', 'clear', 'clear out', 'purge', 'prune', 'tidy', 'wipe', '清理', '清除', '清空', '清', '清掉', '清一清', '打扫', '收拾', '一键清'], action: true },
   { terms: ['pause', '暂停'], action: true },
-  { terms: ['list', 'listing', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', 'look at', '查看', '列出', '显示', '看', '查', '瞧', '瞅', '看看', '看下', '瞧瞧', '列表', '清单', '列一下', '瞅瞅', '瞅一眼', '看一眼', '看一看', '瞧一瞧', '查查', '查一下', '查一查', '列一列', '列出来', '看一下', '列'], action: true },
+  { terms: ['list', 'listing', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', 'look at', '查看', '列出', '显示', '看', '查', '瞧', '瞅', '看看', '看下', '瞧瞧', '列表', '清单', '列一下', '瞅瞅', '瞅一眼', '看一眼', '看一看', '瞧一瞧', '查查', '查一下', '查一查', '列一列', '列出来', '看一下', '列', 'verify', 'confirm', '确认', '确认一下', '验证'], action: true },
   { terms: ['install', 'installation', 'setup', 'set up', '安装', '装', '装上', '安上', '装好', '装一下', '装个', '安一下', '整上', '弄上', '搞上', '装一个', '装进', '装进去', '装到'], action: true },
   { terms: ['commit', '提交'], action: true },
   { terms: ['write', 'author', '编写', '写'] },
@@ -276,6 +276,8 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '你好', '您好', '哈喽', '嗨', '在吗', '你是谁', '你叫啥', '你叫什么',
   // a line or command pointed at (那条命令)
   '那条', '这条', '哪条', '那一条', '这一条',
+  // "does it count as", "what's the story behind it": frames of the question
+  '算不算', '算是', '有啥说法', '说法', '讲究', '有啥讲究',
   // asking for it to be sent over (求个链接, 甩我一下, 贴一下)
   '求', '甩', '甩个', '贴下', '贴一下',
 ]);

@@ -90,7 +90,7 @@ const COUNTING = /\bhow many\b|\bnumber of\b|\bin total\b|几[条个种层项点
 const WAYS = /几种(?:办法|方法|方式|途径|做法|路子)|哪几种|有哪些(?:办法|方法|方式|途径|做法)|\bways? (?:to|of)\b|\bhow many ways\b|\bwhat ways\b|\bmethods? (?:to|of|for)\b/;
 
 /** Making an image, said the everyday way (做镜像, 弄个镜像, 打的镜像), is building one. */
-const MAKE_IMAGE = /(?:做|弄|搞|整|打|造|制)(?:个|一个|出|出来|好|的)?(?=(?:docker\s*)?镜像)/g;
+const MAKE_IMAGE = /(?:做|弄|搞|整|打|造|制)(?:一个|个|出来的|出来|出的|出|好的|好|的)?(?=(?:docker\s*)?镜像)/g;
 
 const CAPABILITY = /能被|可以被|能不能被|可不可以被|\b(?:can|could|may) (?:a|an|the|my|it|they|images?|containers?)\b[\w\s]{0,20}?\bbe\b/;
 

@@ -98,7 +98,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // what a web app does when opened
   { terms: ['return', 'reply', 'respond', 'response', 'string', 'text', 'greeting', 'answer with', '返回', '响应', '回应', '回复', '字符串', '文本', '吐出'] },
   { terms: ['root url', 'root route', 'root path', 'home page', 'homepage', 'index page', '根路径', '首页', '主页'] },
-  { terms: ['open', 'visit', 'access', 'browse to', 'browser', 'web browser', 'curl', '访问', '打开', '浏览器', '进入', '请求'] },
+  { terms: ['open', 'visit', 'access', 'browse to', 'browser', 'web browser', 'curl', '访问', '打开', '浏览器', '进入', '请求', '页面', '网页', 'web page'] },
   { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样', '保持一致', '保持一样', '保证一致', '一模一样'] },
   { terms: ['environment', 'env', 'runtime environment', 'production', 'prod', 'staging', '环境', '线上', '生产'] },
   { terms: ['disposable', 'throwaway', 'throw away', 'one-off', 'one-time', 'temporary', 'ephemeral', 'single-use', 'use once', 'discard', '一次性', '临时', '用完就扔', '用完即扔', '用后即弃', '随用随扔', '扔', '丢', '丢掉', '用完就删', '用一次'] },
@@ -277,7 +277,7 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   // a line or command pointed at (那条命令)
   '那条', '这条', '哪条', '那一条', '这一条',
   // "does it count as", "what's the story behind it": frames of the question
-  '算不算', '算是', '有啥说法', '说法', '讲究', '有啥讲究',
+  '算不算', '算是', '有啥说法', '说法', '讲究', '有啥讲究', '情况', '这种情况', '的情况',
   // asking for it to be sent over (求个链接, 甩我一下, 贴一下)
   '求', '甩', '甩个', '贴下', '贴一下',
 ]);

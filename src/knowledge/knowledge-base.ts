@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Answer, ExplainOptions, KnowledgeBase, ReloadReport, Topic } from './base.js';
 import { condense, textFor } from './condense.js';
 import { HEADING_SEPARATOR, NotesLoader, type KnowledgeTopic, type LoadedKnowledge, type TopicText } from './loader.js';
-import { passagesOf } from './passages.js';
+import type { Passage } from './passages.js';
 import { TopicIndex, type Ranking, type Tuning } from './search.js';
 import { detectLanguage, type Lang } from './tokenizer.js';
 
@@ -155,7 +155,8 @@ export class NotesKnowledgeBase implements KnowledgeBase {
     const condensed = withOriginal(condense(text, this.state.index.scorePassages(ranking.query, best.topic, index), ranking.query), best.topic, index, (original) =>
       condense(original, this.state.index.scorePassages(ranking.query, best.topic, 0), ranking.query),
     );
-    const answer = ranking.query.choosing ? withAlternatives(condensed, best.topic, this.siblings(best.topic), lang) : condensed;
+    const opening = (topic: KnowledgeTopic): Passage | undefined => this.state.index.openingOf(topic, textFor(topic, lang).index);
+    const answer = ranking.query.choosing ? withAlternatives(condensed, best.topic, this.siblings(best.topic), lang, opening) : condensed;
     const bestGuess = best.confidence < CONFIDENT_THRESHOLD;
     return {
       answered: true,
@@ -216,7 +217,7 @@ const SUMMARY_MAX: Record<Lang, number> = { zh: 40, en: 100 };
  * A question that asks to choose gets the other choices the notes describe, named after the answer,
  * each with its opening sentence when that is short enough to read as the choice's verdict.
  */
-function withAlternatives(answer: string, topic: KnowledgeTopic, siblings: readonly KnowledgeTopic[], lang: Lang): string {
+function withAlternatives(answer: string, topic: KnowledgeTopic, siblings: readonly KnowledgeTopic[], lang: Lang, openingOf: (topic: KnowledgeTopic) => Passage | undefined): string {
   if (siblings.length === 0) return answer;
   // Named first, so the choice it stands for is clear beside the others.
   const title = textFor(topic, lang).text.path.at(-1) ?? '';
@@ -225,7 +226,7 @@ function withAlternatives(answer: string, topic: KnowledgeTopic, siblings: reado
   const described = siblings.map((t) => {
     const { text } = textFor(t, lang);
     const name = text.path.at(-1) ?? '';
-    const opening = passagesOf(text.blocks)[0];
+    const opening = openingOf(t);
     const verdict = opening && (opening.kind === 'sentence' || opening.kind === 'item') && opening.text.length <= SUMMARY_MAX[text.lang] ? opening.text : '';
     return verdict ? `${name}${colon}${lang === 'zh' ? '' : ' '}${verdict}` : name;
   });

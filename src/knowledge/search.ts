@@ -213,6 +213,10 @@ interface IndexedTopic {
   passages: IndexedPassage[];
   /** It has something to follow: a command, code, or a link. */
   procedural: boolean;
+  /** It has a command line to give ("命令是啥"). */
+  hasCommand: boolean;
+  /** Its commands say what they do in a comment ("# 查看容器"): a list of described commands. */
+  describesCommands: boolean;
   /** Words of the section's code that no other section has: the demo's own names (flask, hello.py, route). */
   quoted: Set<string>;
 }
@@ -255,7 +259,7 @@ function statesVersionOf(line: string, thing: QueryUnit): boolean {
 function isNeighbourTopic(text: string): boolean {
   const word = text.replace(/^docker\s+/, '');
   if (NEIGHBOUR_TOPICS.has(word)) return true;
-  return hasHan(word) && [...NEIGHBOUR_HAN].some((topic) => word.includes(topic));
+  return hasHan(word) && NEIGHBOUR_HAN.some((topic) => word.includes(topic));
 }
 const NEIGHBOUR_HAN = [...NEIGHBOUR_TOPICS].filter((t) => hasHan(t) && t.length >= 2);
 
@@ -321,7 +325,7 @@ export class TopicIndex {
       });
       const terms = new Set([...title, ...heading, ...content, ...lineTerms]);
       for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
-      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], parents: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), quoted: new Set() });
+      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], parents: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), hasCommand: passages.some((p) => p.passage.kind === 'command'), describesCommands: false, quoted: new Set() });
       const text = [...Array.from({ length: this.tuning.titleRepeat }, () => title).flat(), ...heading, ...content];
       return { id: topic.id, text: text.join(' ') };
     });
@@ -336,6 +340,7 @@ export class TopicIndex {
       entry.parents = entry.topic.texts.map((t) => (t.path.length >= 2 ? this.analyzer.analyze(t.path.at(-2) ?? '').units : [])).filter((units) => units.length > 0);
       entry.subjects = entry.topic.texts.flatMap((t) => t.path.map((heading) => this.analyzer.analyze(heading).units)).filter((units) => units.length > 0);
       for (const p of entry.passages) p.action = this.leadingAction(p.passage);
+      entry.describesCommands = entry.passages.some((p) => p.action !== undefined && /^\s*#/.test(p.passage.text));
       for (const p of entry.passages) {
         // A version or a number the notes give only here ("1.11", "5000") names the section as its code does.
         for (const t of p.terms) if (/^\d+(?:\.\d+)+$|^\d{3,}$/.test(t) && this.documentFrequency.get(t) === 1) entry.quoted.add(t);
@@ -445,6 +450,8 @@ export class TopicIndex {
     // "What does the -t flag mean", "-t 参数啥意思": an option the notes use but never explain in words.
     const namesOption = query.units.some((u) => u.detail && [...u.terms, ...u.related].includes('参数'));
     const flagsAsked = namesOption && MEANING.test(query.text) ? (query.text.match(NOTE_FLAG) ?? []) : [];
+    // A detail said before a how-to is the situation, not what is asked ("镜像太多了占地方，怎么删掉一个").
+    const situation = (unit: QueryUnit): boolean => query.howTo && actions.length > 0 && query.text.indexOf(unit.text) < query.howToAt;
     const asksCommand = query.units.some((u) => !u.command && u.terms.some((t) => COMMAND_WORDS.has(t)));
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
@@ -488,11 +495,10 @@ export class TopicIndex {
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
       // Asked for the command itself ("命令是啥"), a section without one has nothing to give.
-      if (query.howTo && asksCommand && !entry.passages.some((p) => p.passage.kind === 'command')) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      if (query.howTo && asksCommand && !entry.hasCommand) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A list of described commands answers a how-to only with one that does it: "remove all
       // stopped containers" mentions stopping, and is not how to stop one.
-      const describesCommands = entry.passages.some((p) => p.action !== undefined && /^\s*#/.test(p.passage.text));
-      if (query.howTo && actions.length > 0 && (!namesAction || (describesCommands && !actsAsked))) confidence *= this.tuning.missingActionFactor;
+      if (query.howTo && actions.length > 0 && (!namesAction || (entry.describesCommands && !actsAsked))) confidence *= this.tuning.missingActionFactor;
       // Only synonyms, translations or generic words: never sure; and no answer at all when a single
       // such word is all there is and the question does not name what the section is about.
       if (!best.strong) {
@@ -508,8 +514,6 @@ export class TopicIndex {
       }
       // Asked for a detail (a size, a port, a command's options) the section never states: being on
       // topic does not answer it ("demo:v1 有多大" from the Dockerfile, "commit 的参数" from a sentence).
-      // A detail said before a how-to is the situation, not what is asked ("镜像太多了占地方，怎么删掉一个").
-      const situation = (unit: QueryUnit): boolean => query.howTo && actions.length > 0 && query.text.indexOf(unit.text) < query.howToAt;
       const missingDetail = units.some(({ unit, terms }) => unit.detail && !situation(unit) && !detailTerms(unit, terms).some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
       // A detail of an image named by its reference ("demo:v1 多大") is stated only where that image is.
       const otherImage = units.some(({ unit }) => unit.detail) && imageRefs.some((ref) => !entry.passages.some((p) => ref.split(':').every((part) => p.passage.text.toLowerCase().includes(part))));
@@ -606,6 +610,11 @@ export class TopicIndex {
         own: specific.length ? this.match(specific, p, none).coverage : 0,
         acts: p.action !== undefined && units.some((u) => u.unit.action && u.terms.some((t) => p.action?.has(t))),
       }));
+  }
+
+  /** The first passage of one text of a topic, as indexed (a sibling's one-line verdict). */
+  openingOf(topic: KnowledgeTopic, text: number): Passage | undefined {
+    return this.indexed.get(topic.id)?.passages.find((p) => p.text === text)?.passage;
   }
 
   /** Share of the section's own title the question asks about ("What Docker is" vs "Installing Docker on macOS"). */

@@ -107,6 +107,8 @@ const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
 const WHAT_TEXT = /(?<=啥|什么|哪些)(?:字儿|文字|字)/g;
 
 /** "Why is the thing ... called X" with words between (为啥这玩意儿叫容器): the naming question the term map knows as 为啥叫. */
+/** Who calls it so, before what is called (大家管 docker 叫): 管 here is "call", not "manage". */
+const CALLED_BY = /^(?:大家|人们|别人|都)*管/;
 const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?)(?<!管它|叫它)(?:叫做|叫|称为|称作)/g;
 
 /**
@@ -114,6 +116,9 @@ const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?
  * what about; a speech verb only with its complement, so 说明 or 讲 alone stay as they are.
  */
 const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊整弄搞])|[讲说聊整弄搞](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋|通俗(?:点|一点|些)?(?:讲|说|地讲|地说)?|(?:大)?白话(?:讲|说)?|简单(?:点|一点|些)?(?:讲|说)|科普(?:一下|下)?|说白了|说人话/g;
+
+/** "List them for me" (给我列列, 列举一下): asks for a whole list, as 有哪些 does, not to list images or containers. */
+const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下|下)?)/g;
 
 /** Command-line options (`-d`, `--rm`), also written right after Chinese (加个-d). */
 const FLAG = /(?<![a-z0-9_-])--?[a-z][a-z0-9-]*/giu;
@@ -305,7 +310,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(WHAT_TEXT, '').replace(WHY_CALLED, '$1 为啥叫 ');
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(WHAT_TEXT, '').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
     const units = this.withInstructions([...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     markDone(text, units);

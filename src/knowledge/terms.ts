@@ -90,7 +90,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', 'selling point', 'gain', '优势', '优点', '好处', '长处', '优越', '好', '选择', '强在', '香', '亮点', '卖点', '值不值', '划算', '图啥'] },
   { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', 'suited', 'appropriate', 'fit', 'useful', '用途', '用处', '作用', '用', '用来', '用于', '适合', '拿来', '合适', '适用', '适宜', '能干嘛', '能干啥', '能做什么', '能做啥', '有什么用', '有啥用', '干点啥', '能干点啥', '干啥用', '拿', '拿来干', '用来干', '干什么用', '派上用场', '场景', '使用场景', '应用场景'] },
   { terms: ['personal', 'personally', 'individual', 'private', 'hobby', 'side project', 'myself', 'for me', 'my own machine', 'own machine', 'own computer', 'my own computer', 'personal use', '个人', '自己', '自个', '私人', '我自己'] },
-  { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率'] },
+  { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率', '省', '节省', '节约', '省资源'] },
   { terms: ['resource', 'cpu', 'memory', 'ram', 'overhead', '资源', '内存'] },
   { terms: ['fast', 'faster', 'quick', 'quickly', 'speed', 'rapid', 'fast startup', 'second', 'slow', 'instant', '快', '快速', '快捷', '更快', '速度', '秒开', '秒级', '慢', '迅速', '麻利'] },
   { terms: ['startup', 'start up', 'start-up', 'boot time', 'startup time', '启动时间'] },
@@ -280,4 +280,6 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '算不算', '算是', '有啥说法', '说法', '讲究', '有啥讲究', '情况', '这种情况', '的情况',
   // asking for it to be sent over (求个链接, 甩我一下, 贴一下)
   '求', '甩', '甩个', '贴下', '贴一下',
+  // asking the room, and "in the end" (有没有人能讲讲, 大家都说, 说到底)
+  '有没有人', '谁能', '大家', '大伙', '说到底', '归根结底', '帮', '帮我', '帮忙',
 ]);

@@ -600,10 +600,14 @@ export class TopicIndex {
     const exact = units.map((u) => (u.unit.command ? { ...u, terms: [u.unit.command], own: [u.unit.command], specific: [u.unit.command] } : u));
     // A how-to's "command" picks the section, not the line: it is not the Dockerfile's CMD.
     const asked = query.howTo ? exact.filter(({ unit }) => unit.command || !unit.terms.some((t) => COMMAND_WORDS.has(t))) : exact;
-    const specific = asked.filter(({ terms }) => !terms.some((t) => entry.headingTerms.has(t)));
+    const passages = entry.passages.filter((p) => p.text === text);
+    // A name of the section's code on many of its lines says less about which line answers than a word
+    // on a single one ("flask 的 host": `app.run(host='0.0.0.0')`, not every line that names flask).
+    // What a command printed is read as a whole (every line of a pull says "Pull").
+    const onLines = (u: WeightedUnit): number => Math.max(1, new Set(passages.filter((p) => u.terms.some((t) => p.terms.has(t))).map((p, i) => (p.passage.kind === 'output' ? `output ${p.passage.block}` : i))).size);
+    const specific = asked.filter(({ terms }) => !terms.some((t) => entry.headingTerms.has(t))).map((u) => (u.terms.some((t) => entry.quoted.has(t)) ? { ...u, weight: u.weight / Math.sqrt(onLines(u)) } : u));
     const none = new Set<string>();
-    return entry.passages
-      .filter((p) => p.text === text)
+    return passages
       .map((p) => ({
         passage: p.passage,
         coverage: this.match(units, p, entry.headingTerms).coverage,
@@ -681,7 +685,9 @@ export class TopicIndex {
     if (quoted.length === 0) return undefined;
     const ownName = quoted.some(({ unit }) => /[._/\d]/.test(unit.text));
     if (howTo && !ownName) return undefined;
-    return ownName || (quoted.length >= 2 && !howTo) ? 'domain' : 'heading';
+    // ...or with another word of the section's code ("flask 的 host": `app.run(host='0.0.0.0')`).
+    const withCode = units.some((u) => !quoted.includes(u) && u.unit.known && u.unit.terms.some((t) => entry.passages.some((p) => p.passage.kind === 'code' && p.terms.has(t))));
+    return ownName || ((quoted.length >= 2 || withCode) && !howTo) ? 'domain' : 'heading';
   }
 
   private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {

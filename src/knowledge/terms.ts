@@ -282,4 +282,6 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '求', '甩', '甩个', '贴下', '贴一下',
   // asking the room, and "in the end" (有没有人能讲讲, 大家都说, 说到底)
   '有没有人', '谁能', '大家', '大伙', '说到底', '归根结底', '帮', '帮我', '帮忙',
+  // "set to what" (host 设成啥, 端口填的多少): asks for the value written, whatever the verb
+  '设', '设成', '设为', '设的', '填', '填的', '填了',
 ]);

@@ -85,9 +85,12 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
   { terms: ['provide', 'offer', 'supply', '提供'] },
   { terms: ['prepare', 'ready', '准备'] },
+  { terms: ['搭建', '搭', '搭个', '搭起来', '搭一套'] },
 
   // Properties, benefits, uses
-  { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', 'selling point', 'gain', '优势', '优点', '好处', '长处', '优越', '好', '选择', '强在', '香', '亮点', '卖点', '值不值', '划算', '图啥'] },
+  { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', 'selling point', 'gain', '优势', '优点', '好处', '长处', '优越', '好', '选择', '强在', '香', '亮点', '卖点', '值不值', '划算', '图啥',
+    // "can docker solve / ensure / cure it" (环境不一致 docker 能解决吗): asks whether it is a benefit
+    '解决', '保证', '治', '搞定', '避免'] },
   { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', 'suited', 'appropriate', 'fit', 'useful', '用途', '用处', '作用', '用', '用来', '用于', '适合', '拿来', '合适', '适用', '适宜', '能干嘛', '能干啥', '能做什么', '能做啥', '有什么用', '有啥用', '干点啥', '能干点啥', '干啥用', '拿', '拿来干', '用来干', '干什么用', '派上用场', '场景', '使用场景', '应用场景'] },
   { terms: ['personal', 'personally', 'individual', 'private', 'hobby', 'side project', 'myself', 'for me', 'my own machine', 'own machine', 'own computer', 'my own computer', 'personal use', '个人', '自己', '自个', '私人', '我自己'] },
   { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率', '省', '节省', '节约', '省资源'] },

@@ -46,6 +46,8 @@ export interface QueryUnit {
   otherSense?: boolean;
   /** A step already done ("pull 完怎么看", "after pulling"): it says when, not what is asked. */
   done?: boolean;
+  /** What Docker is compared with ("跟虚拟机比", "比虚拟机轻", "lighter than a VM"): only a section naming it compares them. */
+  comparedWith?: boolean;
 }
 
 export interface Query {
@@ -193,6 +195,18 @@ function markOtherSenses(text: string, units: QueryUnit[]): void {
   }
 }
 
+/** "跟 X 比", "X 相比", "比 X 轻", "than X", "compared to X", "vs X": X is what something is compared with. */
+const COMPARED_WITH = /(?:跟|和|与|同)\s*(?:传统的?)?\s*(\S{2,8}?)\s*(?:相)?比|比(?:起)?\s*(?:传统的?)?\s*(\S{2,8}?)(?=更|要|还|轻|快|好|强|省|[有在]哪|[，,\s]|$)|\b(?:than|compared (?:to|with)|vs\.?|versus)\s+(?:an?\s+|the\s+)?([a-z]+)/gu;
+
+/** Marks the units named as what is compared with (see QueryUnit.comparedWith). */
+function markComparedWith(text: string, units: QueryUnit[]): void {
+  for (const m of text.matchAll(COMPARED_WITH)) {
+    const named = (m[1] ?? m[2] ?? m[3] ?? '').trim();
+    // Two of Docker's own things side by side ("commit vs dockerfile") are a choice, not a comparison with something else.
+    for (const unit of units) if (unit.known && !unit.domain && named.length > 0 && (named.includes(unit.text) || unit.text.includes(named))) unit.comparedWith = true;
+  }
+}
+
 /** Marks the actions written as finished before the question (see QueryUnit.done). */
 function markDone(text: string, units: QueryUnit[]): void {
   for (const unit of units) {
@@ -314,6 +328,7 @@ export class QueryAnalyzer {
     const units = this.withInstructions([...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     markDone(text, units);
+    markComparedWith(text, units);
     // "build 镜像的 command 发一下": the command for an action is how to do it, however it is asked.
     const howTo = HOW_TO.test(text) || (units.some((u) => u.action) && units.some((u) => u.terms.some((t) => COMMAND_WORDS.has(t))));
     const weights = new Map<string, number>();

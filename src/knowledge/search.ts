@@ -550,7 +550,11 @@ export class TopicIndex {
       const title = Math.max(this.titleCoverage(entry, query.weights), oneOfWays ? 1.5 : this.namesSubject(entry, query.weights) ? 0.5 : 0);
       const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
       // Of two sections that could answer a why, the one that gives a reason comes first ("为啥管它叫容器": 因此也称其为容器).
-      const ordered = score * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason ? this.tuning.noReasonFactor : 1);
+      // "跟虚拟机比 docker 好在哪": a section that never names the virtual machine does not compare with it.
+      // Unless the question names the section outright ("比 VM 的 advantage", "跟虚拟机比有啥好处"; 好在哪 and 强在哪 ask in what way).
+      const namedOutright = units.some(({ unit }) => !unit.domain && [...unit.text].length >= 2 && !/^.在$/u.test(unit.text) && [...unit.terms, ...unit.related].some((t) => entry.headingTerms.has(t)));
+      const comparesNot = !namedOutright && units.some(({ unit, terms }) => unit.comparedWith && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
+      const ordered = score * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason || comparesNot ? this.tuning.noReasonFactor : 1);
       hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);

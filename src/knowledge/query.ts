@@ -80,6 +80,12 @@ export interface Query {
 
 const HOW_TO = /\bhow (?:do|can|could|should|would|does|to)\b|\bshow me how\b|\b(?:show|give) me the (?:command|cmd|way|steps?)\b|\b(?:which|what) command\b|\b(?:command|cmd)s? (?:to|for)\b|\bwhat (?:do|should) i (?:type|enter|run)\b|敲|输入什么|\bsteps?\b|\bguide\b|\btutorial\b|怎么(?!样|来的|理解|看待|解释|说)|如何|怎样|咋(?!来)|命令|步骤|教程/;
 
+/**
+ * "X 是怎么构建出来的", "flask 是咋装进去的": how something already is, which the notes describe, not
+ * steps to follow; how a mechanism works (是怎么实现的) is neither.
+ */
+const MANNER = /是(?:怎么|咋)(?!\s*(?:实现|工作|运作|做到|限制|隔离|管理))|(?:怎么|咋)\p{Script=Han}{1,3}?(?:出来|进去|起来|上去|下来)的/gu;
+
 const ABOUT_NOTES = /笔记|\b(?:per|in|according to|from)\s+(?:the|these|your|our)\s+notes\b|\bper\s+notes\b/;
 
 const WHY = /\bwhy\b|为什么|为啥|为何|凭啥|凭什么|咋回事|怎么回事/;
@@ -118,6 +124,9 @@ const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?
  * what about; a speech verb only with its complement, so 说明 or 讲 alone stay as they are.
  */
 const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊整弄搞])|[讲说聊整弄搞](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋|通俗(?:点|一点|些)?(?:讲|说|地讲|地说)?|(?:大)?白话(?:讲|说)?|简单(?:点|一点|些)?(?:讲|说)|科普(?:一下|下)?|说白了|说人话/g;
+
+/** "Can one see it?" (别人能看到吗, 看得见吗): whether it is visible, not how to view (list) something. */
+const CAN_SEE = /能(?:看到|看见|看清)(?=吗|不|么|嘛|没)/g;
 
 /** "List them for me" (给我列列, 列举一下): asks for a whole list, as 有哪些 does, not to list images or containers. */
 const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下|下)?)/g;
@@ -324,13 +333,14 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(WHAT_TEXT, '').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(WHAT_TEXT, '').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
     const units = this.withInstructions([...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     markDone(text, units);
     markComparedWith(text, units);
     // "build 镜像的 command 发一下": the command for an action is how to do it, however it is asked.
-    const howTo = HOW_TO.test(text) || (units.some((u) => u.action) && units.some((u) => u.terms.some((t) => COMMAND_WORDS.has(t))));
+    const asksHow = text.replace(MANNER, ' ');
+    const howTo = HOW_TO.test(asksHow) || (units.some((u) => u.action) && units.some((u) => u.terms.some((t) => COMMAND_WORDS.has(t))));
     const weights = new Map<string, number>();
     const add = (term: string, weight: number): void => {
       weights.set(term, Math.max(weights.get(term) ?? 0, weight));
@@ -344,7 +354,7 @@ export class QueryAnalyzer {
       for (const t of u.related) add(t, typedIsKnown ? RELATED_WEIGHT * own : own);
     }
     const counting = COUNTING.test(text);
-    const howToAt = HOW_TO.exec(text)?.index ?? (howTo ? 0 : -1);
+    const howToAt = HOW_TO.exec(asksHow)?.index ?? (howTo ? 0 : -1);
     return { text, lang: detectLanguage(question), howTo, howToAt, aboutNotes: ABOUT_NOTES.test(text), why: WHY.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput: units.some((u) => u.terms.includes('output') || u.related.includes('output')), comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), units, weights };
   }
 

@@ -107,7 +107,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['disposable', 'throwaway', 'throw away', 'one-off', 'one-time', 'temporary', 'ephemeral', 'single-use', 'use once', 'discard', '一次性', '临时', '用完就扔', '用完即扔', '用后即弃', '随用随扔', '扔', '丢', '丢掉', '用完就删', '用一次'] },
   { terms: ['test', 'testing', 'qa', 'try out', '测试', '试', '试验', '测一测', '跑测试'] },
   { terms: ['microservice', 'micro service', 'microservices', '微服务'], domain: true },
-  { terms: ['transparent', 'transparency', 'visible', 'traceable', '透明'] },
+  { terms: ['transparent', 'transparency', 'visible', 'traceable', '透明', '看得见', '看得到', '看得清', '看清', '看清楚', '看得清楚'] },
   { terms: ['lightweight', 'light', 'lighter', 'lean', 'small', 'heavy', '轻便', '轻量', '轻量级', '轻', '笨重', '更轻', '轻巧'] },
   { terms: ['process', '进程'] },
   { terms: ['kernel', 'linux kernel', '内核'] },
@@ -284,7 +284,7 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   // asking for it to be sent over (求个链接, 甩我一下, 贴一下)
   '求', '甩', '甩个', '贴下', '贴一下',
   // asking the room, and "in the end" (有没有人能讲讲, 大家都说, 说到底)
-  '有没有人', '谁能', '大家', '大伙', '说到底', '归根结底', '帮', '帮我', '帮忙',
+  '有没有人', '谁能', '大家', '大伙', '别人', '人家', '说到底', '归根结底', '帮', '帮我', '帮忙',
   // "set to what" (host 设成啥, 端口填的多少): asks for the value written, whatever the verb
   '设', '设成', '设为', '设的', '填', '填的', '填了',
 ]);

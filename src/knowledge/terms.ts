@@ -182,7 +182,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', 'on screen', '刷出', '刷出来', '屏幕上', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '打出来', '吐出来', '回显'] },
   { terms: ['app', 'application', 'web app', 'webapp', 'website', 'web service', '应用', '应用程序', '网站', '网页', 'web 服务'] },
   // the image's layers, as a pull prints them
-  { terms: ['layer', 'layers', '层', '镜像层', '分层'], domain: true },
+  { terms: ['layer', 'layers', '层', '镜像层', '分层', '每层', '每一层'], domain: true },
   { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完', '搞好', '弄好', '整好', '做好', '弄完', '搞完', '整完'] },
   // 列 alone is also "to list" (列 local images): a column is 哪列, 那一列.
   { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '哪列', '哪一列', '哪几列', '几列', '哪些列', '每列', '每一列', '那列', '那一列', '这列', '这一列', '字段', '表头', '栏'] },
@@ -287,4 +287,6 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '有没有人', '谁能', '大家', '大伙', '别人', '人家', '说到底', '归根结底', '帮', '帮我', '帮忙',
   // "set to what" (host 设成啥, 端口填的多少): asks for the value written, whatever the verb
   '设', '设成', '设为', '设的', '填', '填的', '填了',
+  // where in an output (第一行, 最后一行 shows the whole short output anyway) and a step finished (pull 完)
+  '第', '第一', '第一行', '第二行', '头一行', '后面', '完', '完了',
 ]);

@@ -122,6 +122,8 @@ const USE_WORDS: ReadonlySet<string> = new Set(['use', '用', '使用']);
 
 /** An image named with its tag, as Docker writes it: "ubuntu:14.04", "demo:v1". */
 const IMAGE_REFERENCE = /\b[a-z][a-z0-9._/-]*:[a-z0-9][a-z0-9._-]*\b/g;
+/** A name written before the word for image ("demo镜像", "demo 用的镜像", "the demo image"). */
+const NAMED_IMAGE = /\b([a-z][a-z0-9_-]*)\s*(?:的|用的|那个|这个)?\s*(?:镜像|images?\b)/g;
 
 export interface Hit {
   topic: KnowledgeTopic;
@@ -277,6 +279,8 @@ export class TopicIndex {
   private readonly search: MiniSearch<{ id: string; text: string }>;
   private readonly indexed = new Map<string, IndexedTopic>();
   private readonly documentFrequency = new Map<string, number>();
+  /** The names in the notes' image references (ubuntu, demo of `ubuntu:14.04`, `demo:v1`). */
+  private readonly imageNames = new Set<string>();
   private readonly scoresByTerm = new Map<string, ReadonlyMap<string, number>>();
 
   constructor(
@@ -315,6 +319,7 @@ export class TopicIndex {
           if (passage.kind === 'command') command = indexTerms(passage.text, noteWords);
           else if (passage.kind !== 'output') command = [];
           passages.push({ text, passage, terms: new Set(terms) });
+          for (const ref of passage.text.toLowerCase().match(IMAGE_REFERENCE) ?? []) for (const part of ref.split(/[:/]/)) this.imageNames.add(part);
           for (const t of terms) lineTerms.add(t);
           // Both languages quote the same code; it counts once.
           const isCode = passage.kind === 'command' || passage.kind === 'code';
@@ -437,6 +442,8 @@ export class TopicIndex {
     // ...and so is a Dockerfile instruction no Dockerfile of the notes has ("要不要加 EXPOSE", "ENTRYPOINT 和 CMD").
     const unknownInstruction = query.units.some((u) => !u.known && u.terms.some((t) => t.startsWith('dockerfile') && t !== 'dockerfil'));
     const imageRefs = query.text.toLowerCase().match(IMAGE_REFERENCE) ?? [];
+    // An image named by its name alone ("demo 镜像", "the demo image"): asked about where that image is.
+    const namedImages = [...query.text.toLowerCase().matchAll(NAMED_IMAGE)].map((m) => m[1] as string).filter((name) => this.imageNames.has(name));
     // "How do I install Docker on Ubuntu": Docker itself installed on a platform (not a package the
     // Dockerfile installs, which names the Dockerfile, an image or a container).
     const platforms = query.units.filter((u) => PLATFORMS.has(u.text));
@@ -554,7 +561,9 @@ export class TopicIndex {
       // Unless the question names the section outright ("比 VM 的 advantage", "跟虚拟机比有啥好处"; 好在哪 and 强在哪 ask in what way).
       const namedOutright = units.some(({ unit }) => !unit.domain && [...unit.text].length >= 2 && !/^.在$/u.test(unit.text) && [...unit.terms, ...unit.related].some((t) => entry.headingTerms.has(t)));
       const comparesNot = !namedOutright && units.some(({ unit, terms }) => unit.comparedWith && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
-      const ordered = score * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason || comparesNot ? this.tuning.noReasonFactor : 1);
+      // "demo镜像叫啥": the listing of ubuntu's image under the Demo heading is not where demo:v1 is.
+      const otherNamedImage = namedImages.some((name) => !entry.passages.some((p) => p.passage.kind !== 'sentence' && p.passage.kind !== 'item' && p.terms.has(name)));
+      const ordered = score * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1);
       hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);

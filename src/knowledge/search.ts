@@ -611,8 +611,8 @@ export class TopicIndex {
     const units = this.weighUnits(query.units);
     // Within a section, "docker build" is found where the command is, not wherever "build" is.
     const exact = units.map((u) => (u.unit.command ? { ...u, terms: [u.unit.command], own: [u.unit.command], specific: [u.unit.command] } : u));
-    // A how-to's "command" picks the section, not the line: it is not the Dockerfile's CMD.
-    const asked = query.howTo ? exact.filter(({ unit }) => unit.command || !unit.terms.some((t) => COMMAND_WORDS.has(t))) : exact;
+    // A how-to's "command" (命令, 敲啥) picks the section, not the line: it is not the Dockerfile's CMD.
+    const asked = query.howTo ? exact.filter(({ unit }) => unit.command || ![...unit.terms, ...unit.related].some((t) => COMMAND_WORDS.has(t))) : exact;
     const passages = entry.passages.filter((p) => p.text === text);
     // A name of the section's code on many of its lines says less about which line answers than a word
     // on a single one ("flask 的 host": `app.run(host='0.0.0.0')`, not every line that names flask).

@@ -497,7 +497,7 @@ export class TopicIndex {
       const namesTitleOnly = this.namesOwnTitle(entry, query.weights) && units.every(({ unit }) => unit.known || (unit.topicality ?? 1) < 0.5);
       const quoted = this.quotedAnchor(units, entry, query.howTo);
       // A question that says it asks what the notes say ("笔记里有提吗", "per the notes") is about them.
-      const anchor = namesDocker || namesCommandLine || namesTitleOnly || quoted === 'domain' || query.aboutNotes ? 'domain' : this.namesHeading(units, entry) || quoted === 'heading' ? 'heading' : 'none';
+      const anchor = namesDocker || namesCommandLine || namesTitleOnly || quoted === 'domain' || query.aboutNotes ? 'domain' : this.namesHeading(units, entry) || quoted === 'heading' || this.namesOneLine(units, entry) ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
@@ -701,6 +701,19 @@ export class TopicIndex {
     // ...or with another word of the section's code ("flask 的 host": `app.run(host='0.0.0.0')`).
     const withCode = units.some((u) => !quoted.includes(u) && u.unit.known && u.unit.terms.some((t) => entry.passages.some((p) => p.passage.kind === 'code' && p.terms.has(t))));
     return ownName || ((quoted.length >= 2 || withCode) && !howTo) ? 'domain' : 'heading';
+  }
+
+  /**
+   * Two of the question's words, one of them specific, in one sentence or list item of the section
+   * ("部署起来省事吗": 易部署): it asks about what that line says, Docker named or not.
+   */
+  private namesOneLine(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
+    const known = units.filter(({ unit }) => unit.known);
+    return entry.passages.some((p) => {
+      if (p.passage.kind !== 'sentence' && p.passage.kind !== 'item') return false;
+      const found = known.filter(({ terms }) => terms.some((t) => p.terms.has(t)));
+      return found.length >= 2 && found.some(({ specific }) => specific.length > 0);
+    });
   }
 
   private namesHeading(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {

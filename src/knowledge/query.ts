@@ -46,6 +46,8 @@ export interface QueryUnit {
   otherSense?: boolean;
   /** A step already done ("pull 完怎么看", "after pulling"): it says when, not what is asked. */
   done?: boolean;
+  /** A name from code (`app.run`): it names the code that has it, as Docker's words name Docker. */
+  codeName?: boolean;
   /** What Docker is compared with ("跟虚拟机比", "比虚拟机轻", "lighter than a VM"): only a section naming it compares them. */
   comparedWith?: boolean;
 }
@@ -130,6 +132,9 @@ const SHOWS_WHAT = /显示(?:的是|了|出来的是|出来的|出来|的)?(?=�
 
 /** "Can one see it?" (别人能看到吗, 看得见吗): whether it is visible, not how to view (list) something. */
 const CAN_SEE = /能(?:看到|看见|看清)(?=吗|不|么|嘛|没)/g;
+
+/** `app.run`, `app.route`: an object's method, as code names it (a file's extension, hello.py, is not one). */
+const METHOD_CALL = /\b([a-z_][a-z0-9_]*)\.(?!(?:py|js|ts|md|txt|json|ya?ml|sh|cfg|ini|toml|conf|io|com|org|net)\b)([a-z_][a-z0-9_]*)\b/g;
 
 /** "List them for me" (给我列列, 列举一下): asks for a whole list, as 有哪些 does, not to list images or containers. */
 const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下|下)?)/g;
@@ -341,6 +346,14 @@ export class QueryAnalyzer {
     markOtherSenses(text, units);
     markDone(text, units);
     markComparedWith(text, units);
+    // A method of the demo's code ("app.run 里 host 填的啥") is one name of that code, not Docker's verb.
+    for (const m of text.matchAll(METHOD_CALL)) {
+      const parts = [m[1], m[2]].map((name) => units.find((u) => u.text === name));
+      if (parts.some((u) => u === undefined || !u.known)) continue;
+      const [object, method] = parts as [QueryUnit, QueryUnit];
+      units.splice(units.indexOf(object), 1);
+      units.splice(units.indexOf(method), 1, { text: m[0], terms: [...new Set([...object.terms, ...method.terms])], related: [], known: true, domain: false, action: false, codeName: true });
+    }
     // A Docker verb written in English inside Chinese ("pull 完", "build 的时候") is the command's, as docker's own words are.
     if (hasHan(text)) for (const u of units) if (u.action && u.known && DOCKER_SUBCOMMANDS.has(u.text)) u.domain = true;
     // "build 镜像的 command 发一下": the command for an action is how to do it, however it is asked.

@@ -497,7 +497,8 @@ export class TopicIndex {
       const namesTitleOnly = this.namesOwnTitle(entry, query.weights) && units.every(({ unit }) => unit.known || (unit.topicality ?? 1) < 0.5);
       const quoted = this.quotedAnchor(units, entry, query.howTo);
       // A question that says it asks what the notes say ("笔记里有提吗", "per the notes") is about them.
-      const anchor = namesDocker || namesCommandLine || namesTitleOnly || quoted === 'domain' || query.aboutNotes ? 'domain' : this.namesHeading(units, entry) || quoted === 'heading' || this.namesOneLine(units, entry) ? 'heading' : 'none';
+      const namesCode = units.some(({ unit }) => unit.codeName && entry.passages.some((p) => p.passage.kind === 'code' && unit.terms.every((t) => p.terms.has(t))));
+      const anchor = namesDocker || namesCommandLine || namesCode || namesTitleOnly || quoted === 'domain' || query.aboutNotes ? 'domain' : this.namesHeading(units, entry) || quoted === 'heading' || this.namesOneLine(units, entry) ? 'heading' : 'none';
       let confidence = best.support * (anchor === 'domain' ? 1 : anchor === 'heading' ? this.tuning.headingAnchorFactor : this.tuning.unanchoredFactor);
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;

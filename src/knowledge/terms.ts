@@ -61,7 +61,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['exited', 'terminated', 'unused', 'dead', '终止', '停止', '退出', '没用', '无用'] },
   { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', 'drop', 'kill off', 'throw out', '删除', '删', '移除', '去除', '删掉', '清理', '清除', '干掉', '去掉', '弄掉', '扔掉', '卸掉', '删了', '删一下', '删光', '整掉', '搞掉', '删干净'], action: true },
   { terms: ['clean', 'cleanup', 'clean up', 'clear', 'clear out', 'purge', 'prune', 'tidy', 'wipe', '清理', '清除', '清空', '清', '清掉', '清一清', '打扫', '收拾', '一键清'], action: true },
-  { terms: ['pause', '暂停'], action: true },
+  { terms: ['pause', 'suspend', '暂停', '挂起'], action: true },
   { terms: ['list', 'listing', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', 'look at', '查看', '列出', '显示', '看', '查', '瞧', '瞅', '看看', '看下', '瞧瞧', '列表', '清单', '列一下', '瞅瞅', '瞅一眼', '看一眼', '看一看', '瞧一瞧', '查查', '查一下', '查一查', '列一列', '列出来', '看一下', '列', 'verify', 'confirm', '确认', '确认一下', '验证'], action: true },
   { terms: ['install', 'installation', 'setup', 'set up', '安装', '装', '装上', '安上', '装好', '装一下', '装个', '安一下', '整上', '弄上', '搞上', '装一个', '装进', '装进去', '装到'], action: true },
   { terms: ['commit', '提交'], action: true },
@@ -192,7 +192,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['google', '谷歌'] },
   { terms: ['online', 'on the web', 'web page', 'internet', 'site', 'link', 'url', '网上', '在线', '官网', '官方', 'official', '链接', '网址'] },
   // what can be done to a container over its life
-  { terms: ['lifecycle', 'life cycle', 'operation', 'operations', 'do with', '生命周期', '操作', '哪些操作', '能做哪些'] },
+  { terms: ['lifecycle', 'life cycle', 'operation', 'operations', 'do with', '生命周期', '操作', '哪些操作', '能做哪些', '从生到死', '折腾', '摆弄'] },
 ];
 
 /**
@@ -290,5 +290,5 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   // where in an output (第一行, 最后一行 shows the whole short output anyway) and a step finished (pull 完)
   '第', '第一', '第一行', '第二行', '头一行', '后面', '完', '完了',
   // "the whole command, send it over, I'll paste it" (完整命令发我下，我直接复制)
-  '完整', '完整的', '整条', '一整条', '发', '发我', '发我下', '直接复制', '复制粘贴', '粘贴', '带', '带上', '那种', '这种',
+  '完整', '完整的', '整条', '一整条', '发', '发我', '发我下', '直接复制', '复制粘贴', '粘贴', '带', '带上', '那种', '这种', '之类', '之类的', '什么的', '等等',
 ]);

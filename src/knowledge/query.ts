@@ -127,8 +127,8 @@ const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?
  */
 const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊整弄搞])|[讲说聊整弄搞](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋|通俗(?:点|一点|些)?(?:讲|说|地讲|地说)?|(?:大)?白话(?:讲|说)?|简单(?:点|一点|些)?(?:讲|说)|科普(?:一下|下)?|说白了|说人话|给我看看|给我瞅瞅|让我看看/g;
 
-/** "What does it show" (显示的是啥, 显示了什么): what was printed, not how to show (list) something. */
-const SHOWS_WHAT = /显示(?:的是|了|出来的是|出来的|出来|的)?(?=什么|啥)/g;
+/** "What does it show" (显示的是啥, 会看到啥): what was printed, not how to show (list) something. */
+const SHOWS_WHAT = /(?:显示|(?:会|能)看到)(?:的是|了|出来的是|出来的|出来|的)?(?=什么|啥)/g;
 
 /** "Can one see it?" (别人能看到吗, 看得见吗): whether it is visible, not how to view (list) something. */
 const CAN_SEE = /能(?:看到|看见|看清)(?=吗|不|么|嘛|没)/g;
@@ -341,7 +341,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(WHAT_TEXT, '').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
     const units = this.withInstructions([...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     markDone(text, units);

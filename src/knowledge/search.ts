@@ -700,7 +700,7 @@ export class TopicIndex {
     const ownName = quoted.some(({ unit }) => /[._/\d]/.test(unit.text));
     if (howTo && !ownName) return undefined;
     // ...or with another word of the section's code ("flask 的 host": `app.run(host='0.0.0.0')`).
-    const withCode = units.some((u) => !quoted.includes(u) && u.unit.known && u.unit.terms.some((t) => entry.passages.some((p) => p.passage.kind === 'code' && p.terms.has(t))));
+    const withCode = units.some((u) => !quoted.includes(u) && u.unit.known && u.terms.some((t) => entry.passages.some((p) => p.passage.kind === 'code' && p.terms.has(t))));
     return ownName || ((quoted.length >= 2 || withCode) && !howTo) ? 'domain' : 'heading';
   }
 

@@ -99,7 +99,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['startup', 'start up', 'start-up', 'boot time', 'startup time', '启动时间'] },
   { terms: ['time', 'duration', '时间'] },
   // what a web app does when opened
-  { terms: ['return', 'reply', 'respond', 'response', 'string', 'text', 'greeting', 'answer with', '返回', '响应', '回应', '回复', '字符串', '文本', '吐出'] },
+  { terms: ['return', 'reply', 'respond', 'response', 'string', 'text', 'greeting', 'answer with', '返回', '响应', '回应', '回复', '字符串', '文本', '吐出', '回'] },
   { terms: ['root url', 'root route', 'root path', 'home page', 'homepage', 'index page', '根路径', '首页', '主页'] },
   { terms: ['open', 'visit', 'access', 'browse to', 'browser', 'web browser', 'curl', '访问', '打开', '浏览器', '进入', '请求', '页面', '网页', 'web page'] },
   { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样', '保持一致', '保持一样', '保证一致', '一模一样'] },

@@ -65,6 +65,8 @@ export interface Tuning {
   missingActionFactor: number;
   /** Ordering weight of a section that lacks a detail the question asks for (see TermGroup.detail). */
   missingDetailFactor: number;
+  /** Ordering bonus of a section that shares a phrase with the question (see PHRASE_LENGTH). */
+  phraseBonus: number;
   /** Ordering weight of a section that answers a why with a line that gives no reason. */
   noReasonFactor: number;
   /** Weight of an unknown word that names a neighbouring tool or topic (see NEIGHBOUR_TOPICS), as a multiple of unknownWeight. */
@@ -107,6 +109,7 @@ export const DEFAULT_TUNING: Tuning = {
   neighbourFactor: 2,
   missingDetailFactor: 0.3,
   noReasonFactor: 0.5,
+  phraseBonus: 0.5,
   bm25Power: 0.5,
   coverageFloor: 0.2,
   coveragePower: 2,
@@ -221,6 +224,21 @@ interface IndexedTopic {
   describesCommands: boolean;
   /** Words of the section's code that no other section has: the demo's own names (flask, hello.py, route). */
   quoted: Set<string>;
+  /** Every run of PHRASE_LENGTH Chinese characters of its text (see phrases). */
+  phrases: Set<string>;
+}
+
+/** A run of this many Chinese characters shared with the question is the notes' own phrase ("镜像是静态的"). */
+const PHRASE_LENGTH = 5;
+
+/** The runs of PHRASE_LENGTH Chinese characters in a text. */
+function phrases(text: string): string[] {
+  const runs: string[] = [];
+  for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
+    const chars = [...run];
+    for (let i = 0; i + PHRASE_LENGTH <= chars.length; i++) runs.push(chars.slice(i, i + PHRASE_LENGTH).join(''));
+  }
+  return runs;
 }
 
 /** Share of an output line's match that counts for a how-to question. */
@@ -330,7 +348,7 @@ export class TopicIndex {
       });
       const terms = new Set([...title, ...heading, ...content, ...lineTerms]);
       for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
-      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], parents: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), hasCommand: passages.some((p) => p.passage.kind === 'command'), describesCommands: false, quoted: new Set() });
+      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], parents: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), hasCommand: passages.some((p) => p.passage.kind === 'command'), describesCommands: false, quoted: new Set(), phrases: new Set(passages.flatMap((p) => phrases(p.passage.text))) });
       const text = [...Array.from({ length: this.tuning.titleRepeat }, () => title).flat(), ...heading, ...content];
       return { id: topic.id, text: text.join(' ') };
     });
@@ -460,6 +478,8 @@ export class TopicIndex {
     // A detail said before a how-to is the situation, not what is asked ("镜像太多了占地方，怎么删掉一个").
     const situation = (unit: QueryUnit): boolean => query.howTo && actions.length > 0 && query.text.indexOf(unit.text) < query.howToAt;
     const asksCommand = query.units.some((u) => !u.command && u.terms.some((t) => COMMAND_WORDS.has(t)));
+    // "镜像算静态的" says "镜像是静态的" as the notes would.
+    const questionPhrases = phrases(query.text.replace(/算(?:是)?/g, '是'));
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
       const entry = this.indexed.get(id) as IndexedTopic;
@@ -564,7 +584,9 @@ export class TopicIndex {
       const comparesNot = !namedOutright && units.some(({ unit, terms }) => unit.comparedWith && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
       // "demo镜像叫啥": the listing of ubuntu's image under the Demo heading is not where demo:v1 is.
       const otherNamedImage = namedImages.some((name) => !entry.passages.some((p) => p.passage.kind !== 'sentence' && p.passage.kind !== 'item' && p.terms.has(name)));
-      const ordered = score * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1);
+      // The question says it as the notes do: that section says it.
+      const sharesPhrase = questionPhrases.some((p) => entry.phrases.has(p));
+      const ordered = score * (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1);
       hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);

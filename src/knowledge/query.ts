@@ -142,7 +142,7 @@ const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下
 /** Command-line options (`-d`, `--rm`), also written right after Chinese (加个-d). */
 const FLAG = /(?<![a-z0-9_-])--?[a-z][a-z0-9-]*/giu;
 
-const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))\b|\b(?:better|recommended|preferred) way\b|哪[个种](?:好|更好|方式|方法|办法)|推荐用哪|[\w\p{Script=Han}]\s*还是\s*\w|\w\s*还是\s*\p{Script=Han}|\w\s+or\s+\w+[?？]?$/u;
+const CHOOSING = /\bwhich (?:way|one|method|is (?:better|recommended|preferred))\b|\b(?:better|recommended|preferred) way\b|哪[个种](?:好|更好|方式|方法|办法)|推荐用哪|[选用挑]哪[个种样]|[\w\p{Script=Han}]\s*还是\s*\w|\w\s*还是\s*\p{Script=Han}|\w\s+or\s+\w+[?？]?$/u;
 
 const INSTRUCTION_WORDS = DOCKERFILE_INSTRUCTIONS.join('|');
 /** A Dockerfile instruction written as one (upper case, not after "docker": "RUN 那步", "what's the CMD"). */

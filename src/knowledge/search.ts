@@ -727,13 +727,14 @@ export class TopicIndex {
   }
 
   /**
-   * Two of the question's words, one of them specific, in one sentence or list item of the section
+   * Two of the question's words, one of them specific, in one list item of the section
    * ("部署起来省事吗": 易部署): it asks about what that line says, Docker named or not.
    */
   private namesOneLine(units: readonly WeightedUnit[], entry: IndexedTopic): boolean {
     const known = units.filter(({ unit }) => unit.known);
     return entry.passages.some((p) => {
-      if (p.passage.kind !== 'sentence' && p.passage.kind !== 'item') return false;
+      // A list item is one claim; a sentence names things in passing (Go 语言, Linux 内核, Google 公司).
+      if (p.passage.kind !== 'item') return false;
       const found = known.filter(({ terms }) => terms.some((t) => p.terms.has(t)));
       return found.length >= 2 && found.some(({ specific }) => specific.length > 0);
     });

@@ -290,5 +290,5 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   // where in an output (第一行, 最后一行 shows the whole short output anyway) and a step finished (pull 完)
   '第', '第一', '第一行', '第二行', '头一行', '后面', '完', '完了',
   // "the whole command, send it over, I'll paste it" (完整命令发我下，我直接复制)
-  '完整', '完整的', '整条', '一整条', '发', '发我', '发我下', '直接复制', '复制粘贴', '粘贴', '带', '带上', '那种', '这种', '之类', '之类的', '什么的', '等等',
+  '完整', '完整的', '整条', '一整条', '发', '发我', '发我下', '直接复制', '复制粘贴', '粘贴', '带', '带上', '那种', '这种', '之类', '之类的', '什么的', '等等', '下面', '实际', '路子', '法子', '做法', '选', '组件', '部件',
 ]);

@@ -142,6 +142,9 @@ const NAMED_IT = /起(?:了)?(?:个|一个)?(?:啥|什么)?(?:名字|名)/g;
 /** Inside a file or code named in Latin letters (app.run 里面, Dockerfile 里头): where, not what it contains. */
 const INSIDE_CODE = /(?<=[a-z0-9_)\]'"])\s*里(?:面|头|边)/gi;
 
+/** "Recommended reading" (入门资料推荐的, 推荐的书): the reading asked for, not the notes' verdict (不推荐) on a way. */
+const RECOMMENDED_READING = /推荐(?:的|一下|下)?(?=(?:入门|学习)?(?:资料|书|教程|文章|读物))|(?<=(?:资料|书|教程|文章|读物))(?:可以|能)?推荐(?:的|一下|下)?/g;
+
 /** "List them for me" (给我列列, 列举一下): asks for a whole list, as 有哪些 does, not to list images or containers. */
 const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下|下)?)/g;
 
@@ -347,7 +350,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
     const units = this.withInstructions([...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
     markOtherSenses(text, units);
     markDone(text, units);

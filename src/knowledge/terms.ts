@@ -86,6 +86,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['provide', 'offer', 'supply', '提供'] },
   { terms: ['prepare', 'ready', '准备'] },
   { terms: ['搭建', '搭', '搭个', '搭起来', '搭一套'] },
+  { terms: ['名字', '名', '名称', '镜像名', '叫啥名'] },
 
   // Properties, benefits, uses
   { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', 'selling point', 'gain', '优势', '优点', '好处', '长处', '优越', '好', '选择', '强在', '香', '亮点', '卖点', '值不值', '划算', '图啥',

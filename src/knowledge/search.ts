@@ -125,8 +125,8 @@ const USE_WORDS: ReadonlySet<string> = new Set(['use', '用', '使用']);
 
 /** An image named with its tag, as Docker writes it: "ubuntu:14.04", "demo:v1". */
 const IMAGE_REFERENCE = /\b[a-z][a-z0-9._/-]*:[a-z0-9][a-z0-9._-]*\b/g;
-/** A name written before the word for image ("demo镜像", "demo 用的镜像", "the demo image"). */
-const NAMED_IMAGE = /\b([a-z][a-z0-9_-]*)\s*(?:的|用的|那个|这个)?\s*(?:镜像|images?\b)/g;
+/** A name written before the word for image ("demo镜像", "demo 用的镜像", "demo build 完的镜像", "the demo image"). */
+const NAMED_IMAGE = /\b([a-z][a-z0-9_-]*)\s*(?:的|用的|那个|这个)?\s*(?:(?:build|pull|run)\s*(?:完的?|出来的|好的)\s*)?(?:镜像|images?\b)/g;
 
 export interface Hit {
   topic: KnowledgeTopic;

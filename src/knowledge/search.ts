@@ -641,7 +641,7 @@ export class TopicIndex {
     // on a single one ("flask 的 host": `app.run(host='0.0.0.0')`, not every line that names flask).
     // What a command printed is read as a whole (every line of a pull says "Pull").
     const onLines = (u: WeightedUnit): number => Math.max(1, new Set(passages.filter((p) => u.terms.some((t) => p.terms.has(t))).map((p, i) => (p.passage.kind === 'output' ? `output ${p.passage.block}` : i))).size);
-    const specific = asked.filter(({ terms }) => !terms.some((t) => entry.headingTerms.has(t))).map((u) => (u.terms.some((t) => entry.quoted.has(t)) ? { ...u, weight: u.weight / Math.sqrt(onLines(u)) } : u));
+    const specific = asked.filter(({ terms }) => !terms.some((t) => entry.headingTerms.has(t))).map((u) => (u.terms.some((t) => entry.quoted.has(t)) ? { ...u, weight: u.weight / onLines(u) } : u));
     const none = new Set<string>();
     return passages
       .map((p) => ({

@@ -184,6 +184,40 @@ describe('ask: how people put it', () => {
     expect(answer.answer).toContain('> In the notes: 容器可以被创建、启动、停止、删除、暂停等。');
   });
 
+  it('answers a detail of the demo with the line that states it', async () => {
+    const kb = await bundledKnowledge();
+    const cases: [string, string, string][] = [
+      // the code's own names: the host line, not every line naming flask; a method is not Docker's verb
+      ['flask 那边 host 写的啥', "app.run(host='0.0.0.0')", 'pip install flask'],
+      ['app.route 返回什么', 'Hello docker!', 'docker run'],
+      // an image named by its name is where that image is, not the listing of ubuntu's under the same heading
+      ['demo 镜像的 tag 是啥', 'demo:v1', 'a35e70164dfb'],
+      // how a thing already is (是咋装进去的) is described, not a how-to
+      ['pip 是咋装进镜像里的', 'pip install flask', 'docker build'],
+    ];
+    for (const [q, says, saysNot] of cases) {
+      const answer = kb.ask(q);
+      expect(answer.source?.heading, q).toBe('Demo › 构建镜像 › Docker file');
+      expect(answer.answer, q).toContain(says);
+      expect(answer.answer, q).not.toContain(saysNot);
+    }
+  });
+
+  it('reads chat frames for lists, benefits and comparisons', async () => {
+    const kb = await bundledKnowledge();
+    // 给我列列 asks for the whole list, not to list images
+    const listed = kb.ask('给我列列 docker 的好处');
+    expect(listed.source?.heading).toBe('Docker 的优势');
+    for (const item of ['启动时间', '易部署', '镜像构建过程透明']) expect(listed.answer).toContain(item);
+    // "can it solve / does it save" asks about a benefit
+    expect(kb.ask('docker 能解决环境不一致吗').answer).toContain('一致的运行环境');
+    expect(kb.ask('docker 省不省内存').answer).toContain('系统资源');
+    // compared with the VM: the section that names it
+    expect(kb.ask('和虚拟机比起来 docker 好在哪里').answer).toContain('轻便');
+    // the notes' own phrase, said with 算
+    expect(kb.ask('镜像到底算静态的吗').answer).toContain('镜像是静态的定义');
+  });
+
   it('is not sure when two sections nearly tie, and offers the other', async () => {
     const answer = (await bundledKnowledge()).ask('docker 跑起来咋看');
     expect(answer.answered).toBe(true);

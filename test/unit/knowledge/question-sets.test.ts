@@ -242,6 +242,54 @@ const HOLDOUTS: Record<
     floor: { zh: 55 / 60, en: 39 / 40, mixed: 19 / 20, oos: 40 / 40, all: 153 / 160 },
     maxConfidentlyWrong: 0,
   },
+  // Sets X, Y, Z and AA: scored first on main at 5511944 (round ten's code), then once more after
+  // round eleven (0431486), before they were looked at.
+  'holdout-x.jsonl': {
+    first: { zh: 53 / 60, en: 36 / 40, mixed: 19 / 20, oos: 39 / 40, all: 147 / 160 },
+    unseen: { zh: 55 / 60, en: 37 / 40, mixed: 19 / 20, oos: 39 / 40, all: 150 / 160 },
+    floor: { zh: 55 / 60, en: 37 / 40, mixed: 19 / 20, oos: 39 / 40, all: 150 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-y.jsonl': {
+    first: { zh: 53 / 60, en: 31 / 40, mixed: 18 / 20, oos: 40 / 40, all: 142 / 160 },
+    unseen: { zh: 53 / 60, en: 31 / 40, mixed: 19 / 20, oos: 40 / 40, all: 143 / 160 },
+    floor: { zh: 53 / 60, en: 31 / 40, mixed: 19 / 20, oos: 40 / 40, all: 143 / 160 },
+    maxConfidentlyWrong: 1,
+  },
+  'holdout-z.jsonl': {
+    first: { zh: 55 / 60, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 151 / 160 },
+    unseen: { zh: 56 / 60, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
+    floor: { zh: 56 / 60, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-aa.jsonl': {
+    first: { zh: 50 / 60, en: 40 / 40, mixed: 20 / 20, oos: 39 / 40, all: 149 / 160 },
+    unseen: { zh: 53 / 60, en: 40 / 40, mixed: 20 / 20, oos: 39 / 40, all: 152 / 160 },
+    floor: { zh: 53 / 60, en: 40 / 40, mixed: 20 / 20, oos: 39 / 40, all: 152 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  // Sets AB, AC, AD and AE: scored first on main at 0431486 (round eleven's code), before they were
+  // looked at. (AE's writer saw the names of the files beside the brief, and opened none.)
+  'holdout-ab.jsonl': {
+    first: { zh: 55 / 60, en: 34 / 40, mixed: 19 / 20, oos: 38 / 40, all: 146 / 160 },
+    floor: { zh: 55 / 60, en: 34 / 40, mixed: 19 / 20, oos: 38 / 40, all: 146 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-ac.jsonl': {
+    first: { zh: 52 / 60, en: 31 / 40, mixed: 19 / 20, oos: 40 / 40, all: 142 / 160 },
+    floor: { zh: 52 / 60, en: 31 / 40, mixed: 19 / 20, oos: 40 / 40, all: 142 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-ad.jsonl': {
+    first: { zh: 51 / 60, en: 36 / 40, mixed: 20 / 20, oos: 38 / 40, all: 145 / 160 },
+    floor: { zh: 51 / 60, en: 36 / 40, mixed: 20 / 20, oos: 38 / 40, all: 145 / 160 },
+    maxConfidentlyWrong: 2,
+  },
+  'holdout-ae.jsonl': {
+    first: { zh: 56 / 60, en: 35 / 40, mixed: 19 / 20, oos: 40 / 40, all: 150 / 160 },
+    floor: { zh: 56 / 60, en: 35 / 40, mixed: 19 / 20, oos: 40 / 40, all: 150 / 160 },
+    maxConfidentlyWrong: 0,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

@@ -120,6 +120,12 @@ const INSTRUCTION_LINE = new RegExp(`^\\s*(${DOCKERFILE_INSTRUCTIONS.join('|')})
 /** The index term of a Dockerfile instruction: not a word of prose, so "RUN" is not every `docker run`. */
 export const instructionTerm = (keyword: string): string => `dockerfile${keyword.toLowerCase()}`;
 
+/**
+ * A Dockerfile line's words without its keyword, which the line is found by as `instructionTerm`:
+ * the RUN line does not run a container, nor is the CMD line "a command".
+ */
+export const withoutInstruction = (line: string): string => line.replace(INSTRUCTION_LINE, ' ');
+
 const glossOf = (line: string): string => {
   const instruction = INSTRUCTION_LINE.exec(line)?.[1];
   return [...LINE_GLOSSES.filter(([pattern]) => pattern.test(line)).map(([, gloss]) => gloss), ...(instruction ? [instructionTerm(instruction)] : [])].join(' ');

@@ -351,7 +351,11 @@ export class QueryAnalyzer {
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
     const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
-    const units = this.withInstructions([...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)], instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH)));
+    const words = [...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)];
+    const instructions = instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH));
+    // What a Dockerfile runs ("Dockerfile 里先跑了啥") is its RUN line.
+    if (words.some((u) => u.terms.includes('dockerfil')) && words.some((u) => u.action && !u.command && u.terms.concat(u.related).includes('run'))) instructions.add('run');
+    const units = this.withInstructions(words, instructions);
     markOtherSenses(text, units);
     markDone(text, units);
     markComparedWith(text, units);

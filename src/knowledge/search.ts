@@ -24,7 +24,7 @@
 // sets in test/fixtures/faq.
 import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
-import { passagesOf, type Passage } from './passages.js';
+import { passagesOf, withoutInstruction, type Passage } from './passages.js';
 import { COMMAND_WORDS, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
 import { NEIGHBOUR_TOPICS, PLATFORMS } from './terms.js';
 import { hasHan, indexTerms } from './tokenizer.js';
@@ -332,7 +332,7 @@ export class TopicIndex {
           // its prose, code and glosses: an output's own words ("REPOSITORY TAG ... CREATED",
           // "Downloaded newer image") would make every section with a sample output look like an answer.
           const gloss = passage.gloss ? indexTerms(passage.gloss, noteWords) : [];
-          const own = passage.kind === 'output' ? gloss : [...indexTerms(passage.text, noteWords), ...gloss];
+          const own = passage.kind === 'output' ? gloss : [...indexTerms(passage.kind === 'code' ? withoutInstruction(passage.text) : passage.text, noteWords), ...gloss];
           const terms = passage.kind === 'output' ? [...indexTerms(passage.text, noteWords), ...gloss, ...command] : own;
           if (passage.kind === 'command') command = indexTerms(passage.text, noteWords);
           else if (passage.kind !== 'output') command = [];

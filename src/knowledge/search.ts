@@ -336,7 +336,8 @@ export class TopicIndex {
           const terms = passage.kind === 'output' ? [...indexTerms(passage.text, noteWords), ...gloss, ...command] : own;
           if (passage.kind === 'command') command = indexTerms(passage.text, noteWords);
           else if (passage.kind !== 'output') command = [];
-          passages.push({ text, passage, terms: new Set(terms) });
+          // A command line is a command ("build 的命令" is `docker build`, whatever its words).
+          passages.push({ text, passage, terms: new Set(passage.kind === 'command' ? [...terms, 'command'] : terms) });
           for (const ref of passage.text.toLowerCase().match(IMAGE_REFERENCE) ?? []) for (const part of ref.split(/[:/]/)) this.imageNames.add(part);
           for (const t of terms) lineTerms.add(t);
           // Both languages quote the same code; it counts once.
@@ -479,6 +480,7 @@ export class TopicIndex {
     const situation = (unit: QueryUnit): boolean => query.howTo && actions.length > 0 && query.text.indexOf(unit.text) < query.howToAt;
     const asksCommand = query.units.some((u) => !u.command && u.terms.some((t) => COMMAND_WORDS.has(t)));
     // "镜像算静态的" says "镜像是静态的" as the notes would.
+    const typedUnits = units.filter(({ unit }) => unit.command || ![...unit.terms, ...unit.related].some((t) => COMMAND_WORDS.has(t)));
     const questionPhrases = phrases(query.text.replace(/算(?:是)?/g, '是'));
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
@@ -491,7 +493,8 @@ export class TopicIndex {
       let best: PassageMatch = { coverage: 0, support: 0, strong: false, evidence: 0 };
       let bestPassage: Passage | undefined;
       for (const p of entry.passages) {
-        const found = this.match(units, p, entry.headingTerms);
+        // A how-to's "command" (命令, cmd) asks for a line to type: a Dockerfile line's "default command" is not one.
+        const found = this.match(query.howTo && p.passage.kind === 'code' ? typedUnits : units, p, entry.headingTerms);
         // What a command printed shows a result, not how to get it: it answers a how-to only in part.
         const m = query.howTo && p.passage.kind === 'output' ? { ...found, coverage: found.coverage * OUTPUT_HOW_TO, support: found.support * OUTPUT_HOW_TO } : found;
         coverage = Math.max(coverage, m.coverage);

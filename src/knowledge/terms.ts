@@ -31,7 +31,7 @@ export interface TermGroup {
 export const TERM_GROUPS: readonly TermGroup[] = [
   // Docker's own nouns
   { terms: ['docker'], domain: true },
-  { terms: ['image', '镜像', '镜象', '映像'], domain: true },
+  { terms: ['image', '镜像', '镜象', '映像', '镜相'], domain: true },
   { terms: ['container', 'containerization', 'containerize', '容器'], domain: true },
   // 注册表 is the Windows registry; a bare "hub" is any hub. A repository is what a registry holds
   // (and what git has): it translates 仓库, the notes' word, but does not name Docker by itself.
@@ -71,7 +71,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['distribute', 'distribution', 'share', 'sharing', 'ship', 'transfer', 'migrate', 'take to', 'move to', 'copy to', '分发', '分享', '发布', '拿到', '搬到', '带到', '传到', '传给', '迁移', '挪到', '拷到', '拷贝到', '共享'] },
   { terms: ['replace', 'substitute', 'instead', 'switch', 'swap', 'move', 'successor', 'came after', 'come after', 'evolve', 'evolution', 'later', 'afterwards', 'replaced by', '代替', '替代', '取代', '替换', '转而', '换成', '换', '演进', '演变', '后来', '改用', '改成', '换掉', '顶替'] },
   { terms: ['isolate', 'isolation', 'sandbox', 'separate', 'independent', 'apart', '隔离', '隔开', '隔绝', '独立', '互不干扰', '互不影响'] },
-  { terms: ['encapsulate', 'encapsulation', 'wrap', 'package', 'packaging', '封装', '打包'] },
+  { terms: ['encapsulate', 'encapsulation', 'wrap', 'package', 'packaging', '封装', '打包', '包', '包了', '包装'] },
   { terms: ['simplify', 'simple', 'easy', 'easier', 'convenient', 'hassle', 'painless', 'effortless', 'straightforward', '简化', '简单', '容易', '易', '方便', '省事', '省心', '省力', '轻松', '便捷', '简便', '不麻烦', '麻烦', '费劲', '难不难'] },
   { terms: ['maintain', 'maintenance', 'manage', 'management', '维护', '管理'] },
   { terms: ['deploy', 'deployment', 'rollout', 'go live', '部署', '上线', '发版'] },
@@ -131,7 +131,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['user', 'account', '用户'] },
   { terms: ['data', 'stateful', '数据'] },
   { terms: ['state', 'status', '状态'] },
-    { terms: ['dynamic', 'runtime data', 'generated at run time', '动态', '动态数据', '运行中产生', '运行时产生', '产生的数据'] },
+    { terms: ['dynamic', 'runtime data', 'generated at run time', '动态', '动态数据', '运行中产生', '运行时产生', '产生的数据', '运行过程中产生', '运行时数据', '运行中的数据'] },
   { terms: ['static', 'read-only', 'readonly', '静态', '只读'] },
   { terms: ['definition', 'template', 'blueprint', 'recipe', '定义', '模板'] },
   { terms: ['entity', 'running instance', 'runtime', '实体', '运行时', '运行中'] },
@@ -292,4 +292,6 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '第', '第一', '第一行', '第二行', '头一行', '后面', '完', '完了',
   // "the whole command, send it over, I'll paste it" (完整命令发我下，我直接复制)
   '完整', '完整的', '整条', '一整条', '发', '发我', '发我下', '直接复制', '复制粘贴', '粘贴', '带', '带上', '那种', '这种', '之类', '之类的', '什么的', '等等', '下面', '实际', '路子', '法子', '做法', '选', '组件', '部件',
+  // hedges and asides (好像是某个版本, 说一句就行, 额外, 主要负责)
+  '好像', '好像是', '某个', '某', '一句', '说一句', '就行', '就好', '即可', '额外', '主要', '负责',
 ]);

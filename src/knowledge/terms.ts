@@ -156,7 +156,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['version', 'release', '版本'] },
   { terms: ['language', 'programming language', '语言', '编程语言'] },
   { terms: ['company', 'vendor', 'corporation', 'made by', '公司', '家', '厂商', '出品', '推出', '搞的', '出的'] },
-  { terms: ['example', 'demo', 'sample', 'tutorial', 'walkthrough', 'hands on', 'hands-on', '示例', '例子', '演示', '实例演示'] },
+  { terms: ['example', 'demo', 'sample', 'walkthrough', 'hands on', 'hands-on', '示例', '例子', '演示', '实例演示'] },
   { terms: ['black box', 'blackbox', 'opaque', '黑箱', '黑盒', '看不到', '不透明'] },
   { terms: ['rarely', 'seldom', 'uncommon', 'unusual', '不常用', '很少'] },
   { terms: ['reference', 'references', 'further reading', 'book', 'books', 'recommended book', 'recommended reading', 'good book', 'reading list', 'where to learn', 'learn more', 'resource list', 'docs', 'documentation', 'reading', 'read', 'tutorial', 'guide', 'learning material', 'learning resource', 'learn', 'cite', 'cited', '参考', '参考文献', '文献', '资料', '文档', '书', '书籍', '教程', '学习资料', '资料推荐', '推荐资料', '推荐的书', '推荐读物', '入门资料', '入门书', 'getting started', 'beginner', '抄', '抄的', '照着', '出处', '参照', '哪本书', '什么书', '啥书', '哪本'] },
@@ -248,6 +248,8 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "without across through during toward towards upon possible possibly able right considered regarded give gives given problem problems solve solves solved " +
     // the notes themselves: every answer is from them; chat shorthand
     "note notes mention mentions mentioned pls plz thx btw tl dr tldr anymore longer multiple several various " +
+    // chat spellings of short words ("which book r these notes based on", "u", "n")
+    "r u ur n deeper " +
     // a line of a file named by its keyword ("the RUN line"): the keyword says which
     "line lines say says said saying"
   ).split(/\s+/),

@@ -154,6 +154,9 @@ const WANT_TO_READ = /想(?:课后|之后|回头|自己|系统地?|好好)*(?:�
 /** What the notes are based on is their source (the reference), not what Docker is built on. */
 const NOTES_BASED_ON = /\bnotes\s+(?:(?:are|were|r|is|was)\s+)?(?:based on|built on|taken from|from)\b/g;
 
+/** "Explain it as to a five-year-old" (像给五岁小孩那样讲), "for my slides" (我要写在ppt上): how to answer, not what about. */
+const AS_TO_A_CHILD = /(?:能不能|可以)?(?:像|跟|对)?(?:给)?(?:[五三53]岁(?:的)?(?:小孩|小朋友|孩子)?|小学生|小孩子?|小朋友|外行|我奶奶|老奶奶)(?:那样|一样|似的|听)?(?:讲|说|解释)(?:一下|下)?|我?要写在\s*ppt\s*上|\bexplain (?:it )?like (?:i'?m|im|i am) (?:5|five)\b/g;
+
 /** "List them for me" (给我列列, 列举一下): asks for a whole list, as 有哪些 does, not to list images or containers. */
 const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下|下)?)/g;
 
@@ -359,7 +362,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, '$1 default command').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, '$1 default command').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
     const words = [...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)];
     const instructions = instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH));
     // What a Dockerfile runs ("Dockerfile 里先跑了啥") is its RUN line.

@@ -140,7 +140,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['object oriented', 'object-oriented', 'oop', '面向对象'] },
   { terms: ['relationship', 'relation', 'relate', 'related', 'difference', 'differ', 'versus', 'vs', 'compare', 'comparison', 'same thing', 'tell apart', 'mix up', 'mixed up', 'confuse', 'confused', '关系', '区别', '不同', '差别', '对比', '一回事', '一样', '分不清', '分不太清', '傻傻分不清', '搞混', '弄混', '混淆', '两样', '差在哪'] },
   // How the notes explain one thing by another (镜像和容器就像类和实例).
-  { terms: ['analogy', 'analogies', 'metaphor', 'compared to', '比喻', '类比', '打比方', '好比', '就像', '像是'] },
+  { terms: ['analogy', 'analogies', 'metaphor', 'compared to', '比喻', '类比', '打比方', '打个比方', '比方', '好比', '就像', '像是'] },
   { terms: ['central', 'centralized', 'centralised', 'shared', '集中', '中心'] },
   { terms: ['service', '服务'] },
   { terms: ['server', 'machine', '服务器', '机器'] },
@@ -249,7 +249,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     // the notes themselves: every answer is from them; chat shorthand
     "note notes mention mentions mentioned pls plz thx btw tl dr tldr anymore longer multiple several various " +
     // chat spellings of short words ("which book r these notes based on", "u", "n")
-    "r u ur n deeper " +
+    "r u ur n deeper ngl eli5 eli tbh imo fr lowkey ppt slide slides deck xdm " +
     // a line of a file named by its keyword ("the RUN line"): the keyword says which
     "line lines say says said saying"
   ).split(/\s+/),
@@ -295,5 +295,5 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   // "the whole command, send it over, I'll paste it" (完整命令发我下，我直接复制)
   '完整', '完整的', '整条', '一整条', '发', '发我', '发我下', '直接复制', '复制粘贴', '粘贴', '带', '带上', '那种', '这种', '之类', '之类的', '什么的', '等等', '下面', '实际', '路子', '法子', '做法', '选', '组件', '部件',
   // hedges and asides (好像是某个版本, 说一句就行, 额外, 主要负责)
-  '好像', '好像是', '某个', '某', '一句', '说一句', '就行', '就好', '即可', '额外', '主要', '负责',
+  '老师', '好像', '好像是', '某个', '某', '一句', '说一句', '就行', '就好', '即可', '额外', '主要', '负责',
 ]);

@@ -158,7 +158,7 @@ const NOTES_BASED_ON = /\bnotes\s+(?:(?:are|were|r|is|was)\s+)?(?:based on|built
 const AS_TO_A_CHILD = /(?:能不能|可以)?(?:像|跟|对)?(?:给)?(?:[五三53]岁(?:的)?(?:小孩|小朋友|孩子)?|小学生|小孩子?|小朋友|外行|我奶奶|老奶奶)(?:那样|一样|似的|听)?(?:讲|说|解释)(?:一下|下)?|我?要写在\s*ppt\s*上|\bexplain (?:it )?like (?:i'?m|im|i am) (?:5|five)\b/g;
 
 /** "List them for me" (给我列列, 列举一下): asks for a whole list, as 有哪些 does, not to list images or containers. */
-const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下|下)?)/g;
+const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下|下)?|列(?:一下|下|个)(?!\s*(?:所有|全部|本地|一下)?(?:的)?\s*(?:容器|镜像|containers?|images?)))/g;
 
 /** Command-line options (`-d`, `--rm`), also written right after Chinese (加个-d). */
 const FLAG = /(?<![a-z0-9_-])--?[a-z][a-z0-9-]*/giu;

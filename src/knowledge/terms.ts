@@ -60,7 +60,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // A container nobody uses any more is, to Docker, one that has exited.
   { terms: ['exited', 'terminated', 'unused', 'dead', '终止', '停止', '退出', '没用', '无用'] },
   { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', 'drop', 'kill off', 'throw out', '删除', '删', '移除', '去除', '删掉', '清理', '清除', '干掉', '去掉', '弄掉', '扔掉', '卸掉', '删了', '删一下', '删光', '整掉', '搞掉', '删干净'], action: true },
-  { terms: ['clean', 'cleanup', 'clean up', 'clear', 'clear out', 'purge', 'prune', 'tidy', 'wipe', '清理', '清除', '清空', '清', '清掉', '清一清', '打扫', '收拾', '一键清'], action: true },
+  { terms: ['clean', 'cleanup', 'clean up', 'clear', 'clear out', 'purge', 'prune', 'tidy', 'wipe', '清理', '清除', '清空', '清', '清掉', '清一清', '打扫', '收拾', '一键清', '清光', '清干净', '清空掉', 'nuke'], action: true },
   { terms: ['pause', 'suspend', '暂停', '挂起'], action: true },
   { terms: ['list', 'listing', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', 'look at', '查看', '列出', '显示', '看', '查', '瞧', '瞅', '看看', '看下', '瞧瞧', '列表', '清单', '列一下', '瞅瞅', '瞅一眼', '看一眼', '看一看', '瞧一瞧', '查查', '查一下', '查一查', '列一列', '列出来', '看一下', '列', 'verify', 'confirm', '确认', '确认一下', '验证'], action: true },
   { terms: ['install', 'installation', 'setup', 'set up', '安装', '装', '装上', '安上', '装好', '装一下', '装个', '安一下', '整上', '弄上', '搞上', '装一个', '装进', '装进去', '装到'], action: true },
@@ -80,9 +80,9 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '里头', '组成'] },
   { terms: ['develop', 'development', 'implement', 'implementation', 'write', 'written', 'program', '开发', '实现', '编写'] },
   { terms: ['find', 'search', 'look for', 'look up', 'browse', 'discover', '寻找', '查找', '搜索', '找', '搜', '搜一搜', '逛'] },
-  { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', 'worth', 'opinion', 'verdict', '值得', '好不好', '好吗', '推荐', '建议', '评价', '怎么评价', '咋评价', '看法', '评价如何'] },
+  { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', '劝', 'worth', 'opinion', 'verdict', '值得', '好不好', '好吗', '推荐', '建议', '评价', '怎么评价', '咋评价', '看法', '评价如何'] },
   // What is wrong with something: a recommendation against it answers that, a recommendation does not.
-  { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
+  { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'pitfall', 'gotcha', '坑', '有啥坑', '踩坑', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
   { terms: ['provide', 'offer', 'supply', '提供'] },
   { terms: ['prepare', 'ready', '准备'] },
   { terms: ['搭建', '搭', '搭个', '搭起来', '搭一套'] },
@@ -143,7 +143,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['analogy', 'analogies', 'metaphor', 'compared to', '比喻', '类比', '打比方', '打个比方', '比方', '好比', '就像', '像是'] },
   { terms: ['central', 'centralized', 'centralised', 'shared', '集中', '中心'] },
   { terms: ['service', '服务'] },
-  { terms: ['server', 'machine', '服务器', '机器'] },
+  { terms: ['server', 'machine', '服务器', '机器', '换台机器', '换台', '换个机器', '换机器'] },
   // Somewhere else than here: what a registry is for (在其它服务器上使用这个镜像).
   { terms: ['another machine', 'other machines', 'other server', 'other servers', 'another server', 'another host', 'other hosts', '其它服务器', '其他服务器', '别的服务器', '别的机器', '其他机器', '其它机器', '另一台', '另一台机器', '别的电脑', '别的主机'] },
   { terms: ['host', 'host machine', '宿主', '宿主机', '主机'] },
@@ -295,5 +295,7 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   // "the whole command, send it over, I'll paste it" (完整命令发我下，我直接复制)
   '完整', '完整的', '整条', '一整条', '发', '发我', '发我下', '直接复制', '复制粘贴', '粘贴', '带', '带上', '那种', '这种', '之类', '之类的', '什么的', '等等', '下面', '实际', '路子', '法子', '做法', '选', '组件', '部件',
   // hedges and asides (好像是某个版本, 说一句就行, 额外, 主要负责)
+  // chat asides (脑子瓦特了, 懒得翻了, 直接炸)
+  '脑子', '瓦特', '瓦特了', '懒得', '懒得翻', '翻', '来着', '炸', '炸了',
   '老师', '好像', '好像是', '某个', '某', '一句', '说一句', '就行', '就好', '即可', '额外', '主要', '负责',
 ]);

@@ -477,7 +477,11 @@ export class TopicIndex {
     const namesOption = query.units.some((u) => u.detail && [...u.terms, ...u.related].includes('参数'));
     const flagsAsked = namesOption && MEANING.test(query.text) ? (query.text.match(NOTE_FLAG) ?? []) : [];
     // A detail said before a how-to is the situation, not what is asked ("镜像太多了占地方，怎么删掉一个").
-    const situation = (unit: QueryUnit): boolean => query.howTo && actions.length > 0 && query.text.indexOf(unit.text) < query.howToAt;
+    // ...and so is one said after it as a state ("本地镜像咋删 占空间了").
+    const situation = (unit: QueryUnit): boolean => {
+      const at = query.text.indexOf(unit.text);
+      return query.howTo && actions.length > 0 && (at < query.howToAt || (at > query.howToAt && /^\s*了(?![吗么嘛])/.test(query.text.slice(at + unit.text.length))));
+    };
     const asksCommand = query.units.some((u) => !u.command && u.terms.some((t) => COMMAND_WORDS.has(t)));
     // "镜像算静态的" says "镜像是静态的" as the notes would.
     const typedUnits = units.filter(({ unit }) => unit.command || ![...unit.terms, ...unit.related].some((t) => COMMAND_WORDS.has(t)));

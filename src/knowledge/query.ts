@@ -253,11 +253,23 @@ function markDone(text: string, units: QueryUnit[]): void {
     if (at < 0) continue;
     const after = text.slice(at + unit.text.length);
     if (/^\s*(?:完|好了|之后|以后)/.test(after) || /\b(?:after|once)\s+$/.test(text.slice(0, at))) unit.done = true;
+    // A command with its arguments, then done ("docker build -t demo:v1 之后"): its arguments are of the step done too.
+    const withArguments = unit.command ? /^((?:\s+[-\w.:/]+){1,4})\s*(?:完|好了|之后|以后)/.exec(after) : null;
+    if (withArguments) {
+      unit.done = true;
+      const end = at + unit.text.length + (withArguments[1] as string).length;
+      for (const other of units) {
+        const from = text.indexOf(other.text, at + unit.text.length);
+        if (other !== unit && from >= 0 && from + other.text.length <= end) other.done = true;
+      }
+    }
   }
 }
 
 /** Weight of a synonym or translation relative to the word typed. */
 const RELATED_WEIGHT = 0.6;
+/** Weight of a step already done (see QueryUnit.done) relative to the words of what is asked. */
+const DONE_WEIGHT = 0.15;
 const MAX_QUESTION_LENGTH = 500;
 /** Longest Chinese dictionary word tried when splitting a question. */
 const MAX_HAN_WORD = 6;
@@ -390,7 +402,8 @@ export class QueryAnalyzer {
     };
     for (const u of units) {
       // A unit spread over several bigrams should not outweigh a one-word unit.
-      const own = 1 / Math.sqrt(Math.max(1, u.terms.length));
+      // A step already done ("docker build 之后") says when; it weighs less than what is asked.
+      const own = (u.done ? DONE_WEIGHT : 1) / Math.sqrt(Math.max(1, u.terms.length));
       for (const t of u.terms) add(t, own);
       // When the notes never use the word as typed, its translations are all there is.
       const typedIsKnown = u.terms.some((t) => this.vocabulary.has(t));

@@ -157,6 +157,9 @@ const NOTES_BASED_ON = /\bnotes\s+(?:(?:are|were|r|is|was)\s+)?(?:based on|built
 /** "Explain it as to a five-year-old" (像给五岁小孩那样讲), "for my slides" (我要写在ppt上): how to answer, not what about. */
 const AS_TO_A_CHILD = /(?:能不能|可以)?(?:像|跟|对)?(?:给)?(?:[五三53]岁(?:的)?(?:小孩|小朋友|孩子)?|小学生|小孩子?|小朋友|外行|我奶奶|老奶奶)(?:那样|一样|似的|听)?(?:讲|说|解释)(?:一下|下)?|我?要写在\s*ppt\s*上|\bexplain (?:it )?like (?:i'?m|im|i am) (?:5|five)\b/g;
 
+/** "When" after a verb (拉取时, 启动时): says when, as 的时候 does; not a word of its own (时区, 平时). */
+const AT_THE_TIME = /(?<=\p{Script=Han})(?<![平同及按准当暂临随有何那此届小旧过定实即顿])时(?![区间候长代刻期钟效髦])/gu;
+
 /** "List them for me" (给我列列, 列举一下): asks for a whole list, as 有哪些 does, not to list images or containers. */
 const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下|下)?|列(?:一下|下|个)(?!\s*(?:所有|全部|本地|一下)?(?:的)?\s*(?:容器|镜像|containers?|images?)))/g;
 
@@ -374,7 +377,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, '$1 default command').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, '$1 default command').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
     const words = [...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)];
     const instructions = instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH));
     // What a Dockerfile runs ("Dockerfile 里先跑了啥") is its RUN line.
@@ -393,6 +396,9 @@ export class QueryAnalyzer {
     }
     // A Docker verb written in English inside Chinese ("pull 完", "build 的时候") is the command's, as docker's own words are.
     if (hasHan(text)) for (const u of units) if (u.action && u.known && DOCKER_SUBCOMMANDS.has(u.text)) u.domain = true;
+    // ...and so is one whose output is asked about ("拉完最后一行打出来的是啥"): only a command prints.
+    const aboutOutput = units.some((u) => u.terms.includes('output') || u.related.includes('output'));
+    if (aboutOutput) for (const u of units) if (u.action && u.known && (u.terms.includes('pull') || u.related.includes('pull'))) u.domain = true;
     // "build 镜像的 command 发一下": the command for an action is how to do it, however it is asked.
     const asksHow = text.replace(MANNER, ' ');
     const howTo = HOW_TO.test(asksHow) || (units.some((u) => u.action) && units.some((u) => u.terms.some((t) => COMMAND_WORDS.has(t))));
@@ -411,7 +417,7 @@ export class QueryAnalyzer {
     }
     const counting = COUNTING.test(text);
     const howToAt = HOW_TO.exec(asksHow)?.index ?? (howTo ? 0 : -1);
-    return { text, lang: detectLanguage(question), howTo, howToAt, aboutNotes: ABOUT_NOTES.test(text), why: WHY.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput: units.some((u) => u.terms.includes('output') || u.related.includes('output')), comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo, howToAt, aboutNotes: ABOUT_NOTES.test(text), why: WHY.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput, comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), units, weights };
   }
 
   /**

@@ -52,7 +52,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // Actions on images and containers
   { terms: ['build', 'builder', 'create', 'make', '构建', '制作', '创建', '生成', '打', '打包', '整出来', '弄出来', '搞出来', '做出来', '搞个', '弄个', '做个', '打个'], action: true },
   { terms: ['create', 'new', '创建', '新建', '建个', '建一个', '新建一个'], action: true },
-  { terms: ['pull', 'download', 'fetch', 'get', 'obtain', 'come from', 'come down', 'grab', '拉取', '拉', '下载', '获取', '拉下来', '下下来', '下了', '拽', '弄下来', '搞下来', '整下来', '拖下来', '下载下来', '扒下来', '拉一下', '下一个'], action: true },
+  { terms: ['pull', 'download', 'fetch', 'get', 'obtain', 'come from', 'come down', 'grab', '拉取', '拉', '拉完', '下载', '获取', '拉下来', '下下来', '下了', '拽', '弄下来', '搞下来', '整下来', '拖下来', '下载下来', '扒下来', '拉一下', '下一个'], action: true },
   { terms: ['run', 'start', 'launch', 'boot', 'execute', 'fire up', 'spin up', 'bring up', 'kick off', '运行', '启动', '跑', '开启', '执行', '开跑', '拉起', '开起来', '跑起来', '跑一下', '跑个', '起一个', '起个', '运行起来', '启起来', '跑一跑', '起'], action: true },
   // Stopping is an action; being stopped (Docker lists it as "Exited") is a state. English has a
   // word for each (its "stopped" stems to "stop"); Chinese says 停止 for both.

@@ -160,6 +160,12 @@ const AS_TO_A_CHILD = /(?:能不能|可以)?(?:像|跟|对)?(?:给)?(?:[五三53
 /** "When" after a verb (拉取时, 启动时): says when, as 的时候 does; not a word of its own (时区, 平时). */
 const AT_THE_TIME = /(?<=\p{Script=Han})(?<![平同及按准当暂临随有何那此届小旧过定实即顿])时(?![区间候长代刻期钟效髦])/gu;
 
+/** "Mix them up" is the phrase "mix up" (confusing two things). */
+const MIX_UP = /\bmix(?:es|ed|ing)?\s+(?:them|it|these|those|the two|em)\s+up\b/g;
+
+/** "Stopped using LXC": dropped it, not stopping a container. */
+const STOP_USING = /\bstop(?:s|ped)?\s+using\b/g;
+
 /** "List them for me" (给我列列, 列举一下): asks for a whole list, as 有哪些 does, not to list images or containers. */
 const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下|下)?|列(?:一下|下|个)(?!\s*(?:所有|全部|本地|一下)?(?:的)?\s*(?:容器|镜像|containers?|images?)))/g;
 
@@ -377,7 +383,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, '$1 default command').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, '$1 default command').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(MIX_UP, 'mix up').replace(STOP_USING, 'dropped').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
     const words = [...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)];
     const instructions = instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH));
     // What a Dockerfile runs ("Dockerfile 里先跑了啥") is its RUN line.

@@ -85,15 +85,16 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'pitfall', 'gotcha', '坑', '有啥坑', '踩坑', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
   { terms: ['provide', 'offer', 'supply', '提供'] },
   { terms: ['prepare', 'ready', '准备'] },
+  { terms: ['digest', 'sha', 'sha256', 'hash', 'checksum', '摘要', '哈希', '校验和'] },
   { terms: ['搭建', '搭', '搭个', '搭起来', '搭一套'] },
   { terms: ['名字', '名', '名称', '镜像名', '叫啥名'] },
 
   // Properties, benefits, uses
-  { terms: ['advantage', 'benefit', 'pro', 'merit', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', 'selling point', 'gain', '优势', '优点', '好处', '长处', '优越', '好', '选择', '强在', '香', '亮点', '卖点', '值不值', '划算', '图啥',
+  { terms: ['advantage', 'benefit', 'pro', 'merit', 'perk', 'perks', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', 'selling point', 'gain', '优势', '优点', '好处', '长处', '优越', '好', '选择', '强在', '香', '亮点', '卖点', '值不值', '划算', '图啥',
     // "can docker solve / ensure / cure it" (环境不一致 docker 能解决吗): asks whether it is a benefit
     '解决', '保证', '治', '搞定', '避免'] },
   { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', 'suited', 'appropriate', 'fit', 'useful', '用途', '用处', '作用', '用', '用来', '用于', '适合', '拿来', '合适', '适用', '适宜', '能干嘛', '能干啥', '能做什么', '能做啥', '有什么用', '有啥用', '干点啥', '能干点啥', '干啥用', '拿', '拿来干', '用来干', '干什么用', '派上用场', '场景', '使用场景', '应用场景'] },
-  { terms: ['personal', 'personally', 'individual', 'private', 'hobby', 'side project', 'myself', 'for me', 'my own machine', 'own machine', 'own computer', 'my own computer', 'personal use', '个人', '自己', '自个', '私人', '我自己'] },
+  { terms: ['personal', 'personally', 'solo', 'solo dev', 'indie', 'individual', 'private', 'hobby', 'side project', 'myself', 'for me', 'my own machine', 'own machine', 'own computer', 'my own computer', 'personal use', '个人', '自己', '自个', '私人', '我自己'] },
   { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率', '省', '节省', '节约', '省资源'] },
   { terms: ['resource', 'cpu', 'memory', 'ram', 'overhead', '资源', '内存'] },
   { terms: ['fast', 'faster', 'quick', 'quickly', 'speed', 'rapid', 'fast startup', 'second', 'slow', 'instant', '快', '快速', '快捷', '更快', '速度', '秒开', '秒级', '慢', '迅速', '麻利', '快点', '快一点', '快些', '快多少', '快很多', '快不快'] },
@@ -101,8 +102,8 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['time', 'duration', '时间'] },
   // what a web app does when opened
   { terms: ['return', 'reply', 'respond', 'response', 'string', 'text', 'greeting', 'answer with', '返回', '响应', '回应', '回复', '字符串', '文本', '吐出', '回'] },
-  { terms: ['root url', 'root route', 'root path', 'home page', 'homepage', 'index page', '根路径', '首页', '主页'] },
-  { terms: ['open', 'visit', 'access', 'browse to', 'browser', 'web browser', 'curl', '访问', '打开', '浏览器', '进入', '请求', '页面', '网页', 'web page'] },
+  { terms: ['root url', 'root route', 'root path', 'home page', 'homepage', 'index page', 'endpoint', '根路径', '首页', '主页'] },
+  { terms: ['open', 'visit', 'access', 'hit', 'browse to', 'browser', 'web browser', 'curl', '访问', '打开', '浏览器', '进入', '请求', '页面', '网页', 'web page'] },
   { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样', '保持一致', '保持一样', '保证一致', '一模一样'] },
   { terms: ['environment', 'env', 'runtime environment', 'production', 'prod', 'staging', '环境', '线上', '生产'] },
   { terms: ['disposable', 'throwaway', 'throw away', 'one-off', 'one-time', 'temporary', 'ephemeral', 'single-use', 'use once', 'discard', '一次性', '临时', '用完就扔', '用完即扔', '用后即弃', '随用随扔', '扔', '丢', '丢掉', '用完就删', '用一次'] },
@@ -154,7 +155,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['concept', 'notion', 'idea', 'term', 'terminology', '概念', '术语'] },
   { terms: ['original', 'originally', 'initial', 'initially', 'first', 'at first', 'early', 'in the beginning', 'used to', '最初', '起初', '一开始', '早期', '最早', '刚开始', '当初', '起先', '早先'] },
   { terms: ['version', 'release', '版本'] },
-  { terms: ['language', 'programming language', '语言', '编程语言'] },
+  { terms: ['language', 'programming language', 'lang', '语言', '编程语言'] },
   { terms: ['company', 'vendor', 'corporation', 'made by', '公司', '家', '厂商', '出品', '推出', '搞的', '出的'] },
   { terms: ['example', 'demo', 'sample', 'walkthrough', 'hands on', 'hands-on', '示例', '例子', '演示', '实例演示'] },
   { terms: ['black box', 'blackbox', 'opaque', '黑箱', '黑盒', '看不到', '不透明'] },
@@ -249,7 +250,8 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     // the notes themselves: every answer is from them; chat shorthand
     "note notes mention mentions mentioned pls plz thx btw tl dr tldr anymore longer multiple several various " +
     // chat spellings of short words ("which book r these notes based on", "u", "n")
-    "r u ur n deeper ngl eli5 eli tbh imo fr lowkey ppt slide slides deck xdm " +
+    "r u ur n deeper ngl eli5 eli tbh imo fr lowkey ppt slide slides deck xdm lol pile lying around liner oneliner " +
+    "always again q handles handle onwards jargon overload onboarding hires hire " +
     // a line of a file named by its keyword ("the RUN line"): the keyword says which
     "line lines say says said saying"
   ).split(/\s+/),

@@ -220,8 +220,16 @@ function topicality(tag: string): number {
   return 0.15;
 }
 
+/** A question about git: its commit, pull and push are git's ("git rebase 怎么把几个 commit 合成一个"). */
+const GIT = /\bgit(?:hub|lab)?\b|\brebase\b|\bpull requests?\b|\bmerge requests?\b/;
+const GIT_WORDS: ReadonlySet<string> = new Set(['commit', 'commits', 'pull', 'push', 'merge', 'branch', 'clone', 'rebase', 'tag', '提交', '合并', '分支']);
+/** A freight container ("a used 40ft shipping container", 集装箱), not Docker's. */
+const FREIGHT = /\bshipping\s+containers?\b|\bcontainers?\s+ship\b|\b\d+\s*(?:ft|feet|foot)\b|集装箱|货柜|货轮/;
+
 /** Marks Docker nouns written right next to a word the notes never use (see QueryUnit.otherSense). */
 function markOtherSenses(text: string, units: QueryUnit[]): void {
+  if (GIT.test(text)) for (const u of units) if (GIT_WORDS.has(u.text)) u.otherSense = true;
+  if (FREIGHT.test(text)) for (const u of units) if (u.terms.includes('container')) u.otherSense = true;
   const placed = units
     .map((unit) => {
       const at = text.indexOf(unit.text);
@@ -413,6 +421,8 @@ export class QueryAnalyzer {
       weights.set(term, Math.max(weights.get(term) ?? 0, weight));
     };
     for (const u of units) {
+      // Another sense of a Docker word (git's commit, a shipping container) looks nothing up.
+      if (u.otherSense) continue;
       // A unit spread over several bigrams should not outweigh a one-word unit.
       // A step already done ("docker build 之后") says when; it weighs less than what is asked.
       const own = (u.done ? DONE_WEIGHT : 1) / Math.sqrt(Math.max(1, u.terms.length));

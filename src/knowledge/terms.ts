@@ -85,6 +85,10 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'pitfall', 'gotcha', '坑', '有啥坑', '踩坑', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
   { terms: ['provide', 'offer', 'supply', '提供'] },
   { terms: ['prepare', 'ready', '准备'] },
+  // the latest version, which notes of a given date cannot state
+  { terms: ['latest', 'latest version', 'newest', 'newest version', 'current version', '最新', '最新版', '最新版本', '目前最新'], detail: true },
+  // handing a value to a program ("pass environment variables to a container")
+  { terms: ['pass', 'pass in', 'inject', '传入', '注入'], action: true },
   { terms: ['digest', 'sha', 'sha256', 'hash', 'checksum', '摘要', '哈希', '校验和'] },
   { terms: ['搭建', '搭', '搭个', '搭起来', '搭一套'] },
   { terms: ['名字', '名', '名称', '镜像名', '叫啥名'] },
@@ -205,7 +209,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
 export const NEIGHBOUR_TOPICS: ReadonlySet<string> = new Set(
   (
     'kubernetes k8s k3s minikube kubectl helm openshift swarm compose podman buildah nomad mesos lxd vagrant ' +
-    'wsl wsl2 hyperv hyper windows ansible terraform jenkins 编排 集群 持久化 ' +
+    'wsl wsl2 hyperv hyper windows ansible terraform jenkins 编排 集群 持久化 git github gitlab rebase svn ' +
     // Docker's own topics beyond a beginner's notes: logs, shells, mounts, networks, pushing, limits, security
     'log logs 日志 shell 挂载 mount bridge overlay 网桥 push 推送 上传 login 登录 mirror 加速 加速器 镜像加速 harbor quay ghcr ecr gcr ' +
     '上限 最多 maximum max '+

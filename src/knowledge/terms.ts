@@ -141,7 +141,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['definition', 'template', 'blueprint', 'recipe', '定义', '模板'] },
   { terms: ['entity', 'running instance', 'runtime', '实体', '运行时', '运行中'] },
   { terms: ['class', '类'] },
-  { terms: ['instance', '实例'] },
+  { terms: ['instance', 'object', 'objects', '实例', '对象'] },
   { terms: ['object oriented', 'object-oriented', 'oop', '面向对象'] },
   { terms: ['relationship', 'relation', 'relate', 'related', 'difference', 'differ', 'versus', 'vs', 'compare', 'comparison', 'same thing', 'tell apart', 'mix up', 'mixed up', 'confuse', 'confused', '关系', '区别', '不同', '差别', '对比', '一回事', '一样', '分不清', '分不太清', '傻傻分不清', '搞混', '弄混', '混淆', '两样', '差在哪'] },
   // How the notes explain one thing by another (镜像和容器就像类和实例).
@@ -185,7 +185,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // Tagging an image that exists (docker tag), which the notes do not show either; 打 here is not building.
   { terms: ['retag', 're-tag', 'tag again', 'another tag', 'new tag', 'add a tag', '打tag', '打个tag', '打一个tag', '打新tag', '新tag', '新标签', '重新打tag', '再打一个tag', '再打个tag'] },
   { terms: ['tag', 'tagged', 'label', '标签', '打标签', '版本号', '起名', '取名', '命名为', '叫什么名'] },
-  { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', 'on screen', '刷出', '刷出来', '屏幕上', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '打出来', '吐出来', '回显'] },
+  { terms: ['output', 'print', 'result', 'message', 'prompt', 'printed', 'on screen', '刷出', '刷出来', '屏幕上', '输出', '结果', '打印', '提示', '信息', '消息', '打出', '打出来', '吐出来', '回显', 'spit out', '表格'] },
   { terms: ['app', 'application', 'web app', 'webapp', 'website', 'web service', '应用', '应用程序', '网站', '网页', 'web 服务'] },
   // the image's layers, as a pull prints them
   { terms: ['layer', 'layers', '层', '镜像层', '分层', '每层', '每一层'], domain: true },
@@ -303,5 +303,5 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   // hedges and asides (好像是某个版本, 说一句就行, 额外, 主要负责)
   // chat asides (脑子瓦特了, 懒得翻了, 直接炸)
   '好了', '脑子', '瓦特', '瓦特了', '懒得', '懒得翻', '翻', '来着', '炸', '炸了',
-  '老师', '好像', '好像是', '某个', '某', '一句', '说一句', '就行', '就好', '即可', '额外', '主要', '负责',
+  '老师', '萌新', '好像', '好像是', '某个', '某', '一句', '说一句', '就行', '就好', '即可', '额外', '主要', '负责',
 ]);

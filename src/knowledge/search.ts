@@ -125,8 +125,13 @@ const USE_WORDS: ReadonlySet<string> = new Set(['use', '用', '使用']);
 
 /** An image named with its tag, as Docker writes it: "ubuntu:14.04", "demo:v1". */
 const IMAGE_REFERENCE = /\b[a-z][a-z0-9._/-]*:[a-z0-9][a-z0-9._-]*\b/g;
+/** "What is it for", "是干啥的": asks what a thing does. */
+const PURPOSE = /[是拿用](?:来)?(?:干啥|干嘛|干什么|做什么|做啥)的|有啥用|有什么用|\bwhat (?:is|are|does|do)\b.*\b(?:for|do)\b\s*[?？]?$/;
+
 /** Ordering weight of a section titled by an image the how-to does not name (see namesOtherImage). */
 const NARROWER_HOW_TO = 0.8;
+/** Ordering weight of a section that runs a command asked about without saying what it does (see notDescribed). */
+const UNDESCRIBED_PURPOSE = 0.6;
 
 /** A name written before the word for image ("demo镜像", "demo 用的镜像", "demo build 完的镜像", "the demo image"). */
 const NAMED_IMAGE = /\b([a-z][a-z0-9_-]*)\s*(?:的|用的|那个|这个)?\s*(?:(?:build|pull|run)\s*(?:完的?|出来的|好的)\s*)?(?:镜像|images?\b)/g;
@@ -593,12 +598,14 @@ export class TopicIndex {
       const namedOutright = units.some(({ unit }) => !unit.domain && [...unit.text].length >= 2 && !/^.在$/u.test(unit.text) && [...unit.terms, ...unit.related].some((t) => entry.headingTerms.has(t)));
       const comparesNot = !namedOutright && units.some(({ unit, terms }) => unit.comparedWith && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
       // A how-to that names no image asks for the general command, not the demo's with its image ("command to download an image": not `docker pull ubuntu:14.04`).
+      // "docker run 是干啥的": what the notes' list of described commands says it does, not the demo running it.
+      const notDescribed = named.length > 0 && PURPOSE.test(query.text) && !(entry.describesCommands && runsNamed);
       const namesOtherImage = query.howTo && entry.titles.length > 0 && entry.titles.every((title) => title.some((u) => this.imageNames.has(u.text) && !u.terms.some((t) => query.weights.has(t))));
       // "demo镜像叫啥": the listing of ubuntu's image under the Demo heading is not where demo:v1 is.
       const otherNamedImage = namedImages.some((name) => !entry.passages.some((p) => p.passage.kind !== 'sentence' && p.passage.kind !== 'item' && p.terms.has(name)));
       // The question says it as the notes do: that section says it.
       const sharesPhrase = questionPhrases.some((p) => entry.phrases.has(p));
-      const ordered = score * (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1) * (namesOtherImage ? NARROWER_HOW_TO : 1);
+      const ordered = score * (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1) * (namesOtherImage ? NARROWER_HOW_TO : 1) * (notDescribed ? UNDESCRIBED_PURPOSE : 1);
       hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);

@@ -112,7 +112,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['environment', 'env', 'runtime environment', 'production', 'prod', 'staging', '环境', '线上', '生产'] },
   { terms: ['disposable', 'throwaway', 'throw away', 'one-off', 'one-time', 'temporary', 'ephemeral', 'single-use', 'use once', 'discard', '一次性', '临时', '用完就扔', '用完即扔', '用后即弃', '随用随扔', '扔', '丢', '丢掉', '用完就删', '用一次'] },
   { terms: ['test', 'testing', 'qa', 'try out', '测试', '试', '试验', '测一测', '跑测试'] },
-  { terms: ['microservice', 'micro service', 'microservices', '微服务'], domain: true },
+  { terms: ['microservice', 'micro service', 'microservices', '微服务', '小服务'], domain: true },
   { terms: ['transparent', 'transparency', 'visible', 'traceable', '透明', '看得见', '看得到', '看得清', '看清', '看清楚', '看得清楚'] },
   { terms: ['lightweight', 'light', 'lighter', 'lean', 'small', 'heavy', '轻便', '轻量', '轻量级', '轻', '笨重', '更轻', '轻巧'] },
   { terms: ['process', '进程'] },
@@ -120,7 +120,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['operating system', 'os', '操作系统'] },
   { terms: ['level', '层面', '层次', '级别', '哪一层', '什么层', '哪个层面'] },
   { terms: ['virtualization', 'virtualisation', 'virtualize', '虚拟化'], domain: true },
-  { terms: ['virtual machine', 'vm', 'vms', 'hypervisor', 'virtualbox', 'vmware', 'traditional vm', 'traditional vms', 'traditional virtual machine', 'traditional virtual machines', '虚拟机', '传统虚拟机', '传统的虚拟机'] },
+  { terms: ['virtual machine', 'vm', 'vms', '虚机', 'hypervisor', 'virtualbox', 'vmware', 'traditional vm', 'traditional vms', 'traditional virtual machine', 'traditional virtual machines', '虚拟机', '传统虚拟机', '传统的虚拟机'] },
   // All of them at once (一键清理, 全部删掉): what prune does to every stopped container.
   { terms: ['all at once', 'in one go', 'at once', '所有', '全部', '一键', '一口气', '全都', '统统'] },
   { terms: ['technology', 'technique', 'tech', 'underlying', 'under the hood', 'internals', 'built on', 'relies on', 'based on', '技术', '底层', '底下', '原理', '依靠', '依赖于', '用的什么技术', '实现原理'] },
@@ -148,7 +148,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['analogy', 'analogies', 'metaphor', 'compared to', '比喻', '类比', '打比方', '打个比方', '比方', '好比', '就像', '像是'] },
   { terms: ['central', 'centralized', 'centralised', 'shared', '集中', '中心'] },
   { terms: ['service', '服务'] },
-  { terms: ['server', 'machine', '服务器', '机器', '换台机器', '换台', '换个机器', '换机器'] },
+  { terms: ['server', 'machine', '服务器', '机器', '机子', '换台机器', '换台', '换个机器', '换机器'] },
   // Somewhere else than here: what a registry is for (在其它服务器上使用这个镜像).
   { terms: ['another machine', 'other machines', 'other server', 'other servers', 'another server', 'another host', 'other hosts', '其它服务器', '其他服务器', '别的服务器', '别的机器', '其他机器', '其它机器', '另一台', '另一台机器', '别的电脑', '别的主机'] },
   { terms: ['host', 'host machine', '宿主', '宿主机', '主机'] },

@@ -249,6 +249,8 @@ function phrases(text: string): string[] {
   return runs;
 }
 
+/** Share of a code line's match (a Dockerfile's, a program's) that counts as the command a how-to asks for. */
+const CODE_HOW_TO = 0.5;
 /** Share of an output line's match that counts for a how-to question. */
 const OUTPUT_HOW_TO = 0.5;
 const NOTE_FLAG = /(?<![a-z0-9_-])--?[a-z][a-z0-9-]*/giu;
@@ -514,7 +516,8 @@ export class TopicIndex {
           best = m;
           bestPassage = p.passage;
         }
-        if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, m.coverage);
+        // A file's lines are followed by writing them, a command line by typing it: a how-to asks for the latter first.
+        if (p.passage.kind === 'command' || p.passage.kind === 'code') commandCoverage = Math.max(commandCoverage, m.coverage * (p.passage.kind === 'code' ? CODE_HOW_TO : 1));
         const acts = p.action !== undefined && actions.some((u) => u.terms.some((t) => p.action?.has(t)));
         if (acts) actingCoverage = Math.max(actingCoverage, m.coverage);
         actsAsked ||= acts;

@@ -218,6 +218,24 @@ describe('ask: how people put it', () => {
     expect(kb.ask('镜像到底算静态的吗').answer).toContain('镜像是静态的定义');
   });
 
+  it('tells the command to type from a Dockerfile line', async () => {
+    const kb = await bundledKnowledge();
+    // a how-to's "cmd" or 命令 is a command line, not the Dockerfile's CMD
+    expect(kb.ask('which cmd starts a container').answer).toContain('docker run');
+    const runDemo = kb.ask('把跑 demo 的完整命令发我');
+    expect(runDemo.source?.heading).toBe('Demo › 构建镜像 › 启动容器');
+    expect(runDemo.answer).toContain('docker run -p 5000:5000 demo:v1');
+    // ...while what a container runs is the image's default command
+    expect(kb.ask('what will the container run when it starts').answer).toContain('CMD');
+    // what a command is for is said where the commands are described
+    expect(kb.ask('docker run 是干嘛的').source?.heading).toBe('常用命令');
+  });
+
+  it('declines other senses of Docker words and what notes of a date cannot say', async () => {
+    const kb = await bundledKnowledge();
+    for (const q of ['git 怎么把两个 commit 合并', 'how much does a 20ft shipping container cost', 'docker 最新版本是多少']) expect(kb.ask(q).answered, q).toBe(false);
+  });
+
   it('is not sure when two sections nearly tie, and offers the other', async () => {
     const answer = (await bundledKnowledge()).ask('docker 跑起来咋看');
     expect(answer.answered).toBe(true);

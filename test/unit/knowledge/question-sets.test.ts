@@ -290,6 +290,47 @@ const HOLDOUTS: Record<
     floor: { zh: 56 / 60, en: 35 / 40, mixed: 19 / 20, oos: 40 / 40, all: 150 / 160 },
     maxConfidentlyWrong: 0,
   },
+  // Sets AF to AM: scored first on main at c61e760 (round twelve's code), before they were looked at.
+  'holdout-af.jsonl': {
+    first: { zh: 54 / 60, en: 36 / 40, mixed: 20 / 20, oos: 37 / 40, all: 147 / 160 },
+    floor: { zh: 54 / 60, en: 36 / 40, mixed: 20 / 20, oos: 37 / 40, all: 147 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-ag.jsonl': {
+    first: { zh: 52 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 151 / 160 },
+    floor: { zh: 52 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 151 / 160 },
+    maxConfidentlyWrong: 1,
+  },
+  'holdout-ah.jsonl': {
+    first: { zh: 57 / 60, en: 36 / 40, mixed: 17 / 20, oos: 38 / 40, all: 148 / 160 },
+    floor: { zh: 57 / 60, en: 36 / 40, mixed: 17 / 20, oos: 38 / 40, all: 148 / 160 },
+    maxConfidentlyWrong: 1,
+  },
+  'holdout-ai.jsonl': {
+    first: { zh: 60 / 62, en: 39 / 40, mixed: 20 / 20, oos: 39 / 40, all: 158 / 162 },
+    floor: { zh: 60 / 62, en: 39 / 40, mixed: 20 / 20, oos: 39 / 40, all: 158 / 162 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-aj.jsonl': {
+    first: { zh: 59 / 61, en: 38 / 40, mixed: 20 / 20, oos: 35 / 40, all: 152 / 161 },
+    floor: { zh: 59 / 61, en: 38 / 40, mixed: 20 / 20, oos: 35 / 40, all: 152 / 161 },
+    maxConfidentlyWrong: 2,
+  },
+  'holdout-ak.jsonl': {
+    first: { zh: 55 / 60, en: 33 / 40, mixed: 18 / 20, oos: 39 / 40, all: 145 / 160 },
+    floor: { zh: 55 / 60, en: 33 / 40, mixed: 18 / 20, oos: 39 / 40, all: 145 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-al.jsonl': {
+    first: { zh: 50 / 60, en: 35 / 40, mixed: 18 / 20, oos: 38 / 40, all: 141 / 160 },
+    floor: { zh: 50 / 60, en: 35 / 40, mixed: 18 / 20, oos: 38 / 40, all: 141 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-am.jsonl': {
+    first: { zh: 46 / 60, en: 33 / 40, mixed: 20 / 20, oos: 38 / 40, all: 137 / 160 },
+    floor: { zh: 46 / 60, en: 33 / 40, mixed: 20 / 20, oos: 38 / 40, all: 137 / 160 },
+    maxConfidentlyWrong: 1,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

@@ -3,7 +3,7 @@
 // whether the notes know it at all. Ranking uses the terms; confidence uses the units.
 import { tagged, type TaggedWord } from './chinese.js';
 import { DOCKERFILE_INSTRUCTIONS, instructionTerm } from './passages.js';
-import { DOCKER_SUBCOMMANDS, TERM_GROUPS } from './terms.js';
+import { DOCKER_SUBCOMMANDS, NEIGHBOUR_TOPICS, TERM_GROUPS } from './terms.js';
 import {
   detectLanguage,
   englishTerms,
@@ -262,6 +262,37 @@ function markComparedWith(text: string, units: QueryUnit[]): void {
   }
 }
 
+/** Question words: a clause with one asks something. */
+const ASKS = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|多少|如何|为什么|为啥|是否|能不能|可不可以|行不行|(?<![还也都])[不没]$|[?？]/;
+
+/** How much an unknown word of an aside says about what is asked (see markAsides). */
+const ASIDE_TOPICALITY = 0.3;
+
+/**
+ * A clause after the question made only of words the notes do not know ("镜像到底是个啥东西 我到现在
+ *还没整明白", "…是个啥 组会要讲"): why or how it is asked, not another topic. Only Chinese chat
+ * clauses count: a name written in Latin letters (harbor, k8s) or a neighbouring tool is a topic.
+ */
+function markAsides(text: string, units: QueryUnit[]): void {
+  let from = 0;
+  const clauses = text.split(/([\s，,。！!？?；;~～]+)/).map((part) => {
+    const clause = { text: part, at: from };
+    from += part.length;
+    return clause;
+  });
+  const spoken = clauses.filter((c) => c.text.trim() && !/^[\s，,。！!？?；;~～]+$/.test(c.text));
+  for (const clause of spoken.slice(1)) {
+    // An aside asks nothing itself: a clause with a question word is a question of its own.
+    if (/[a-z0-9]/i.test(clause.text) || !hasHan(clause.text) || ASKS.test(clause.text)) continue;
+    const inside = units.filter((u) => {
+      const at = text.indexOf(u.text, clause.at);
+      return at >= clause.at && at + u.text.length <= clause.at + clause.text.length;
+    });
+    if (inside.length === 0 || inside.some((u) => u.known || NEIGHBOUR_TOPICS.has(u.text))) continue;
+    for (const u of inside) u.topicality = (u.topicality ?? 1) * ASIDE_TOPICALITY;
+  }
+}
+
 /** Marks the actions written as finished before the question (see QueryUnit.done). */
 function markDone(text: string, units: QueryUnit[]): void {
   for (const unit of units) {
@@ -286,7 +317,7 @@ function markDone(text: string, units: QueryUnit[]): void {
 /** Weight of a synonym or translation relative to the word typed. */
 const RELATED_WEIGHT = 0.6;
 /** Weight of a step already done (see QueryUnit.done) relative to the words of what is asked. */
-const DONE_WEIGHT = 0.15;
+export const DONE_WEIGHT = 0.15;
 const MAX_QUESTION_LENGTH = 500;
 /** Longest Chinese dictionary word tried when splitting a question. */
 const MAX_HAN_WORD = 6;
@@ -400,6 +431,7 @@ export class QueryAnalyzer {
     markOtherSenses(text, units);
     markDone(text, units);
     markComparedWith(text, units);
+    markAsides(text, units);
     // A method of the demo's code ("app.run 里 host 填的啥") is one name of that code, not Docker's verb.
     for (const m of text.matchAll(METHOD_CALL)) {
       const parts = [m[1], m[2]].map((name) => units.find((u) => u.text === name));
@@ -413,6 +445,8 @@ export class QueryAnalyzer {
     // ...and so is one whose output is asked about ("拉完最后一行打出来的是啥"): only a command prints.
     const aboutOutput = units.some((u) => u.terms.includes('output') || u.related.includes('output'));
     if (aboutOutput) for (const u of units) if (u.action && u.known && (u.terms.includes('pull') || u.related.includes('pull'))) u.domain = true;
+    // What a finished step printed ("pull 完输出里那个 Digest") is asked about that step: it is not only when.
+    if (aboutOutput) for (const u of units) delete u.done;
     // "build 镜像的 command 发一下": the command for an action is how to do it, however it is asked.
     const asksHow = text.replace(MANNER, ' ');
     const howTo = HOW_TO.test(asksHow) || (units.some((u) => u.action) && units.some((u) => u.terms.some((t) => COMMAND_WORDS.has(t))));

@@ -25,7 +25,7 @@
 import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
 import { passagesOf, withoutInstruction, type Passage } from './passages.js';
-import { COMMAND_WORDS, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
+import { COMMAND_WORDS, DONE_WEIGHT, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
 import { NEIGHBOUR_TOPICS, PLATFORMS } from './terms.js';
 import { hasHan, indexTerms } from './tokenizer.js';
 
@@ -494,7 +494,8 @@ export class TopicIndex {
     };
     const asksCommand = query.units.some((u) => !u.command && u.terms.some((t) => COMMAND_WORDS.has(t)));
     // "镜像算静态的" says "镜像是静态的" as the notes would.
-    const typedUnits = units.filter(({ unit }) => unit.command || ![...unit.terms, ...unit.related].some((t) => COMMAND_WORDS.has(t)));
+    // ...nor is a file's line how to run or start something (CMD says what runs "when the container starts").
+    const typedUnits = units.filter(({ unit }) => unit.command || ![...unit.terms, ...unit.related].some((t) => COMMAND_WORDS.has(t) || (unit.action && (t === 'run' || t === 'start'))));
     const questionPhrases = phrases(query.text.replace(/算(?:是)?/g, '是'));
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
@@ -784,7 +785,9 @@ export class TopicIndex {
       const idf = typed.length
         ? Math.max(...typed.map((t) => this.idf(t)))
         : Math.min(...unit.related.filter((t) => this.documentFrequency.has(t)).map((t) => this.idf(t)));
-      return { unit, terms, own, specific, weight: Math.min(this.tuning.maxKnownWeight, Math.max(this.tuning.minKnownWeight, idf)) };
+      // A step already done ("build 好了咋跑起来") says when; what is asked decides.
+      const weight = Math.min(this.tuning.maxKnownWeight, Math.max(this.tuning.minKnownWeight, idf)) * (unit.done ? DONE_WEIGHT : 1);
+      return { unit, terms, own, specific, weight };
     });
   }
 

@@ -169,6 +169,9 @@ const STOP_USING = /\bstop(?:s|ped)?\s+using\b/g;
 /** "List them for me" (给我列列, 列举一下): asks for a whole list, as 有哪些 does, not to list images or containers. */
 const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下|下)?|列(?:一下|下|个)(?!\s*(?:所有|全部|本地|一下)?(?:的)?\s*(?:容器|镜像|containers?|images?)))/g;
 
+/** The index term of a command-line option (`-t` -> optiont): not a word, so "-t" is not "t". */
+export const optionTerm = (flag: string): string => `option${flag.toLowerCase().replace(/-/g, '')}`;
+
 /** Command-line options (`-d`, `--rm`), also written right after Chinese (加个-d). */
 const FLAG = /(?<![a-z0-9_-])--?[a-z][a-z0-9-]*/giu;
 
@@ -488,9 +491,7 @@ export class QueryAnalyzer {
 
   /** An option no command of the notes uses ("-d 是啥意思") is a topic they do not cover. */
   private flagUnits(text: string): QueryUnit[] {
-    return [...new Set(text.match(FLAG) ?? [])]
-      .filter((flag) => !this.noteFlags.has(flag))
-      .map((flag) => ({ text: flag, terms: [`option${flag.replace(/-/g, '')}`], related: [], known: false, domain: true, action: false }));
+    return [...new Set(text.match(FLAG) ?? [])].map((flag) => ({ text: flag, terms: [optionTerm(flag)], related: [], known: this.noteFlags.has(flag), domain: true, action: false }));
   }
 
   private isDomain(key: string): boolean {

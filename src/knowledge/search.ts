@@ -25,7 +25,7 @@
 import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
 import { passagesOf, withoutInstruction, type Passage } from './passages.js';
-import { COMMAND_WORDS, DONE_WEIGHT, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
+import { COMMAND_WORDS, DONE_WEIGHT, optionTerm, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
 import { NEIGHBOUR_TOPICS, PLATFORMS } from './terms.js';
 import { hasHan, indexTerms } from './tokenizer.js';
 
@@ -342,7 +342,9 @@ export class TopicIndex {
           // its prose, code and glosses: an output's own words ("REPOSITORY TAG ... CREATED",
           // "Downloaded newer image") would make every section with a sample output look like an answer.
           const gloss = passage.gloss ? indexTerms(passage.gloss, noteWords) : [];
-          const own = passage.kind === 'output' ? gloss : [...indexTerms(passage.kind === 'code' ? withoutInstruction(passage.text) : passage.text, noteWords), ...gloss];
+          // A command's options are found by name ("-t 后面写的啥": `docker build -t demo:v1 ./`).
+          const options = passage.kind === 'command' || passage.kind === 'code' ? (passage.text.toLowerCase().match(NOTE_FLAG) ?? []).map(optionTerm) : [];
+          const own = passage.kind === 'output' ? gloss : [...indexTerms(passage.kind === 'code' ? withoutInstruction(passage.text) : passage.text, noteWords), ...gloss, ...options];
           const terms = passage.kind === 'output' ? [...indexTerms(passage.text, noteWords), ...gloss, ...command] : own;
           if (passage.kind === 'command') command = indexTerms(passage.text, noteWords);
           else if (passage.kind !== 'output') command = [];

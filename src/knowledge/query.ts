@@ -146,7 +146,11 @@ const INSIDE_CODE = /(?<=[a-z0-9_)\]'"])\s*里(?:面|头|边)/gi;
 const RECOMMENDED_READING = /推荐(?:的|一下|下)?(?=(?:入门|学习)?(?:资料|书|教程|文章|读物))|(?<=(?:资料|书|教程|文章|读物))(?:可以|能)?推荐(?:的|一下|下)?/g;
 
 /** "What does the container run": what runs in it (the image's default command), not running a container. */
-const CONTAINER_RUNS = /\b((?:does|do|will|did|would)\s+(?:the\s+|a\s+|my\s+|this\s+|that\s+)?(?:demo\s+)?containers?)\s+(?:run|execute)\b/g;
+const CONTAINER_RUNS = /\b((?:does|do|will|did|would)\s+(?:the\s+|a\s+|my\s+|this\s+|that\s+)?(?:demo\s+)?containers?)\s+(?:run|execute)\b|\bwhat\s+(?:runs|is run|gets run|executes)\s+when\b/g;
+/** "When the container starts up": it starting, not its start-up time (one of Docker's advantages). */
+const CONTAINER_STARTS_UP = /\b(containers?\s+)(start(?:s|ed)?)\s+up\b/g;
+/** ...said in Chinese: "容器起来后跑的命令", "container 启动时执行的是啥". */
+const CONTAINER_RUNS_ZH = /((?:容器|container)\s*(?:一)?(?:起来|启动|跑起来|启起来)(?:了)?\s*(?:后|以后|之后|的时候)?\s*(?:默认)?\s*)(?:跑|运行|执行)(?=的|了)/g;
 
 /** "I'd like to read it myself later" (想课后自己看看, 想系统看看): why it is asked, not what. */
 const WANT_TO_READ = /想(?:课后|之后|回头|自己|系统地?|好好)*(?:看看|学学|研究研究|读读|学习一下|深入)/g;
@@ -425,7 +429,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, '$1 default command').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(MIX_UP, 'mix up').replace(STOP_USING, 'dropped').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, (_, does: string | undefined) => (does ? `${does} default command` : 'what is the default command when')).replace(CONTAINER_RUNS_ZH, '$1 默认命令 ').replace(CONTAINER_STARTS_UP, '$1$2').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(MIX_UP, 'mix up').replace(STOP_USING, 'dropped').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
     const words = [...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)];
     const instructions = instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH));
     // What a Dockerfile runs ("Dockerfile 里先跑了啥") is its RUN line.

@@ -170,6 +170,9 @@ const MIX_UP = /\bmix(?:es|ed|ing)?\s+(?:them|it|these|those|the two|em)\s+up\b/
 /** "Stopped using LXC": dropped it, not stopping a container. */
 const STOP_USING = /\bstop(?:s|ped)?\s+using\b/g;
 
+/** "I thought it had failed" (我以为出错了): a worry, not an error asked about. */
+const THOUGHT_IT_FAILED = /(?:我)?(?:还)?以为(?:是)?(?:出错|报错|错|坏)了?/g;
+
 /** "Not a Mac" (我不是mac, not mac): the system the question is not about. */
 const NOT_ON = /(?:我)?(?:不是|不用|没有|并非|非)\s*(?:mac|macos|osx|苹果)(?:电脑|系统|本)?|\bnot\s+(?:on\s+)?(?:a\s+)?(?:mac|macos|osx)\b/g;
 
@@ -432,7 +435,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, (_, does: string | undefined) => (does ? `${does} default command` : 'what is the default command when')).replace(CONTAINER_RUNS_ZH, '$1 默认命令 ').replace(CONTAINER_STARTS_UP, '$1$2').replace(NOT_ON, ' ').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(MIX_UP, 'mix up').replace(STOP_USING, 'dropped').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, (_, does: string | undefined) => (does ? `${does} default command` : 'what is the default command when')).replace(CONTAINER_RUNS_ZH, '$1 默认命令 ').replace(CONTAINER_STARTS_UP, '$1$2').replace(NOT_ON, ' ').replace(THOUGHT_IT_FAILED, ' ').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(MIX_UP, 'mix up').replace(STOP_USING, 'dropped').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
     const words = [...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)];
     const instructions = instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH));
     // What a Dockerfile runs ("Dockerfile 里先跑了啥") is its RUN line.

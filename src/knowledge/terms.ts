@@ -85,6 +85,9 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'pitfall', 'gotcha', '坑', '有啥坑', '踩坑', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
   { terms: ['provide', 'offer', 'supply', '提供'] },
   { terms: ['prepare', 'ready', '准备'] },
+  // forcing it, and what goes wrong: troubleshooting the notes do not cover
+  { terms: ['force', 'forced', 'forcibly', '强制', '强删', '强行', '硬删'], detail: true },
+  { terms: ['error', 'errors', 'fails', 'failed', 'failing', '报错', '出错', '错误', '删不掉', '失败', '不成功'], detail: true },
   // the latest version, which notes of a given date cannot state
   { terms: ['latest', 'latest version', 'newest', 'newest version', 'current version', '最新', '最新版', '最新版本', '目前最新'], detail: true },
   // handing a value to a program ("pass environment variables to a container")

@@ -80,7 +80,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['contain', 'include', 'hold', 'carry', 'inside', 'consist', 'comprise', 'made of', '包含', '包括', '含有', '里面', '里头', '组成'] },
   { terms: ['develop', 'development', 'implement', 'implementation', 'write', 'written', 'program', '开发', '实现', '编写'] },
   { terms: ['find', 'search', 'look for', 'look up', 'browse', 'discover', '寻找', '查找', '搜索', '找', '搜', '搜一搜', '逛'] },
-  { terms: ['recommend', 'recommended', 'recommendation', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', '劝', 'worth', 'opinion', 'verdict', '值得', '好不好', '好吗', '推荐', '建议', '评价', '怎么评价', '咋评价', '看法', '评价如何'] },
+  { terms: ['recommend', 'recommended', 'recommendation', '靠谱', '靠不靠谱', 'advise', 'advisable', 'suggest', 'suggestion', 'avoid', 'discourage', '劝', 'worth', 'opinion', 'verdict', '值得', '好不好', '好吗', '推荐', '建议', '评价', '怎么评价', '咋评价', '看法', '评价如何'] },
   // What is wrong with something: a recommendation against it answers that, a recommendation does not.
   { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'pitfall', 'gotcha', '坑', '有啥坑', '踩坑', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
   { terms: ['provide', 'offer', 'supply', '提供'] },
@@ -103,7 +103,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', 'suited', 'appropriate', 'fit', 'useful', '用途', '用处', '作用', '用', '用来', '用于', '适合', '拿来', '合适', '适用', '适宜', '能干嘛', '能干啥', '能做什么', '能做啥', '有什么用', '有啥用', '干点啥', '能干点啥', '干啥用', '拿', '拿来干', '用来干', '干什么用', '派上用场', '场景', '使用场景', '应用场景'] },
   { terms: ['personal', 'personally', 'solo', 'solo dev', 'indie', 'individual', 'private', 'hobby', 'side project', 'myself', 'for me', 'my own machine', 'own machine', 'own computer', 'my own computer', 'personal use', '个人', '自己', '自个', '私人', '我自己'] },
   { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率', '省', '节省', '节约', '省资源'] },
-  { terms: ['resource', 'cpu', 'memory', 'ram', 'overhead', '资源', '内存'] },
+  { terms: ['resource', 'cpu', 'memory', 'ram', 'overhead', '资源', '内存', '吃资源', '吃内存', '占资源'] },
   { terms: ['fast', 'faster', 'quick', 'quickly', 'speed', 'rapid', 'fast startup', 'second', 'slow', 'instant', '快', '快速', '快捷', '更快', '速度', '秒开', '秒级', '慢', '迅速', '麻利', '快点', '快一点', '快些', '快多少', '快很多', '快不快'] },
   { terms: ['startup', 'start up', 'start-up', 'boot time', 'startup time', '启动时间'] },
   { terms: ['time', 'duration', '时间'] },
@@ -126,7 +126,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['virtual machine', 'vm', 'vms', '虚机', 'hypervisor', 'virtualbox', 'vmware', 'traditional vm', 'traditional vms', 'traditional virtual machine', 'traditional virtual machines', '虚拟机', '传统虚拟机', '传统的虚拟机'] },
   // All of them at once (一键清理, 全部删掉): what prune does to every stopped container.
   { terms: ['all at once', 'in one go', 'at once', '所有', '全部', '一键', '一口气', '全都', '统统'] },
-  { terms: ['technology', 'technique', 'tech', 'underlying', 'under the hood', 'internals', 'built on', 'relies on', 'based on', '技术', '底层', '底下', '原理', '依靠', '依赖于', '用的什么技术', '实现原理'] },
+  { terms: ['technology', 'technique', 'tech', 'underlying', 'under the hood', 'internals', 'built on', 'relies on', 'based on', '技术', '底层', '底下', '靠', '靠啥', '原理', '依靠', '依赖于', '用的什么技术', '实现原理'] },
   { terms: ['network', 'networking', '网络', '互联'] },
   { terms: ['filesystem', 'file system', 'fs', '文件系统'] },
   { terms: ['file', '文件'] },
@@ -155,7 +155,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // Somewhere else than here: what a registry is for (在其它服务器上使用这个镜像).
   { terms: ['another machine', 'other machines', 'other server', 'other servers', 'another server', 'another host', 'other hosts', '其它服务器', '其他服务器', '别的服务器', '别的机器', '其他机器', '其它机器', '另一台', '另一台机器', '别的电脑', '别的主机'] },
   { terms: ['host', 'host machine', '宿主', '宿主机', '主机'] },
-  { terms: ['local', 'locally', 'on my machine', 'my computer', 'my laptop', 'this machine', 'on disk', '本地', '本机', '这台机器', '自己电脑', '电脑上', '本地上', '手头'] },
+  { terms: ['local', 'locally', 'on my machine', 'my computer', 'my laptop', '电脑', '电脑里', '我电脑', 'this machine', 'on disk', '本地', '本机', '这台机器', '自己电脑', '电脑上', '本地上', '手头'] },
   { terms: ['command', 'commands', 'cmd', 'cmds', 'cli', 'command line', '命令', '指令', '命令行', '敲', '敲啥', '输入', '敲什么', '打什么', '哪条命令'] },
   { terms: ['common', 'frequent', 'frequently', 'often', 'everyday', 'daily', 'usual', 'typical', 'most used', '常用', '常见', '日常'] },
   { terms: ['basic', 'basics', 'fundamental', 'core', 'essential', '基本', '基础', '核心'] },
@@ -195,7 +195,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完', '搞好', '弄好', '整好', '做好', '弄完', '搞完', '整完'] },
   // 列 alone is also "to list" (列 local images): a column is 哪列, 那一列.
   { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '哪列', '哪一列', '哪几列', '几列', '哪些列', '每列', '每一列', '那列', '那一列', '这列', '这一列', '字段', '表头', '栏'] },
-  { terms: ['called', 'call it', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '为啥叫', '为什么叫', '凭啥叫', '为何叫', '名字咋来', '名字怎么来', '名字由来', '由来'] },
+  { terms: ['called', 'call it', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '为啥叫', '为什么叫', '凭啥叫', '为何叫', '名字咋来', '名儿咋来', '这名儿', '名字怎么来', '名字由来', '由来'] },
   { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '占地方', '占空间', '占磁盘', '体积', '空间', '多少空间', '多少兆'], detail: true },
   { terms: ['framework', 'web framework', '框架', 'web 框架'] },
   { terms: ['google', '谷歌'] },
@@ -307,6 +307,8 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   // chat asides (脑子瓦特了, 懒得翻了, 直接炸)
   '好了', '脑子', '瓦特', '瓦特了', '懒得', '懒得翻', '翻', '来着', '炸', '炸了',
   // who asks, and for what occasion (跟老板讲, 昨天讲的, 组会要讲)
+  // regional and chat particles (啥子, 噻, 那会儿), and judgements of one's own situation (很破)
+  '啥子', '噻', '那会儿', '最早那会儿', '很破', '特别', '小',
   '老板', '领导', '同事', '昨天', '今天', '刚才', '组会', '开会', '汇报', '讲',
   '老师', '萌新', '好像', '好像是', '某个', '某', '一句', '说一句', '就行', '就好', '即可', '额外', '主要', '负责',
 ]);

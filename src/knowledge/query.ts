@@ -276,7 +276,7 @@ function markComparedWith(text: string, units: QueryUnit[]): void {
 }
 
 /** Question words: a clause with one asks something. */
-const ASKS = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|多少|如何|为什么|为啥|是否|能不能|可不可以|行不行|(?<![还也都])[不没]$|[?？]/;
+export const ASKS = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|多少|如何|为什么|为啥|是否|能不能|可不可以|行不行|(?<![还也都])[不没]$|[?？]/;
 
 /** How much an unknown word of an aside says about what is asked (see markAsides). */
 const ASIDE_TOPICALITY = 0.3;

@@ -25,7 +25,7 @@
 import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
 import { passagesOf, withoutInstruction, type Passage } from './passages.js';
-import { COMMAND_WORDS, DONE_WEIGHT, optionTerm, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
+import { ASKS, COMMAND_WORDS, DONE_WEIGHT, optionTerm, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
 import { NEIGHBOUR_TOPICS, PLATFORMS } from './terms.js';
 import { hasHan, indexTerms } from './tokenizer.js';
 
@@ -489,10 +489,14 @@ export class TopicIndex {
     const namesOption = query.units.some((u) => u.detail && [...u.terms, ...u.related].includes('参数'));
     const flagsAsked = namesOption && MEANING.test(query.text) ? (query.text.match(NOTE_FLAG) ?? []) : [];
     // A detail said before a how-to is the situation, not what is asked ("镜像太多了占地方，怎么删掉一个").
-    // ...and so is one said after it as a state ("本地镜像咋删 占空间了").
+    // ...and so is one said after it as a state ("本地镜像咋删 占空间了") or in a clause of its own that asks nothing ("咋删掉 占地方").
     const situation = (unit: QueryUnit): boolean => {
       const at = query.text.indexOf(unit.text);
-      return query.howTo && actions.length > 0 && (at < query.howToAt || (at > query.howToAt && /^\s*了(?![吗么嘛])/.test(query.text.slice(at + unit.text.length))));
+      if (!query.howTo || actions.length === 0 || at < 0) return false;
+      if (at < query.howToAt) return true;
+      const clauseAt = Math.max(...[...query.text.slice(0, at).matchAll(/[\s，,。；;]+/g)].map((m) => (m.index ?? 0) + m[0].length), 0);
+      const clause = query.text.slice(clauseAt).split(/[\s，,。；;]/)[0] ?? '';
+      return /^\s*了(?![吗么嘛])/.test(query.text.slice(at + unit.text.length)) || (clauseAt > query.howToAt && hasHan(clause) && !ASKS.test(clause));
     };
     const asksCommand = query.units.some((u) => !u.command && u.terms.some((t) => COMMAND_WORDS.has(t)));
     // "镜像算静态的" says "镜像是静态的" as the notes would.

@@ -331,6 +331,27 @@ const HOLDOUTS: Record<
     floor: { zh: 46 / 60, en: 33 / 40, mixed: 20 / 20, oos: 38 / 40, all: 137 / 160 },
     maxConfidentlyWrong: 1,
   },
+  // Sets AN to AQ: scored first on main at 448b30a (round thirteen's code), before they were looked at.
+  'holdout-an.jsonl': {
+    first: { zh: 53 / 60, en: 36 / 40, mixed: 20 / 20, oos: 36 / 40, all: 145 / 160 },
+    floor: { zh: 53 / 60, en: 36 / 40, mixed: 20 / 20, oos: 36 / 40, all: 145 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-ao.jsonl': {
+    first: { zh: 50 / 60, en: 36 / 40, mixed: 19 / 20, oos: 36 / 40, all: 141 / 160 },
+    floor: { zh: 50 / 60, en: 36 / 40, mixed: 19 / 20, oos: 36 / 40, all: 141 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-ap.jsonl': {
+    first: { zh: 53 / 60, en: 37 / 40, mixed: 19 / 20, oos: 39 / 40, all: 148 / 160 },
+    floor: { zh: 53 / 60, en: 37 / 40, mixed: 19 / 20, oos: 39 / 40, all: 148 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-aq.jsonl': {
+    first: { zh: 59 / 60, en: 39 / 40, mixed: 20 / 20, oos: 39 / 40, all: 157 / 160 },
+    floor: { zh: 59 / 60, en: 39 / 40, mixed: 20 / 20, oos: 39 / 40, all: 157 / 160 },
+    maxConfidentlyWrong: 0,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

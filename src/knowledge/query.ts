@@ -100,7 +100,7 @@ const COUNTING = /\bhow many\b|\bnumber of\b|\bin total\b|几[条个种层项点
 const WAYS = /几种(?:办法|方法|方式|途径|做法|路子)|哪几种|有哪些(?:办法|方法|方式|途径|做法)|\bways? (?:to|of)\b|\bhow many ways\b|\bwhat ways\b|\bmethods? (?:to|of|for)\b/;
 
 /** Making an image, said the everyday way (做镜像, 弄个镜像, 打的镜像), is building one. */
-const MAKE_IMAGE = /(?:做|弄|搞|整|打|造|制)(?:一个|个|出来的|出来|出的|出|好的|好|的)?(?=(?:docker\s*)?镜像)/g;
+const MAKE_IMAGE = /(?:做|弄|搞|整|打|造|制)(?:一个|个|出来的|出来|出的|出|好的|好|的|成)?(?=(?:docker\s*)?镜像)/g;
 
 const CAPABILITY = /能被|可以被|能不能被|可不可以被|\b(?:can|could|may) (?:a|an|the|my|it|they|images?|containers?)\b[\w\s]{0,20}?\bbe\b/;
 
@@ -114,7 +114,7 @@ const SHOW_ME_HOW = /\b(?:show|give|tell) me(?= how\b| the (?:command|cmd|way|st
 const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
 
 /** "What words" (啥字, 什么文字): the question word with a general noun, asking for the text itself. */
-const WHAT_TEXT = /(?<=啥|什么|哪些)(?:字儿|文字|字)/g;
+const WHAT_TEXT = /(?<=啥|什么|哪些|哪几个)(?:字儿|文字|字)/g;
 
 /** "Why is the thing ... called X" with words between (为啥这玩意儿叫容器): the naming question the term map knows as 为啥叫. */
 /** Who calls it so, before what is called (大家管 docker 叫): 管 here is "call", not "manage". */
@@ -145,12 +145,15 @@ const INSIDE_CODE = /(?<=[a-z0-9_)\]'"])\s*里(?:面|头|边)/gi;
 /** "Recommended reading" (入门资料推荐的, 推荐的书): the reading asked for, not the notes' verdict (不推荐) on a way. */
 const RECOMMENDED_READING = /推荐(?:的|一下|下)?(?=(?:入门|学习)?(?:资料|书|教程|文章|读物))|(?<=(?:资料|书|教程|文章|读物))(?:可以|能)?推荐(?:的|一下|下)?/g;
 
+/** "Quick one", "quick q": how it is asked, not "fast". */
+const QUICK_ONE = /\bquick\s+(?:one|q|question)\b/g;
+
 /** "What does the container run": what runs in it (the image's default command), not running a container. */
-const CONTAINER_RUNS = /\b((?:does|do|will|did|would)\s+(?:the\s+|a\s+|my\s+|this\s+|that\s+)?(?:demo\s+)?containers?)\s+(?:run|execute)\b|\bwhat\s+(?:runs|is run|gets run|executes)\s+when\b/g;
+const CONTAINER_RUNS = /\b((?:does|do|will|did|would)\s+(?:the\s+|a\s+|my\s+|this\s+|that\s+)?(?:demo\s+)?containers?)\s+(?:run|execute)\b|\bwhat\s+(?:(?:command|cmd|process|program)\s+)?(?:runs|is run|gets run|executes)\s+when\b/g;
 /** "When the container starts up": it starting, not its start-up time (one of Docker's advantages). */
 const CONTAINER_STARTS_UP = /\b(containers?\s+)(start(?:s|ed)?)\s+up\b/g;
 /** ...said in Chinese: "容器起来后跑的命令", "container 启动时执行的是啥". */
-const CONTAINER_RUNS_ZH = /((?:容器|container)\s*(?:一)?(?:起来|启动|跑起来|启起来)(?:了)?\s*(?:后|以后|之后|的时候)?\s*(?:默认)?\s*)(?:跑|运行|执行)(?=的|了)/g;
+const CONTAINER_RUNS_ZH = /((?:容器|container)\s*(?:一)?(?:起来|启动|跑起来|启起来)(?:了)?\s*(?:后|以后|之后|的时候)?\s*(?:默认)?\s*(?:会)?\s*)(?:跑|运行|执行)(?=的|了|啥|什么)/g;
 
 /** "I'd like to read it myself later" (想课后自己看看, 想系统看看): why it is asked, not what. */
 const WANT_TO_READ = /想(?:课后|之后|回头|自己|系统地?|好好)*(?:看看|学学|研究研究|读读|学习一下|深入)/g;
@@ -174,7 +177,7 @@ const STOP_USING = /\bstop(?:s|ped)?\s+using\b/g;
 const THOUGHT_IT_FAILED = /(?:我)?(?:还)?以为(?:是)?(?:出错|报错|错|坏)了?/g;
 
 /** "Not a Mac" (我不是mac, not mac): the system the question is not about. */
-const NOT_ON = /(?:我)?(?:不是|不用|没有|并非|非)\s*(?:mac|macos|osx|苹果)(?:电脑|系统|本)?|\bnot\s+(?:on\s+)?(?:a\s+)?(?:mac|macos|osx)\b/g;
+const NOT_ON = /(?:我)?(?:不是|不用|没有|并非|非)\s*(?:mac|macos|osx|苹果)(?:电脑|系统|本)?|(?:笔记里)?(?:好像)?只(?:有|写了|讲了)\s*(?:mac|macos)(?:的)?|\bnot\s+(?:on\s+)?(?:a\s+)?(?:mac|macos|osx)\b/g;
 
 /** "List them for me" (给我列列, 列举一下): asks for a whole list, as 有哪些 does, not to list images or containers. */
 const LIST_FOR_ME = /(?:给|帮)?(?:我|俺)?(?:列列|列一列|列举(?:一下|下)?|列(?:一下|下|个)(?!\s*(?:所有|全部|本地|一下)?(?:的)?\s*(?:容器|镜像|containers?|images?)))/g;
@@ -276,7 +279,7 @@ function markComparedWith(text: string, units: QueryUnit[]): void {
 }
 
 /** Question words: a clause with one asks something. */
-export const ASKS = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|多少|如何|为什么|为啥|是否|能不能|可不可以|行不行|(?<![还也都])[不没]$|[?？]/;
+export const ASKS = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|多少|如何|为什么|为啥|是否|能不能|可不可以|行不行|给我|列|发|讲|说说|看看|求|(?<![还也都])[不没]$|[?？]/;
 
 /** How much an unknown word of an aside says about what is asked (see markAsides). */
 const ASIDE_TOPICALITY = 0.3;
@@ -435,7 +438,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, (_, does: string | undefined) => (does ? `${does} default command` : 'what is the default command when')).replace(CONTAINER_RUNS_ZH, '$1 默认命令 ').replace(CONTAINER_STARTS_UP, '$1$2').replace(NOT_ON, ' ').replace(THOUGHT_IT_FAILED, ' ').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(MIX_UP, 'mix up').replace(STOP_USING, 'dropped').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, (_, does: string | undefined) => (does ? `${does} default command` : 'what is the default command when')).replace(CONTAINER_RUNS_ZH, '$1 默认命令 ').replace(CONTAINER_STARTS_UP, '$1$2').replace(NOT_ON, ' ').replace(THOUGHT_IT_FAILED, ' ').replace(QUICK_ONE, ' ').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(MIX_UP, 'mix up').replace(STOP_USING, 'dropped').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
     const words = [...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)];
     const instructions = instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH));
     // What a Dockerfile runs ("Dockerfile 里先跑了啥") is its RUN line.

@@ -59,7 +59,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['stop', 'halt', '停止', '停'], action: true },
   // A container nobody uses any more is, to Docker, one that has exited.
   { terms: ['exited', 'terminated', 'unused', 'dead', '终止', '停止', '退出', '没用', '无用'] },
-  { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', 'uninstall', 'prune', 'clean', 'drop', 'kill off', 'throw out', '删除', '删', '移除', '去除', '删掉', '清理', '清除', '干掉', '去掉', '弄掉', '扔掉', '卸掉', '删了', '删一下', '删光', '整掉', '搞掉', '删干净'], action: true },
+  { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', '踢掉', '踢了', '去掉', 'uninstall', 'prune', 'clean', 'drop', 'kill off', 'throw out', '删除', '删', '移除', '去除', '删掉', '清理', '清除', '干掉', '去掉', '弄掉', '扔掉', '卸掉', '删了', '删一下', '删光', '整掉', '搞掉', '删干净'], action: true },
   { terms: ['clean', 'cleanup', 'clean up', 'clear', 'clear out', 'purge', 'prune', 'tidy', 'wipe', '清理', '清除', '清空', '清', '清掉', '清一清', '打扫', '收拾', '一键清', '清光', '清干净', '清空掉', 'nuke'], action: true },
   { terms: ['pause', 'suspend', '暂停', '挂起'], action: true },
   { terms: ['list', 'listing', 'show', 'view', 'see', 'display', 'ls', 'check', 'inspect', 'look at', '查看', '列出', '显示', '看', '查', '瞧', '瞅', '看看', '看下', '瞧瞧', '列表', '清单', '列一下', '瞅瞅', '瞅一眼', '看一眼', '看一看', '瞧一瞧', '查查', '查一下', '查一查', '列一列', '列出来', '看一下', '列', 'verify', 'confirm', '确认', '确认一下', '验证'], action: true },
@@ -68,7 +68,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['write', 'author', '编写', '写'] },
   { terms: ['store', 'storage', 'save', 'keep', 'persist', '存储', '保存', '存放', '放', '放在', '存', '存着', '留着'] },
   // "publish" is left to ports (docker run --publish).
-  { terms: ['distribute', 'distribution', 'share', 'sharing', 'ship', 'transfer', 'migrate', 'take to', 'move to', 'copy to', '分发', '分享', '发布', '拿到', '搬到', '带到', '传到', '传给', '迁移', '挪到', '拷到', '拷贝到', '共享'] },
+  { terms: ['distribute', 'distribution', 'share', 'sharing', 'ship', 'transfer', 'migrate', 'take to', 'move to', 'copy to', '扔到', '扔', '分发', '分享', '发布', '拿到', '搬到', '带到', '传到', '传给', '迁移', '挪到', '拷到', '拷贝到', '共享'] },
   { terms: ['replace', 'substitute', 'instead', 'switch', 'swap', 'move', 'successor', 'came after', 'come after', 'evolve', 'evolution', 'later', 'afterwards', 'replaced by', '代替', '替代', '取代', '替换', '转而', '换成', '换', '演进', '演变', '后来', '改用', '改成', '换掉', '顶替'] },
   { terms: ['isolate', 'isolation', 'sandbox', 'separate', 'independent', 'apart', '隔离', '隔开', '隔绝', '独立', '互不干扰', '互不影响'] },
   { terms: ['encapsulate', 'encapsulation', 'wrap', 'package', 'packaging', '封装', '打包', '包', '包了', '包装'] },
@@ -85,6 +85,9 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['drawback', 'downside', 'disadvantage', 'weakness', 'shortcoming', 'pitfall', 'gotcha', '坑', '有啥坑', '踩坑', 'limitation', 'wrong', 'bad', 'not recommended', '缺点', '坏处', '弊端', '劣势', '缺陷', '不足', '不推荐'] },
   { terms: ['provide', 'offer', 'supply', '提供'] },
   { terms: ['prepare', 'ready', '准备'] },
+  // a figure the notes never give ("快多少 有具体数据不"), and what happens when something is left out (不加 -t 的话)
+  { terms: ['how much faster', 'benchmark', 'benchmarks', 'numbers', '快多少', '多少倍', '具体数据', '跑分', '数据支撑'], detail: true },
+  { terms: ['if omitted', 'left out', 'without it', '不加', '不写', '不指定', '没加', '没写', '省略'], detail: true },
   // forcing it, and what goes wrong: troubleshooting the notes do not cover
   { terms: ['force', 'forced', 'forcibly', '强制', '强删', '强行', '硬删'], detail: true },
   { terms: ['error', 'errors', 'fails', 'failed', 'failing', '报错', '出错', '错误', '删不掉', '失败', '不成功'], detail: true },
@@ -97,14 +100,14 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['名字', '名', '名称', '镜像名', '叫啥名'] },
 
   // Properties, benefits, uses
-  { terms: ['advantage', 'benefit', 'pro', 'merit', 'perk', 'perks', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', 'selling point', 'gain', '优势', '优点', '好处', '长处', '优越', '好', '选择', '强在', '香', '亮点', '卖点', '值不值', '划算', '图啥',
+  { terms: ['advantage', 'benefit', 'pro', 'merit', 'perk', 'perks', 'strength', 'upside', 'plus', 'why use', 'choose', 'pick', 'prefer', 'selling point', 'gain', '优势', '优点', '好处', '长处', '优越', '好', '选择', '强在', '香', '亮点', '卖点', '值不值', '划算', '图啥', '理由',
     // "can docker solve / ensure / cure it" (环境不一致 docker 能解决吗): asks whether it is a benefit
     '解决', '保证', '治', '搞定', '避免'] },
   { terms: ['use', 'usage', 'purpose', 'use case', 'good for', 'used for', 'suitable', 'suited', 'appropriate', 'fit', 'useful', '用途', '用处', '作用', '用', '用来', '用于', '适合', '拿来', '合适', '适用', '适宜', '能干嘛', '能干啥', '能做什么', '能做啥', '有什么用', '有啥用', '干点啥', '能干点啥', '干啥用', '拿', '拿来干', '用来干', '干什么用', '派上用场', '场景', '使用场景', '应用场景'] },
   { terms: ['personal', 'personally', 'solo', 'solo dev', 'indie', 'individual', 'private', 'hobby', 'side project', 'myself', 'for me', 'my own machine', 'own machine', 'own computer', 'my own computer', 'personal use', '个人', '自己', '自个', '私人', '我自己'] },
   { terms: ['efficient', 'efficiency', 'utilization', 'utilisation', 'utilize', 'better use', '高效', '利用', '效率', '省', '节省', '节约', '省资源'] },
   { terms: ['resource', 'cpu', 'memory', 'ram', 'overhead', '资源', '内存', '吃资源', '吃内存', '占资源'] },
-  { terms: ['fast', 'faster', 'quick', 'quickly', 'speed', 'rapid', 'fast startup', 'second', 'slow', 'instant', '快', '快速', '快捷', '更快', '速度', '秒开', '秒级', '慢', '迅速', '麻利', '快点', '快一点', '快些', '快多少', '快很多', '快不快'] },
+  { terms: ['fast', 'faster', 'quick', 'quickly', 'speed', 'rapid', 'fast startup', 'second', 'slow', 'instant', '快', '快速', '快捷', '更快', '速度', '秒开', '秒级', '慢', '迅速', '麻利', '快点', '快一点', '快些', '快很多', '快不快'] },
   { terms: ['startup', 'start up', 'start-up', 'boot time', 'startup time', '启动时间'] },
   { terms: ['time', 'duration', '时间'] },
   // what a web app does when opened
@@ -258,7 +261,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "note notes mention mentions mentioned pls plz thx btw tl dr tldr anymore longer multiple several various " +
     // chat spellings of short words ("which book r these notes based on", "u", "n")
     "r u ur n deeper ngl eli5 eli tbh imo fr lowkey ppt slide slides deck xdm lol pile lying around liner oneliner " +
-    "always again q handles handle onwards jargon overload onboarding hires hire " +
+    "always again q handles handle onwards jargon overload onboarding hires hire sorry total newbie noob ok okay ammo standup " +
     // a line of a file named by its keyword ("the RUN line"): the keyword says which
     "line lines say says said saying"
   ).split(/\s+/),
@@ -308,7 +311,7 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '好了', '脑子', '瓦特', '瓦特了', '懒得', '懒得翻', '翻', '来着', '炸', '炸了',
   // who asks, and for what occasion (跟老板讲, 昨天讲的, 组会要讲)
   // regional and chat particles (啥子, 噻, 那会儿), and judgements of one's own situation (很破)
-  '啥子', '噻', '那会儿', '最早那会儿', '很破', '特别', '小',
+  '啥子', '噻', '那会儿', '最早那会儿', '很破', '特别', '小', '凑', '凑几条', '半毛钱', '哪家', '手搓', '咋整', '配的', '配成', '我记得', '记得',
   '老板', '领导', '同事', '昨天', '今天', '刚才', '组会', '开会', '汇报', '讲',
   '老师', '萌新', '好像', '好像是', '某个', '某', '一句', '说一句', '就行', '就好', '即可', '额外', '主要', '负责',
 ]);

@@ -352,6 +352,27 @@ const HOLDOUTS: Record<
     floor: { zh: 59 / 60, en: 39 / 40, mixed: 20 / 20, oos: 39 / 40, all: 157 / 160 },
     maxConfidentlyWrong: 0,
   },
+  // Sets AR to AU: scored first on main at 7385945 (round fourteen's code), before they were looked at.
+  'holdout-ar.jsonl': {
+    first: { zh: 56 / 60, en: 32 / 40, mixed: 19 / 20, oos: 39 / 40, all: 146 / 160 },
+    floor: { zh: 56 / 60, en: 32 / 40, mixed: 19 / 20, oos: 39 / 40, all: 146 / 160 },
+    maxConfidentlyWrong: 1,
+  },
+  'holdout-as.jsonl': {
+    first: { zh: 46 / 60, en: 33 / 40, mixed: 19 / 20, oos: 40 / 40, all: 138 / 160 },
+    floor: { zh: 46 / 60, en: 33 / 40, mixed: 19 / 20, oos: 40 / 40, all: 138 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-at.jsonl': {
+    first: { zh: 57 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
+    floor: { zh: 57 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-au.jsonl': {
+    first: { zh: 56 / 60, en: 39 / 40, mixed: 18 / 20, oos: 38 / 40, all: 151 / 160 },
+    floor: { zh: 56 / 60, en: 39 / 40, mixed: 18 / 20, oos: 38 / 40, all: 151 / 160 },
+    maxConfidentlyWrong: 0,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

@@ -145,6 +145,9 @@ const INSIDE_CODE = /(?<=[a-z0-9_)\]'"])\s*里(?:面|头|边)/gi;
 /** "Recommended reading" (入门资料推荐的, 推荐的书): the reading asked for, not the notes' verdict (不推荐) on a way. */
 const RECOMMENDED_READING = /推荐(?:的|一下|下)?(?=(?:入门|学习)?(?:资料|书|教程|文章|读物))|(?<=(?:资料|书|教程|文章|读物))(?:可以|能)?推荐(?:的|一下|下)?/g;
 
+/** "Like virsh list", "类似应用商店的地方": what the asker knows it from, not a topic of the notes. */
+const LIKE_WHAT_I_KNOW = /类似(?:于)?\s*[\w\s\p{Script=Han}]{1,12}?\s*(?:那种|那样|一样|的地方|似的)/gu;
+
 /** "Quick one", "quick q": how it is asked, not "fast". */
 const QUICK_ONE = /\bquick\s+(?:one|q|question)\b/g;
 
@@ -438,7 +441,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, (_, does: string | undefined) => (does ? `${does} default command` : 'what is the default command when')).replace(CONTAINER_RUNS_ZH, '$1 默认命令 ').replace(CONTAINER_STARTS_UP, '$1$2').replace(NOT_ON, ' ').replace(THOUGHT_IT_FAILED, ' ').replace(QUICK_ONE, ' ').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(MIX_UP, 'mix up').replace(STOP_USING, 'dropped').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
+    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, (_, does: string | undefined) => (does ? `${does} default command` : 'what is the default command when')).replace(CONTAINER_RUNS_ZH, '$1 默认命令 ').replace(CONTAINER_STARTS_UP, '$1$2').replace(NOT_ON, ' ').replace(THOUGHT_IT_FAILED, ' ').replace(QUICK_ONE, ' ').replace(LIKE_WHAT_I_KNOW, ' ').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(MIX_UP, 'mix up').replace(STOP_USING, 'dropped').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
     const words = [...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)];
     const instructions = instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH));
     // What a Dockerfile runs ("Dockerfile 里先跑了啥") is its RUN line.

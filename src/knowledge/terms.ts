@@ -114,7 +114,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['return', 'reply', 'respond', 'response', 'string', 'text', 'greeting', 'answer with', '返回', '响应', '回应', '回复', '字符串', '文本', '吐出', '回'] },
   { terms: ['root url', 'root route', 'root path', 'home page', 'homepage', 'index page', 'endpoint', '根路径', '首页', '主页'] },
   { terms: ['open', 'visit', 'access', 'hit', 'browse to', 'browser', 'web browser', 'curl', '访问', '打开', '浏览器', '进入', '请求', '页面', '网页', 'web page'] },
-  { terms: ['consistent', 'consistency', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样', '保持一致', '保持一样', '保证一致', '一模一样'] },
+  { terms: ['consistent', 'consistency', '对不上', '不一致', 'same', 'identical', 'reproducible', 'uniform', '一致', '一致性', '相同', '一样', '保持一致', '保持一样', '保证一致', '一模一样'] },
   { terms: ['environment', 'env', 'runtime environment', 'production', 'prod', 'staging', '环境', '线上', '生产'] },
   { terms: ['disposable', 'throwaway', 'throw away', 'one-off', 'one-time', 'temporary', 'ephemeral', 'single-use', 'use once', 'discard', '一次性', '临时', '用完就扔', '用完即扔', '用后即弃', '随用随扔', '扔', '丢', '丢掉', '用完就删', '用一次'] },
   { terms: ['test', 'testing', 'qa', 'try out', '测试', '试', '试验', '测一测', '跑测试'] },
@@ -124,7 +124,8 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['process', '进程'] },
   { terms: ['kernel', 'linux kernel', '内核'] },
   { terms: ['operating system', 'os', '操作系统'] },
-  { terms: ['level', '层面', '层次', '级别', '哪一层', '什么层', '哪个层面'] },
+  // the level of virtualisation, asked with the other one in mind (硬件层？)
+  { terms: ['level', 'hardware level', '层面', '层次', '级别', '哪一层', '什么层', '哪个层面', '硬件层', '硬件那层', '系统层', '系统那层'] },
   { terms: ['virtualization', 'virtualisation', 'virtualize', '虚拟化'], domain: true },
   { terms: ['virtual machine', 'vm', 'vms', '虚机', 'hypervisor', 'virtualbox', 'vmware', 'traditional vm', 'traditional vms', 'traditional virtual machine', 'traditional virtual machines', '虚拟机', '传统虚拟机', '传统的虚拟机'] },
   // All of them at once (一键清理, 全部删掉): what prune does to every stopped container.
@@ -154,7 +155,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['analogy', 'analogies', 'metaphor', 'compared to', '比喻', '类比', '打比方', '打个比方', '比方', '好比', '就像', '像是'] },
   { terms: ['central', 'centralized', 'centralised', 'shared', '集中', '中心'] },
   { terms: ['service', '服务'] },
-  { terms: ['server', 'machine', '服务器', '机器', '机子', '换台机器', '换台', '换个机器', '换机器'] },
+  { terms: ['server', 'machine', '服务器', '机器', '机子', '物理机', '换台机器', '换台', '换个机器', '换机器'] },
   // Somewhere else than here: what a registry is for (在其它服务器上使用这个镜像).
   { terms: ['another machine', 'other machines', 'other server', 'other servers', 'another server', 'another host', 'other hosts', '其它服务器', '其他服务器', '别的服务器', '别的机器', '其他机器', '其它机器', '另一台', '另一台机器', '别的电脑', '别的主机'] },
   { terms: ['host', 'host machine', '宿主', '宿主机', '主机'] },
@@ -311,6 +312,8 @@ export const CHINESE_STOPWORDS: ReadonlySet<string> = new Set([
   '好了', '脑子', '瓦特', '瓦特了', '懒得', '懒得翻', '翻', '来着', '炸', '炸了',
   // who asks, and for what occasion (跟老板讲, 昨天讲的, 组会要讲)
   // regional and chat particles (啥子, 噻, 那会儿), and judgements of one's own situation (很破)
+  // a polite letter's openings and closings (您好，打扰一下 … 麻烦您有空时回复一下，谢谢)
+  '打扰', '打扰一下', '麻烦您', '有空', '有空时', '回复', '回复一下', '感激不尽', '能否', '请教', '请教一下', '逐条', '确认', '评估', '最近', '我们组', '最基础', '基础的问题', '张工', '别整太长', '说真的', '这点', '几样', '哪几样',
   '啥子', '噻', '那会儿', '最早那会儿', '很破', '特别', '小', '凑', '凑几条', '半毛钱', '哪家', '手搓', '咋整', '配的', '配成', '我记得', '记得',
   '老板', '领导', '同事', '昨天', '今天', '刚才', '组会', '开会', '汇报', '讲',
   '老师', '萌新', '好像', '好像是', '某个', '某', '一句', '说一句', '就行', '就好', '即可', '额外', '主要', '负责',

@@ -607,9 +607,12 @@ export class TopicIndex {
       // Unless the question names the section outright ("比 VM 的 advantage", "跟虚拟机比有啥好处"; 好在哪 and 强在哪 ask in what way).
       const namedOutright = units.some(({ unit }) => !unit.domain && [...unit.text].length >= 2 && !/^.在$/u.test(unit.text) && [...unit.terms, ...unit.related].some((t) => entry.headingTerms.has(t)));
       // ...nor when one of its list items says what is asked ("跟 vm 比启动会快点吗": 更快的启动时间).
+      // Compared with something, a list item saying what is compared ("容器起得比虚拟机快吗": 更快的启动时间) answers it.
+      const comparing = units.some(({ unit }) => unit.comparedWith);
       // Two commands compared ("docker run vs docker ps") are compared where both are described.
       const lacksCompared = query.comparing && subcommands.length >= 2 && !subcommands.every((u) => entry.passages.some((p) => p.passage.kind === 'command' && u.terms.some((t) => p.terms.has(t))));
-      const comparesNot = lacksCompared || !namedOutright && !this.namesOneLine(units, entry) && units.some(({ unit, terms }) => unit.comparedWith && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
+      const statesCompared = comparing && this.namesOneLine(units, entry);
+      const comparesNot = lacksCompared || !namedOutright && !statesCompared && units.some(({ unit, terms }) => unit.comparedWith && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
       // A how-to that names no image asks for the general command, not the demo's with its image ("command to download an image": not `docker pull ubuntu:14.04`).
       // "docker run 是干啥的": what the notes' list of described commands says it does, not the demo running it.
       const notDescribed = named.length > 0 && PURPOSE.test(query.text) && !(entry.describesCommands && runsNamed);
@@ -618,7 +621,7 @@ export class TopicIndex {
       const otherNamedImage = namedImages.some((name) => !entry.passages.some((p) => p.passage.kind !== 'sentence' && p.passage.kind !== 'item' && p.terms.has(name)));
       // The question says it as the notes do: that section says it.
       const sharesPhrase = questionPhrases.some((p) => entry.phrases.has(p));
-      const ordered = score * (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1) * (namesOtherImage ? NARROWER_HOW_TO : 1) * (notDescribed ? UNDESCRIBED_PURPOSE : 1);
+      const ordered = score * (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1) * (namesOtherImage ? NARROWER_HOW_TO : 1) * (notDescribed ? UNDESCRIBED_PURPOSE : 1) * (statesCompared ? 1 + this.tuning.phraseBonus : 1);
       hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);

@@ -81,13 +81,13 @@ const HOLDOUTS: Record<
 > = {
   'holdout-a.jsonl': {
     first: { zh: 40 / 67, en: 32 / 50, mixed: 15 / 22, oos: 39 / 40, all: 126 / 179 },
-    floor: { zh: 66 / 67, en: 49 / 50, mixed: 22 / 22, oos: 40 / 40, all: 177 / 179 },
+    floor: { zh: 67 / 67, en: 49 / 50, mixed: 22 / 22, oos: 40 / 40, all: 178 / 179 },
     maxConfidentlyWrong: 0,
   },
   'holdout-b.jsonl': {
     first: { zh: 39 / 70, en: 33 / 49, mixed: 12 / 23, oos: 42 / 44, all: 126 / 186 },
     unseen: { zh: 50 / 70, en: 38 / 49, mixed: 15 / 23, oos: 42 / 44, all: 145 / 186 },
-    floor: { zh: 69 / 70, en: 47 / 49, mixed: 23 / 23, oos: 44 / 44, all: 183 / 186 },
+    floor: { zh: 70 / 70, en: 47 / 49, mixed: 23 / 23, oos: 44 / 44, all: 184 / 186 },
     maxConfidentlyWrong: 0,
   },
   // Set C: written from the notes alone while the second round of changes (guided by sets A and
@@ -96,7 +96,7 @@ const HOLDOUTS: Record<
   'holdout-c.jsonl': {
     first: { zh: 33 / 62, en: 32 / 45, mixed: 15 / 20, oos: 39 / 40, all: 119 / 167 },
     unseen: { zh: 37 / 62, en: 34 / 45, mixed: 15 / 20, oos: 39 / 40, all: 125 / 167 },
-    floor: { zh: 59 / 62, en: 44 / 45, mixed: 19 / 20, oos: 40 / 40, all: 162 / 167 },
+    floor: { zh: 61 / 62, en: 44 / 45, mixed: 19 / 20, oos: 40 / 40, all: 164 / 167 },
     maxConfidentlyWrong: 0,
   },
   // Set D: written from the notes alone while the third round of changes (guided by the kinds of
@@ -105,7 +105,7 @@ const HOLDOUTS: Record<
   'holdout-d.jsonl': {
     first: { zh: 36 / 60, en: 22 / 40, mixed: 15 / 20, oos: 32 / 40, all: 105 / 160 },
     unseen: { zh: 46 / 60, en: 24 / 40, mixed: 16 / 20, oos: 32 / 40, all: 118 / 160 },
-    floor: { zh: 56 / 60, en: 35 / 40, mixed: 18 / 20, oos: 40 / 40, all: 149 / 160 },
+    floor: { zh: 59 / 60, en: 37 / 40, mixed: 19 / 20, oos: 40 / 40, all: 155 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets E and F: written from the notes alone, never shown to anyone changing the code. E's
@@ -114,13 +114,13 @@ const HOLDOUTS: Record<
   'holdout-e.jsonl': {
     first: { zh: 33 / 60, en: 29 / 40, mixed: 15 / 20, oos: 30 / 40, all: 107 / 160 },
     unseen: { zh: 43 / 60, en: 34 / 40, mixed: 17 / 20, oos: 35 / 40, all: 129 / 160 },
-    floor: { zh: 56 / 60, en: 37 / 40, mixed: 17 / 20, oos: 39 / 40, all: 149 / 160 },
+    floor: { zh: 58 / 60, en: 38 / 40, mixed: 17 / 20, oos: 39 / 40, all: 152 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-f.jsonl': {
     first: { zh: 47 / 62, en: 33 / 41, mixed: 18 / 21, oos: 32 / 40, all: 130 / 164 },
     unseen: { zh: 47 / 62, en: 33 / 41, mixed: 17 / 21, oos: 35 / 40, all: 132 / 164 },
-    floor: { zh: 59 / 62, en: 38 / 41, mixed: 20 / 21, oos: 39 / 40, all: 156 / 164 },
+    floor: { zh: 62 / 62, en: 39 / 41, mixed: 21 / 21, oos: 39 / 40, all: 161 / 164 },
     maxConfidentlyWrong: 0,
   },
   // Set G: written from the notes alone in chat slang (80 Chinese questions), never shown to
@@ -130,7 +130,7 @@ const HOLDOUTS: Record<
   'holdout-g.jsonl': {
     first: { zh: 43 / 80, en: 27 / 30, mixed: 15 / 21, oos: 35 / 40, all: 120 / 171 },
     unseen: { zh: 45 / 80, en: 27 / 30, mixed: 15 / 21, oos: 36 / 40, all: 123 / 171 },
-    floor: { zh: 60 / 80, en: 29 / 30, mixed: 19 / 21, oos: 39 / 40, all: 147 / 171 },
+    floor: { zh: 65 / 80, en: 29 / 30, mixed: 20 / 21, oos: 40 / 40, all: 154 / 171 },
     maxConfidentlyWrong: 0,
   },
   // Sets H and I: written from the notes alone, never shown to anyone changing the code; `first`
@@ -139,12 +139,12 @@ const HOLDOUTS: Record<
   // have no unseen figure.
   'holdout-h.jsonl': {
     first: { zh: 51 / 60, en: 37 / 40, mixed: 18 / 20, oos: 37 / 40, all: 143 / 160 },
-    floor: { zh: 59 / 60, en: 38 / 40, mixed: 20 / 20, oos: 37 / 40, all: 154 / 160 },
+    floor: { zh: 59 / 60, en: 39 / 40, mixed: 20 / 20, oos: 37 / 40, all: 155 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-i.jsonl': {
     first: { zh: 50 / 60, en: 38 / 40, mixed: 15 / 20, oos: 39 / 40, all: 142 / 160 },
-    floor: { zh: 56 / 60, en: 40 / 40, mixed: 18 / 20, oos: 40 / 40, all: 154 / 160 },
+    floor: { zh: 60 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 159 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets J-W: written from the notes alone, two at a time, never shown to anyone changing the code
@@ -156,49 +156,49 @@ const HOLDOUTS: Record<
   'holdout-j.jsonl': {
     first: { zh: 53 / 60, en: 35 / 40, mixed: 18 / 20, oos: 38 / 40, all: 144 / 160 },
     unseen: { zh: 55 / 60, en: 36 / 40, mixed: 20 / 20, oos: 39 / 40, all: 150 / 160 },
-    floor: { zh: 58 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 156 / 160 },
+    floor: { zh: 58 / 60, en: 39 / 40, mixed: 20 / 20, oos: 40 / 40, all: 157 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-k.jsonl': {
     first: { zh: 45 / 60, en: 36 / 40, mixed: 20 / 20, oos: 35 / 40, all: 136 / 160 },
     unseen: { zh: 50 / 60, en: 37 / 40, mixed: 20 / 20, oos: 36 / 40, all: 143 / 160 },
-    floor: { zh: 56 / 60, en: 38 / 40, mixed: 20 / 20, oos: 37 / 40, all: 151 / 160 },
+    floor: { zh: 59 / 60, en: 39 / 40, mixed: 20 / 20, oos: 37 / 40, all: 155 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-l.jsonl': {
     first: { zh: 44 / 60, en: 35 / 40, mixed: 18 / 20, oos: 36 / 40, all: 133 / 160 },
     unseen: { zh: 52 / 60, en: 35 / 40, mixed: 20 / 20, oos: 37 / 40, all: 144 / 160 },
-    floor: { zh: 54 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
+    floor: { zh: 59 / 60, en: 40 / 40, mixed: 20 / 20, oos: 40 / 40, all: 159 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-m.jsonl': {
     first: { zh: 51 / 60, en: 36 / 40, mixed: 16 / 20, oos: 35 / 40, all: 138 / 160 },
     unseen: { zh: 53 / 60, en: 38 / 40, mixed: 17 / 20, oos: 37 / 40, all: 145 / 160 },
-    floor: { zh: 54 / 60, en: 39 / 40, mixed: 18 / 20, oos: 38 / 40, all: 149 / 160 },
+    floor: { zh: 58 / 60, en: 40 / 40, mixed: 19 / 20, oos: 38 / 40, all: 155 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-n.jsonl': {
     first: { zh: 46 / 60, en: 36 / 40, mixed: 17 / 20, oos: 36 / 40, all: 135 / 160 },
     unseen: { zh: 52 / 60, en: 37 / 40, mixed: 19 / 20, oos: 36 / 40, all: 144 / 160 },
-    floor: { zh: 52 / 60, en: 37 / 40, mixed: 19 / 20, oos: 37 / 40, all: 145 / 160 },
+    floor: { zh: 58 / 60, en: 39 / 40, mixed: 19 / 20, oos: 37 / 40, all: 153 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-o.jsonl': {
     first: { zh: 50 / 60, en: 30 / 40, mixed: 18 / 20, oos: 36 / 40, all: 134 / 160 },
     unseen: { zh: 56 / 60, en: 34 / 40, mixed: 19 / 20, oos: 37 / 40, all: 146 / 160 },
-    floor: { zh: 56 / 60, en: 35 / 40, mixed: 19 / 20, oos: 38 / 40, all: 148 / 160 },
+    floor: { zh: 60 / 60, en: 37 / 40, mixed: 19 / 20, oos: 38 / 40, all: 154 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-p.jsonl': {
     first: { zh: 51 / 60, en: 31 / 40, mixed: 17 / 20, oos: 38 / 40, all: 137 / 160 },
     unseen: { zh: 55 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 146 / 160 },
-    floor: { zh: 56 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 147 / 160 },
+    floor: { zh: 57 / 60, en: 36 / 40, mixed: 18 / 20, oos: 39 / 40, all: 150 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-q.jsonl': {
     first: { zh: 51 / 62, en: 31 / 40, mixed: 18 / 20, oos: 38 / 40, all: 138 / 162 },
     unseen: { zh: 58 / 62, en: 31 / 40, mixed: 20 / 20, oos: 40 / 40, all: 149 / 162 },
-    floor: { zh: 58 / 62, en: 31 / 40, mixed: 20 / 20, oos: 40 / 40, all: 149 / 162 },
+    floor: { zh: 62 / 62, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 158 / 162 },
     maxConfidentlyWrong: 0,
   },
   // Sets R-U: the same, scored first on main at 6535a3a (round eight's code). R and S had not been
@@ -207,25 +207,25 @@ const HOLDOUTS: Record<
   'holdout-r.jsonl': {
     first: { zh: 54 / 60, en: 39 / 40, mixed: 19 / 20, oos: 36 / 40, all: 148 / 160 },
     unseen: { zh: 54 / 60, en: 39 / 40, mixed: 19 / 20, oos: 36 / 40, all: 148 / 160 },
-    floor: { zh: 54 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 150 / 160 },
+    floor: { zh: 58 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 154 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-s.jsonl': {
     first: { zh: 54 / 60, en: 38 / 40, mixed: 19 / 20, oos: 36 / 40, all: 147 / 160 },
     unseen: { zh: 54 / 60, en: 38 / 40, mixed: 19 / 20, oos: 36 / 40, all: 147 / 160 },
-    floor: { zh: 57 / 60, en: 38 / 40, mixed: 19 / 20, oos: 40 / 40, all: 154 / 160 },
+    floor: { zh: 60 / 60, en: 39 / 40, mixed: 20 / 20, oos: 40 / 40, all: 159 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-t.jsonl': {
     first: { zh: 53 / 60, en: 34 / 40, mixed: 19 / 20, oos: 40 / 40, all: 146 / 160 },
     unseen: { zh: 53 / 60, en: 34 / 40, mixed: 19 / 20, oos: 40 / 40, all: 146 / 160 },
-    floor: { zh: 54 / 60, en: 34 / 40, mixed: 19 / 20, oos: 40 / 40, all: 147 / 160 },
+    floor: { zh: 59 / 60, en: 37 / 40, mixed: 20 / 20, oos: 40 / 40, all: 156 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-u.jsonl': {
     first: { zh: 53 / 60, en: 40 / 40, mixed: 16 / 20, oos: 40 / 40, all: 149 / 160 },
     unseen: { zh: 53 / 60, en: 40 / 40, mixed: 16 / 20, oos: 40 / 40, all: 149 / 160 },
-    floor: { zh: 57 / 60, en: 40 / 40, mixed: 18 / 20, oos: 40 / 40, all: 155 / 160 },
+    floor: { zh: 59 / 60, en: 40 / 40, mixed: 18 / 20, oos: 40 / 40, all: 157 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets V and W: scored first on main at 051a0a2 (round nine's code), then once more after round
@@ -233,13 +233,13 @@ const HOLDOUTS: Record<
   'holdout-v.jsonl': {
     first: { zh: 50 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 148 / 160 },
     unseen: { zh: 51 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 149 / 160 },
-    floor: { zh: 51 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 149 / 160 },
+    floor: { zh: 58 / 60, en: 39 / 40, mixed: 20 / 20, oos: 40 / 40, all: 157 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-w.jsonl': {
     first: { zh: 55 / 60, en: 39 / 40, mixed: 19 / 20, oos: 40 / 40, all: 153 / 160 },
     unseen: { zh: 55 / 60, en: 39 / 40, mixed: 19 / 20, oos: 40 / 40, all: 153 / 160 },
-    floor: { zh: 55 / 60, en: 39 / 40, mixed: 19 / 20, oos: 40 / 40, all: 153 / 160 },
+    floor: { zh: 60 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 159 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets X, Y, Z and AA: scored first on main at 5511944 (round ten's code), then once more after
@@ -247,99 +247,99 @@ const HOLDOUTS: Record<
   'holdout-x.jsonl': {
     first: { zh: 53 / 60, en: 36 / 40, mixed: 19 / 20, oos: 39 / 40, all: 147 / 160 },
     unseen: { zh: 55 / 60, en: 37 / 40, mixed: 19 / 20, oos: 39 / 40, all: 150 / 160 },
-    floor: { zh: 55 / 60, en: 37 / 40, mixed: 19 / 20, oos: 39 / 40, all: 150 / 160 },
+    floor: { zh: 57 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 156 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-y.jsonl': {
     first: { zh: 53 / 60, en: 31 / 40, mixed: 18 / 20, oos: 40 / 40, all: 142 / 160 },
     unseen: { zh: 53 / 60, en: 31 / 40, mixed: 19 / 20, oos: 40 / 40, all: 143 / 160 },
-    floor: { zh: 53 / 60, en: 31 / 40, mixed: 19 / 20, oos: 40 / 40, all: 143 / 160 },
-    maxConfidentlyWrong: 1,
+    floor: { zh: 57 / 60, en: 38 / 40, mixed: 19 / 20, oos: 40 / 40, all: 154 / 160 },
+    maxConfidentlyWrong: 0,
   },
   'holdout-z.jsonl': {
     first: { zh: 55 / 60, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 151 / 160 },
     unseen: { zh: 56 / 60, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
-    floor: { zh: 56 / 60, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
+    floor: { zh: 58 / 60, en: 37 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-aa.jsonl': {
     first: { zh: 50 / 60, en: 40 / 40, mixed: 20 / 20, oos: 39 / 40, all: 149 / 160 },
     unseen: { zh: 53 / 60, en: 40 / 40, mixed: 20 / 20, oos: 39 / 40, all: 152 / 160 },
-    floor: { zh: 53 / 60, en: 40 / 40, mixed: 20 / 20, oos: 39 / 40, all: 152 / 160 },
+    floor: { zh: 60 / 60, en: 40 / 40, mixed: 20 / 20, oos: 40 / 40, all: 160 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets AB, AC, AD and AE: scored first on main at 0431486 (round eleven's code), before they were
   // looked at. (AE's writer saw the names of the files beside the brief, and opened none.)
   'holdout-ab.jsonl': {
     first: { zh: 55 / 60, en: 34 / 40, mixed: 19 / 20, oos: 38 / 40, all: 146 / 160 },
-    floor: { zh: 55 / 60, en: 34 / 40, mixed: 19 / 20, oos: 38 / 40, all: 146 / 160 },
+    floor: { zh: 58 / 60, en: 36 / 40, mixed: 19 / 20, oos: 38 / 40, all: 151 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ac.jsonl': {
     first: { zh: 52 / 60, en: 31 / 40, mixed: 19 / 20, oos: 40 / 40, all: 142 / 160 },
-    floor: { zh: 52 / 60, en: 31 / 40, mixed: 19 / 20, oos: 40 / 40, all: 142 / 160 },
+    floor: { zh: 57 / 60, en: 37 / 40, mixed: 19 / 20, oos: 40 / 40, all: 153 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ad.jsonl': {
     first: { zh: 51 / 60, en: 36 / 40, mixed: 20 / 20, oos: 38 / 40, all: 145 / 160 },
-    floor: { zh: 51 / 60, en: 36 / 40, mixed: 20 / 20, oos: 38 / 40, all: 145 / 160 },
-    maxConfidentlyWrong: 2,
+    floor: { zh: 58 / 60, en: 38 / 40, mixed: 20 / 20, oos: 39 / 40, all: 155 / 160 },
+    maxConfidentlyWrong: 0,
   },
   'holdout-ae.jsonl': {
     first: { zh: 56 / 60, en: 35 / 40, mixed: 19 / 20, oos: 40 / 40, all: 150 / 160 },
-    floor: { zh: 56 / 60, en: 35 / 40, mixed: 19 / 20, oos: 40 / 40, all: 150 / 160 },
+    floor: { zh: 58 / 60, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 154 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets AF to AM: scored first on main at c61e760 (round twelve's code), before they were looked at.
   'holdout-af.jsonl': {
     first: { zh: 54 / 60, en: 36 / 40, mixed: 20 / 20, oos: 37 / 40, all: 147 / 160 },
-    floor: { zh: 54 / 60, en: 36 / 40, mixed: 20 / 20, oos: 37 / 40, all: 147 / 160 },
+    floor: { zh: 54 / 60, en: 36 / 40, mixed: 20 / 20, oos: 38 / 40, all: 148 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ag.jsonl': {
     first: { zh: 52 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 151 / 160 },
-    floor: { zh: 52 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 151 / 160 },
-    maxConfidentlyWrong: 1,
+    floor: { zh: 55 / 60, en: 40 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
+    maxConfidentlyWrong: 0,
   },
   'holdout-ah.jsonl': {
     first: { zh: 57 / 60, en: 36 / 40, mixed: 17 / 20, oos: 38 / 40, all: 148 / 160 },
-    floor: { zh: 57 / 60, en: 36 / 40, mixed: 17 / 20, oos: 38 / 40, all: 148 / 160 },
-    maxConfidentlyWrong: 1,
+    floor: { zh: 58 / 60, en: 36 / 40, mixed: 19 / 20, oos: 39 / 40, all: 152 / 160 },
+    maxConfidentlyWrong: 0,
   },
   'holdout-ai.jsonl': {
     first: { zh: 60 / 62, en: 39 / 40, mixed: 20 / 20, oos: 39 / 40, all: 158 / 162 },
-    floor: { zh: 60 / 62, en: 39 / 40, mixed: 20 / 20, oos: 39 / 40, all: 158 / 162 },
+    floor: { zh: 61 / 62, en: 39 / 40, mixed: 20 / 20, oos: 40 / 40, all: 160 / 162 },
     maxConfidentlyWrong: 0,
   },
   'holdout-aj.jsonl': {
     first: { zh: 59 / 61, en: 38 / 40, mixed: 20 / 20, oos: 35 / 40, all: 152 / 161 },
-    floor: { zh: 59 / 61, en: 38 / 40, mixed: 20 / 20, oos: 35 / 40, all: 152 / 161 },
-    maxConfidentlyWrong: 2,
+    floor: { zh: 59 / 61, en: 38 / 40, mixed: 20 / 20, oos: 38 / 40, all: 155 / 161 },
+    maxConfidentlyWrong: 0,
   },
   'holdout-ak.jsonl': {
     first: { zh: 55 / 60, en: 33 / 40, mixed: 18 / 20, oos: 39 / 40, all: 145 / 160 },
-    floor: { zh: 55 / 60, en: 33 / 40, mixed: 18 / 20, oos: 39 / 40, all: 145 / 160 },
+    floor: { zh: 57 / 60, en: 34 / 40, mixed: 18 / 20, oos: 40 / 40, all: 149 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-al.jsonl': {
     first: { zh: 50 / 60, en: 35 / 40, mixed: 18 / 20, oos: 38 / 40, all: 141 / 160 },
-    floor: { zh: 50 / 60, en: 35 / 40, mixed: 18 / 20, oos: 38 / 40, all: 141 / 160 },
+    floor: { zh: 51 / 60, en: 36 / 40, mixed: 18 / 20, oos: 38 / 40, all: 143 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-am.jsonl': {
     first: { zh: 46 / 60, en: 33 / 40, mixed: 20 / 20, oos: 38 / 40, all: 137 / 160 },
-    floor: { zh: 46 / 60, en: 33 / 40, mixed: 20 / 20, oos: 38 / 40, all: 137 / 160 },
-    maxConfidentlyWrong: 1,
+    floor: { zh: 52 / 60, en: 35 / 40, mixed: 20 / 20, oos: 38 / 40, all: 145 / 160 },
+    maxConfidentlyWrong: 0,
   },
   // Sets AN to AQ: scored first on main at 448b30a (round thirteen's code), before they were looked at.
   'holdout-an.jsonl': {
     first: { zh: 53 / 60, en: 36 / 40, mixed: 20 / 20, oos: 36 / 40, all: 145 / 160 },
-    floor: { zh: 53 / 60, en: 36 / 40, mixed: 20 / 20, oos: 36 / 40, all: 145 / 160 },
+    floor: { zh: 58 / 60, en: 38 / 40, mixed: 20 / 20, oos: 38 / 40, all: 154 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ao.jsonl': {
     first: { zh: 50 / 60, en: 36 / 40, mixed: 19 / 20, oos: 36 / 40, all: 141 / 160 },
-    floor: { zh: 50 / 60, en: 36 / 40, mixed: 19 / 20, oos: 36 / 40, all: 141 / 160 },
+    floor: { zh: 51 / 60, en: 38 / 40, mixed: 19 / 20, oos: 37 / 40, all: 145 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ap.jsonl': {
@@ -355,23 +355,44 @@ const HOLDOUTS: Record<
   // Sets AR to AU: scored first on main at 7385945 (round fourteen's code), before they were looked at.
   'holdout-ar.jsonl': {
     first: { zh: 56 / 60, en: 32 / 40, mixed: 19 / 20, oos: 39 / 40, all: 146 / 160 },
-    floor: { zh: 56 / 60, en: 32 / 40, mixed: 19 / 20, oos: 39 / 40, all: 146 / 160 },
+    floor: { zh: 57 / 60, en: 32 / 40, mixed: 19 / 20, oos: 39 / 40, all: 147 / 160 },
     maxConfidentlyWrong: 1,
   },
   'holdout-as.jsonl': {
     first: { zh: 46 / 60, en: 33 / 40, mixed: 19 / 20, oos: 40 / 40, all: 138 / 160 },
-    floor: { zh: 46 / 60, en: 33 / 40, mixed: 19 / 20, oos: 40 / 40, all: 138 / 160 },
+    floor: { zh: 50 / 60, en: 34 / 40, mixed: 19 / 20, oos: 40 / 40, all: 143 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-at.jsonl': {
     first: { zh: 57 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
-    floor: { zh: 57 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
+    floor: { zh: 58 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 156 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-au.jsonl': {
     first: { zh: 56 / 60, en: 39 / 40, mixed: 18 / 20, oos: 38 / 40, all: 151 / 160 },
     floor: { zh: 56 / 60, en: 39 / 40, mixed: 18 / 20, oos: 38 / 40, all: 151 / 160 },
     maxConfidentlyWrong: 0,
+  },
+  // Sets AV to AY: scored first on main at 564ff2b (round fifteen's code), before they were looked at.
+  'holdout-av.jsonl': {
+    first: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 38 / 40, all: 156 / 160 },
+    floor: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 38 / 40, all: 156 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-aw.jsonl': {
+    first: { zh: 60 / 60, en: 40 / 40, mixed: 20 / 20, oos: 39 / 40, all: 159 / 160 },
+    floor: { zh: 60 / 60, en: 40 / 40, mixed: 20 / 20, oos: 39 / 40, all: 159 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-ax.jsonl': {
+    first: { zh: 55 / 60, en: 37 / 40, mixed: 19 / 20, oos: 36 / 40, all: 147 / 160 },
+    floor: { zh: 55 / 60, en: 37 / 40, mixed: 19 / 20, oos: 36 / 40, all: 147 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-ay.jsonl': {
+    first: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 38 / 40, all: 156 / 160 },
+    floor: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 38 / 40, all: 156 / 160 },
+    maxConfidentlyWrong: 1,
   },
 };
 

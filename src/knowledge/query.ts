@@ -116,9 +116,9 @@ const GREETING = /^\s*(?:hi|hello|hey)\b[\s,!.，！。]*/;
 /** "What words" (啥字, 什么文字): the question word with a general noun, asking for the text itself. */
 const WHAT_TEXT = /(?<=啥|什么|哪些|哪几个)(?:字儿|文字|字)/g;
 
-/** "Why is the thing ... called X" with words between (为啥这玩意儿叫容器): the naming question the term map knows as 为啥叫. */
 /** Who calls it so, before what is called (大家管 docker 叫): 管 here is "call", not "manage". */
 const CALLED_BY = /^(?:大家|人们|别人|都)*管/;
+/** "Why is the thing ... called X" with words between (为啥这玩意儿叫容器): the naming question the term map knows as 为啥叫. */
 const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?)(?<!管它|叫它)(?:叫做|叫|称为|称作)/g;
 
 /**
@@ -227,6 +227,42 @@ const BY_ONESELF = /(?:我)?自己(?:动手)?(?=构建|做|弄|搞|整|写|装|�
 const RESULTATIVE = /^(\p{Script=Han}{1,2}?)(?:掉|完|好|起来|出来|下来|下去|一下|上)$/u;
 
 /**
+ * Ways of putting a question, read as what they ask, in this order: frames removed, everyday
+ * phrasings replaced by the words the term map knows (see each pattern).
+ */
+const REWRITES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...groups: string[]) => string)]> = [
+  [GLUED_VERSION, '$1 '],
+  [GETS, '$1'],
+  [RETAG, ' retag '],
+  [MAKE_IMAGE, '构建'],
+  [BY_ONESELF, ''],
+  [GREETING, ''],
+  [SHOW_ME_HOW, ''],
+  [TELL_ME, ' '],
+  [LIST_FOR_ME, ' 有哪些 '],
+  [CAN_SEE, '看得见'],
+  [SHOWS_WHAT, '输出'],
+  [NAMED_IT, ' 起名 '],
+  [INSIDE_CODE, ' 里'],
+  [RECOMMENDED_READING, ' '],
+  [CONTAINER_RUNS, (_, does) => (does ? `${does} default command` : 'what is the default command when')],
+  [CONTAINER_RUNS_ZH, '$1 默认命令 '],
+  [CONTAINER_STARTS_UP, '$1$2'],
+  [NOT_ON, ' '],
+  [THOUGHT_IT_FAILED, ' '],
+  [QUICK_ONE, ' '],
+  [LIKE_WHAT_I_KNOW, ' '],
+  [WANT_TO_READ, ' '],
+  [NOTES_BASED_ON, 'notes reference'],
+  [AS_TO_A_CHILD, ' '],
+  [AT_THE_TIME, ' '],
+  [MIX_UP, 'mix up'],
+  [STOP_USING, 'dropped'],
+  [WHAT_TEXT, ' 文本 '],
+  [WHY_CALLED, (_, between) => `${(between ?? '').replace(CALLED_BY, '')} 为啥叫 `],
+];
+
+/**
  * How much an unknown Chinese word names a topic, by jieba's part of speech: nouns, names, places,
  * foreign words, times and verbs (挂载, 换源) do; adjectives somewhat; adverbs, pronouns, numerals,
  * particles, prepositions, conjunctions, interjections and unrecognised strings hardly.
@@ -281,16 +317,16 @@ function markComparedWith(text: string, units: QueryUnit[]): void {
   }
 }
 
-/** Question words: a clause with one asks something. */
+/** Question words and requests (给我列一下, 发我): a clause with one asks something. */
 export const ASKS = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|多少|如何|为什么|为啥|是否|能不能|可不可以|行不行|给我|列|发|讲|说说|看看|求|(?<![还也都])[不没]$|[?？]/;
 
 /** How much an unknown word of an aside says about what is asked (see markAsides). */
 const ASIDE_TOPICALITY = 0.3;
 
 /**
- * A clause after the question made only of words the notes do not know ("镜像到底是个啥东西 我到现在
- *还没整明白", "…是个啥 组会要讲"): why or how it is asked, not another topic. Only Chinese chat
- * clauses count: a name written in Latin letters (harbor, k8s) or a neighbouring tool is a topic.
+ * A clause after the question made only of words the notes do not know ("镜像到底是个啥东西
+ * 我到现在还没整明白", "…是个啥 组会要讲"): why or how it is asked, not another topic. Only Chinese
+ * chat clauses count: a name written in Latin letters (harbor, k8s) or a neighbouring tool is a topic.
  */
 function markAsides(text: string, units: QueryUnit[]): void {
   let from = 0;
@@ -441,7 +477,7 @@ export class QueryAnalyzer {
 
   analyze(question: string): Query {
     // A question, not a document: what follows is not read (and cannot slow the bot down).
-    const text = normalize(question).slice(0, MAX_QUESTION_LENGTH).replace(GLUED_VERSION, '$1 ').replace(GETS, '$1').replace(RETAG, ' retag ').replace(MAKE_IMAGE, '构建').replace(BY_ONESELF, '').replace(GREETING, '').replace(SHOW_ME_HOW, '').replace(TELL_ME, ' ').replace(LIST_FOR_ME, ' 有哪些 ').replace(CAN_SEE, '看得见').replace(SHOWS_WHAT, '输出').replace(NAMED_IT, ' 起名 ').replace(INSIDE_CODE, ' 里').replace(RECOMMENDED_READING, ' ').replace(CONTAINER_RUNS, (_, does: string | undefined) => (does ? `${does} default command` : 'what is the default command when')).replace(CONTAINER_RUNS_ZH, '$1 默认命令 ').replace(CONTAINER_STARTS_UP, '$1$2').replace(NOT_ON, ' ').replace(THOUGHT_IT_FAILED, ' ').replace(QUICK_ONE, ' ').replace(LIKE_WHAT_I_KNOW, ' ').replace(WANT_TO_READ, ' ').replace(NOTES_BASED_ON, 'notes reference').replace(AS_TO_A_CHILD, ' ').replace(AT_THE_TIME, ' ').replace(MIX_UP, 'mix up').replace(STOP_USING, 'dropped').replace(WHAT_TEXT, ' 文本 ').replace(WHY_CALLED, (_, between: string) => `${between.replace(CALLED_BY, '')} 为啥叫 `);
+    const text = REWRITES.reduce<string>((t, [pattern, by]) => t.replace(pattern, by as string), normalize(question).slice(0, MAX_QUESTION_LENGTH));
     const words = [...this.englishUnits(text, acronymsOf(question.slice(0, MAX_QUESTION_LENGTH))), ...this.chineseUnits(text), ...this.flagUnits(text)];
     const instructions = instructionsNamed(question.slice(0, MAX_QUESTION_LENGTH));
     // What a Dockerfile runs ("Dockerfile 里先跑了啥") is its RUN line.
@@ -476,8 +512,8 @@ export class QueryAnalyzer {
     for (const u of units) {
       // Another sense of a Docker word (git's commit, a shipping container) looks nothing up.
       if (u.otherSense) continue;
-      // A unit spread over several bigrams should not outweigh a one-word unit.
-      // A step already done ("docker build 之后") says when; it weighs less than what is asked.
+      // A unit spread over several bigrams should not outweigh a one-word unit; a step already
+      // done ("docker build 之后") says when, and weighs less than what is asked.
       const own = (u.done ? DONE_WEIGHT : 1) / Math.sqrt(Math.max(1, u.terms.length));
       for (const t of u.terms) add(t, own);
       // When the notes never use the word as typed, its translations are all there is.
@@ -505,7 +541,7 @@ export class QueryAnalyzer {
     return kept;
   }
 
-  /** An option no command of the notes uses ("-d 是啥意思") is a topic they do not cover. */
+  /** Options: one no command of the notes uses ("-d 是啥意思") is a topic they do not cover; one they use is found by name. */
   private flagUnits(text: string): QueryUnit[] {
     return [...new Set(text.match(FLAG) ?? [])].map((flag) => ({ text: flag, terms: [optionTerm(flag)], related: [], known: this.noteFlags.has(flag), domain: true, action: false }));
   }

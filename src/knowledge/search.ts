@@ -499,9 +499,11 @@ export class TopicIndex {
       return /^\s*了(?![吗么嘛])/.test(query.text.slice(at + unit.text.length)) || (clauseAt > query.howToAt && hasHan(clause) && !ASKS.test(clause));
     };
     const asksCommand = query.units.some((u) => !u.command && u.terms.some((t) => COMMAND_WORDS.has(t)));
-    // "镜像算静态的" says "镜像是静态的" as the notes would.
-    // ...nor is a file's line how to run or start something (CMD says what runs "when the container starts").
+    // A how-to's "command" (命令, cmd) asks for a line to type, which a file's line is not (the
+    // Dockerfile's "default command"), nor is a file's line how to run or start something (CMD says
+    // what runs "when the container starts"): matched against code, those words are left out.
     const typedUnits = units.filter(({ unit }) => unit.command || ![...unit.terms, ...unit.related].some((t) => COMMAND_WORDS.has(t) || (unit.action && (t === 'run' || t === 'start'))));
+    // "镜像算静态的" says "镜像是静态的" as the notes would.
     const questionPhrases = phrases(query.text.replace(/算(?:是)?/g, '是'));
     const hits: Hit[] = [];
     for (const [id, raw] of bm25) {
@@ -514,7 +516,6 @@ export class TopicIndex {
       let best: PassageMatch = { coverage: 0, support: 0, strong: false, evidence: 0 };
       let bestPassage: Passage | undefined;
       for (const p of entry.passages) {
-        // A how-to's "command" (命令, cmd) asks for a line to type: a Dockerfile line's "default command" is not one.
         const found = this.match(query.howTo && p.passage.kind === 'code' ? typedUnits : units, p, entry.headingTerms);
         // What a command printed shows a result, not how to get it: it answers a how-to only in part.
         const m = query.howTo && p.passage.kind === 'output' ? { ...found, coverage: found.coverage * OUTPUT_HOW_TO, support: found.support * OUTPUT_HOW_TO } : found;
@@ -603,25 +604,27 @@ export class TopicIndex {
       const title = Math.max(this.titleCoverage(entry, query.weights), oneOfWays ? 1.5 : this.namesSubject(entry, query.weights) ? 0.5 : 0);
       const score = (raw / top) ** this.tuning.bm25Power * (coverageFloor + coverage) ** coveragePower * (1 + titleBonus * title) * howTo;
       // Of two sections that could answer a why, the one that gives a reason comes first ("为啥管它叫容器": 因此也称其为容器).
-      // "跟虚拟机比 docker 好在哪": a section that never names the virtual machine does not compare with it.
-      // Unless the question names the section outright ("比 VM 的 advantage", "跟虚拟机比有啥好处"; 好在哪 and 强在哪 ask in what way).
+      // "跟虚拟机比 docker 好在哪": a section that never names the virtual machine does not compare with it,
+      // unless the question names the section outright ("比 VM 的 advantage", "跟虚拟机比有啥好处"; 好在哪 and
+      // 强在哪 ask in what way) or one of its list items says what is compared ("容器起得比虚拟机快吗": 更快的启动时间),
+      // which then answers it best.
       const namedOutright = units.some(({ unit }) => !unit.domain && [...unit.text].length >= 2 && !/^.在$/u.test(unit.text) && [...unit.terms, ...unit.related].some((t) => entry.headingTerms.has(t)));
-      // ...nor when one of its list items says what is asked ("跟 vm 比启动会快点吗": 更快的启动时间).
-      // Compared with something, a list item saying what is compared ("容器起得比虚拟机快吗": 更快的启动时间) answers it.
       const comparing = units.some(({ unit }) => unit.comparedWith);
       // Two commands compared ("docker run vs docker ps") are compared where both are described.
       const lacksCompared = query.comparing && subcommands.length >= 2 && !subcommands.every((u) => entry.passages.some((p) => p.passage.kind === 'command' && u.terms.some((t) => p.terms.has(t))));
       const statesCompared = comparing && this.namesOneLine(units, entry);
       const comparesNot = lacksCompared || !namedOutright && !statesCompared && units.some(({ unit, terms }) => unit.comparedWith && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
-      // A how-to that names no image asks for the general command, not the demo's with its image ("command to download an image": not `docker pull ubuntu:14.04`).
       // "docker run 是干啥的": what the notes' list of described commands says it does, not the demo running it.
       const notDescribed = named.length > 0 && PURPOSE.test(query.text) && !(entry.describesCommands && runsNamed);
+      // A how-to that names no image asks for the general command, not the demo's with its image ("command to download an image": not `docker pull ubuntu:14.04`).
       const namesOtherImage = query.howTo && entry.titles.length > 0 && entry.titles.every((title) => title.some((u) => this.imageNames.has(u.text) && !u.terms.some((t) => query.weights.has(t))));
       // "demo镜像叫啥": the listing of ubuntu's image under the Demo heading is not where demo:v1 is.
       const otherNamedImage = namedImages.some((name) => !entry.passages.some((p) => p.passage.kind !== 'sentence' && p.passage.kind !== 'item' && p.terms.has(name)));
       // The question says it as the notes do: that section says it.
       const sharesPhrase = questionPhrases.some((p) => entry.phrases.has(p));
-      const ordered = score * (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (missingDetail ? this.tuning.missingDetailFactor : 1) * (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1) * (namesOtherImage ? NARROWER_HOW_TO : 1) * (notDescribed ? UNDESCRIBED_PURPOSE : 1) * (statesCompared ? 1 + this.tuning.phraseBonus : 1);
+      const saysIt = (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (statesCompared ? 1 + this.tuning.phraseBonus : 1);
+      const answersElsewhere = (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1) * (namesOtherImage ? NARROWER_HOW_TO : 1) * (notDescribed ? UNDESCRIBED_PURPOSE : 1);
+      const ordered = score * saysIt * (missingDetail ? this.tuning.missingDetailFactor : 1) * answersElsewhere;
       hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence });
     }
     hits.sort((a, b) => b.score - a.score);

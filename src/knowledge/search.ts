@@ -249,6 +249,9 @@ function phrases(text: string): string[] {
   return runs;
 }
 
+/** A runner-up this close that runs the same command as the first is as good an answer (see sharesCommand). */
+const SAME_COMMAND_MARGIN = 0.5;
+
 /** Share of a code line's match (a Dockerfile's, a program's) that counts as the command a how-to asks for. */
 const CODE_HOW_TO = 0.5;
 /** Share of an output line's match that counts for a how-to question. */
@@ -631,6 +634,10 @@ export class TopicIndex {
     // Two sections nearly tied for first: either may be the one meant, so neither answer is sure.
     const [first, second] = hits;
     if (first && second && second.score >= this.tuning.tieMargin * first.score) first.confidence = Math.min(first.confidence, this.tuning.tiedCap);
+    // A question about a command both the command list and the demo give ("how do I list my images":
+    // `docker images` in both) is answered by either: the one shown is a best guess, the other offered.
+    const aboutACommand = query.howTo || query.units.some((u) => u.action || u.command !== undefined || u.terms.some((t) => COMMAND_WORDS.has(t)));
+    if (first && second && aboutACommand && second.score >= SAME_COMMAND_MARGIN * first.score && this.sharesCommand(first.topic, second.topic)) first.confidence = Math.min(first.confidence, this.tuning.tiedCap);
     return { query, hits: hits.slice(0, limit) };
   }
 
@@ -688,6 +695,14 @@ export class TopicIndex {
         own: specific.length ? this.match(specific, p, none).coverage : 0,
         acts: p.action !== undefined && units.some((u) => u.unit.action && u.terms.some((t) => p.action?.has(t))),
       }));
+  }
+
+  /** Both sections have a command line running the same docker subcommand. */
+  private sharesCommand(a: KnowledgeTopic, b: KnowledgeTopic): boolean {
+    const commands = (topic: KnowledgeTopic): Set<string> =>
+      new Set((this.indexed.get(topic.id)?.passages ?? []).filter((p) => p.passage.kind === 'command').flatMap((p) => [...p.terms].filter((t) => t.startsWith('docker_'))));
+    const theirs = commands(b);
+    return [...commands(a)].some((c) => theirs.has(c));
   }
 
   /** The first passage of one text of a topic, as indexed (a sibling's one-line verdict). */

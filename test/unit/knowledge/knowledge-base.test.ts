@@ -236,6 +236,15 @@ describe('ask: how people put it', () => {
     for (const q of ['git 怎么把两个 commit 合并', 'how much does a 20ft shipping container cost', 'docker 最新版本是多少']) expect(kb.ask(q).answered, q).toBe(false);
   });
 
+  it('is not sure which of two sections giving the same command is meant, and offers the other', async () => {
+    // docker images is both in the command list and in the demo
+    const answer = (await bundledKnowledge()).ask('how do I see the images on my machine');
+    expect(answer.answered).toBe(true);
+    expect(answer.answer).toContain('docker images');
+    expect(answer.bestGuess).toBe(true);
+    expect(answer.suggestions).toContain('Common commands');
+  });
+
   it('is not sure when two sections nearly tie, and offers the other', async () => {
     const answer = (await bundledKnowledge()).ask('docker 跑起来咋看');
     expect(answer.answered).toBe(true);

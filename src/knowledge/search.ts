@@ -125,9 +125,6 @@ const USE_WORDS: ReadonlySet<string> = new Set(['use', '用', '使用']);
 
 /** An image named with its tag, as Docker writes it: "ubuntu:14.04", "demo:v1". */
 const IMAGE_REFERENCE = /\b[a-z][a-z0-9._/-]*:[a-z0-9][a-z0-9._-]*\b/g;
-/** "What is it for", "是干啥的": asks what a thing does. */
-const PURPOSE = /[是拿用](?:来)?(?:干啥|干嘛|干什么|做什么|做啥)的|有啥用|有什么用|\bwhat (?:is|are|does|do)\b.*\b(?:for|do)\b\s*[?？]?$/;
-
 /** Ordering weight of a section titled by an image the how-to does not name (see namesOtherImage). */
 const NARROWER_HOW_TO = 0.8;
 /** Ordering weight of a section that runs a command asked about without saying what it does (see notDescribed). */
@@ -228,6 +225,8 @@ interface IndexedTopic {
   procedural: boolean;
   /** It has a command line to give ("命令是啥"). */
   hasCommand: boolean;
+  /** The docker commands its command lines run (docker_pull, docker_images). */
+  runs: Set<string>;
   /** Its commands say what they do in a comment ("# 查看容器"): a list of described commands. */
   describesCommands: boolean;
   /** Words of the section's code that no other section has: the demo's own names (flask, hello.py, route). */
@@ -254,6 +253,9 @@ const SAME_COMMAND_MARGIN = 0.5;
 
 /** Share of a code line's match (a Dockerfile's, a program's) that counts as the command a how-to asks for. */
 const CODE_HOW_TO = 0.5;
+/** A word for "command" itself (命令, cmd, 敲啥), not a command named ("docker build"). */
+const saysCommand = (unit: QueryUnit): boolean => !unit.command && [...unit.terms, ...unit.related].some((t) => COMMAND_WORDS.has(t));
+
 /** Share of an output line's match that counts for a how-to question. */
 const OUTPUT_HOW_TO = 0.5;
 const NOTE_FLAG = /(?<![a-z0-9_-])--?[a-z][a-z0-9-]*/giu;
@@ -298,6 +300,8 @@ const NEIGHBOUR_HAN = [...NEIGHBOUR_TOPICS].filter((t) => hasHan(t) && t.length 
 
 /** Asking what something means or does. */
 const MEANING = /\bmean(?:s|ing)?\b|\bstands? for\b|\bwhat does\b.*\bdo\b|\bfor what\b|意思|含义|作用|干嘛的|干啥的|是干什么的|代表/;
+/** ...and, narrower, what a thing is for ("是干啥的", "what is it for"), which a described command says. */
+const PURPOSE = /[是拿用](?:来)?(?:干啥|干嘛|干什么|做什么|做啥)的|有啥用|有什么用|\bwhat (?:is|are|does|do)\b.*\b(?:for|do)\b\s*[?？]?$/;
 
 /** Words that give a reason or a purpose, in both languages of the notes. */
 const REASON = /由于|因为|因此|所以|使得|为了|以便|用于|从而|导致|否则|如果|\b(?:because|since|so that|therefore|thus|hence|as a result|in order to|makes?|allows?|lets?|if|for)\b/i;
@@ -328,8 +332,9 @@ export class TopicIndex {
       processTerm: (term) => term || null,
       searchOptions: { bm25: { k: 1.2, b: this.tuning.lengthNormalization, d: 0.5 } },
     });
-    // Chinese words the segmenter finds in the notes help split questions (see QueryAnalyzer).
+    // Chinese words the segmenter finds in the notes help split questions (see QueryAnalyzer), and so do the options its commands use.
     const noteWords: string[] = [];
+    const flags = new Set<string>();
     const documents = topics.map((topic) => {
       const title = indexTerms(topic.texts.map((t) => t.path.at(-1) ?? '').join('\n'), noteWords);
       const heading = indexTerms(topic.texts.map((t) => t.path.slice(0, -1).join('\n')).join('\n'), noteWords);
@@ -346,7 +351,9 @@ export class TopicIndex {
           // "Downloaded newer image") would make every section with a sample output look like an answer.
           const gloss = passage.gloss ? indexTerms(passage.gloss, noteWords) : [];
           // A command's options are found by name ("-t 后面写的啥": `docker build -t demo:v1 ./`).
-          const options = passage.kind === 'command' || passage.kind === 'code' ? (passage.text.toLowerCase().match(NOTE_FLAG) ?? []).map(optionTerm) : [];
+          const flagsHere = passage.kind === 'command' || passage.kind === 'code' ? (passage.text.toLowerCase().match(NOTE_FLAG) ?? []) : [];
+          for (const f of flagsHere) flags.add(f);
+          const options = flagsHere.map(optionTerm);
           const own = passage.kind === 'output' ? gloss : [...indexTerms(passage.kind === 'code' ? withoutInstruction(passage.text) : passage.text, noteWords), ...gloss, ...options];
           const terms = passage.kind === 'output' ? [...indexTerms(passage.text, noteWords), ...gloss, ...command] : own;
           if (passage.kind === 'command') command = indexTerms(passage.text, noteWords);
@@ -364,15 +371,11 @@ export class TopicIndex {
       });
       const terms = new Set([...title, ...heading, ...content, ...lineTerms]);
       for (const t of terms) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
-      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], parents: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), hasCommand: passages.some((p) => p.passage.kind === 'command'), describesCommands: false, quoted: new Set(), phrases: new Set(passages.flatMap((p) => phrases(p.passage.text))) });
+      this.indexed.set(topic.id, { topic, terms, headingTerms: new Set([...title, ...heading]), titles: [], subjects: [], parents: [], passages, procedural: passages.some((p) => isProcedure(p.passage)), hasCommand: passages.some((p) => p.passage.kind === 'command'), runs: new Set(passages.filter((p) => p.passage.kind === 'command').flatMap((p) => [...p.terms].filter((t) => t.startsWith('docker_')))), describesCommands: false, quoted: new Set(), phrases: new Set(passages.flatMap((p) => phrases(p.passage.text))) });
       const text = [...Array.from({ length: this.tuning.titleRepeat }, () => title).flat(), ...heading, ...content];
       return { id: topic.id, text: text.join(' ') };
     });
     this.search.addAll(documents);
-    const flags = new Set<string>();
-    for (const entry of this.indexed.values()) {
-      for (const p of entry.passages) if (p.passage.kind === 'command' || p.passage.kind === 'code') for (const f of p.passage.text.toLowerCase().match(NOTE_FLAG) ?? []) flags.add(f);
-    }
     this.analyzer = new QueryAnalyzer(new Set(this.documentFrequency.keys()), noteWords, flags);
     for (const entry of this.indexed.values()) {
       entry.titles = entry.topic.texts.map((t) => this.analyzer.analyze(t.path.at(-1) ?? '').units).filter((units) => units.length > 0);
@@ -505,7 +508,7 @@ export class TopicIndex {
     // A how-to's "command" (命令, cmd) asks for a line to type, which a file's line is not (the
     // Dockerfile's "default command"), nor is a file's line how to run or start something (CMD says
     // what runs "when the container starts"): matched against code, those words are left out.
-    const typedUnits = units.filter(({ unit }) => unit.command || ![...unit.terms, ...unit.related].some((t) => COMMAND_WORDS.has(t) || (unit.action && (t === 'run' || t === 'start'))));
+    const typedUnits = units.filter(({ unit }) => unit.command !== undefined || (!saysCommand(unit) && !(unit.action && [...unit.terms, ...unit.related].some((t) => t === 'run' || t === 'start'))));
     // "镜像算静态的" says "镜像是静态的" as the notes would.
     const questionPhrases = phrases(query.text.replace(/算(?:是)?/g, '是'));
     const hits: Hit[] = [];
@@ -536,7 +539,7 @@ export class TopicIndex {
       }
       // A question that names a command ("docker images") asks about the section that runs it, not
       // one that mentions the words in passing.
-      const runsNamed = named.length > 0 && named.every((c) => entry.passages.some((p) => p.passage.kind === 'command' && p.terms.has(c)));
+      const runsNamed = named.length > 0 && named.every((c) => entry.runs.has(c));
       // A command that does what is asked answers it, how-to or not ("remove all stopped containers?").
       const howTo = (query.howTo ? 1 + howToBonus * commandCoverage : query.capability ? 1 : 1 + howToBonus * actingCoverage) * (runsNamed ? 1 + howToBonus : 1);
       // Two of the question's words on one of the section's docker command lines ("pull" and "ubuntu"
@@ -616,7 +619,7 @@ export class TopicIndex {
       // Two commands compared ("docker run vs docker ps") are compared where both are described.
       const lacksCompared = query.comparing && subcommands.length >= 2 && !subcommands.every((u) => entry.passages.some((p) => p.passage.kind === 'command' && u.terms.some((t) => p.terms.has(t))));
       const statesCompared = comparing && this.namesOneLine(units, entry);
-      const comparesNot = lacksCompared || !namedOutright && !statesCompared && units.some(({ unit, terms }) => unit.comparedWith && !terms.some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
+      const comparesNot = lacksCompared || !namedOutright && !statesCompared && units.some(({ unit, terms }) => unit.comparedWith && !terms.some((t) => entry.terms.has(t)));
       // "docker run 是干啥的": what the notes' list of described commands says it does, not the demo running it.
       const notDescribed = named.length > 0 && PURPOSE.test(query.text) && !(entry.describesCommands && runsNamed);
       // A how-to that names no image asks for the general command, not the demo's with its image ("command to download an image": not `docker pull ubuntu:14.04`).
@@ -680,7 +683,7 @@ export class TopicIndex {
     // Within a section, "docker build" is found where the command is, not wherever "build" is.
     const exact = units.map((u) => (u.unit.command ? { ...u, terms: [u.unit.command], own: [u.unit.command], specific: [u.unit.command] } : u));
     // A how-to's "command" (命令, 敲啥) picks the section, not the line: it is not the Dockerfile's CMD.
-    const asked = query.howTo ? exact.filter(({ unit }) => unit.command || ![...unit.terms, ...unit.related].some((t) => COMMAND_WORDS.has(t))) : exact;
+    const asked = query.howTo ? exact.filter(({ unit }) => !saysCommand(unit)) : exact;
     const passages = entry.passages.filter((p) => p.text === text);
     // A name of the section's code on many of its lines says less about which line answers than a word
     // on a single one ("flask 的 host": `app.run(host='0.0.0.0')`, not every line that names flask).
@@ -699,10 +702,8 @@ export class TopicIndex {
 
   /** Both sections have a command line running the same docker subcommand. */
   private sharesCommand(a: KnowledgeTopic, b: KnowledgeTopic): boolean {
-    const commands = (topic: KnowledgeTopic): Set<string> =>
-      new Set((this.indexed.get(topic.id)?.passages ?? []).filter((p) => p.passage.kind === 'command').flatMap((p) => [...p.terms].filter((t) => t.startsWith('docker_'))));
-    const theirs = commands(b);
-    return [...commands(a)].some((c) => theirs.has(c));
+    const theirs = this.indexed.get(b.id)?.runs ?? new Set<string>();
+    return [...(this.indexed.get(a.id)?.runs ?? [])].some((c) => theirs.has(c));
   }
 
   /** The first passage of one text of a topic, as indexed (a sibling's one-line verdict). */

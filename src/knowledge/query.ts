@@ -46,6 +46,8 @@ export interface QueryUnit {
   otherSense?: boolean;
   /** A step already done ("pull 完怎么看", "after pulling"): it says when, not what is asked. */
   done?: boolean;
+  /** Said in a clause about who asks or why ("我是做设计的", "prepping a talk for class"): not what is asked. */
+  aside?: boolean;
   /** A name from code (`app.run`): it names the code that has it, as Docker's words name Docker. */
   codeName?: boolean;
   /** What Docker is compared with ("跟虚拟机比", "比虚拟机轻", "lighter than a VM"): only a section naming it compares them. */
@@ -125,7 +127,7 @@ const WHY_CALLED = /(?:为啥|为什么|为何|凭啥)([^，,。？?！!]{1,12}?
  * "Tell me plainly", said the everyday way (讲清楚, 给我说明白, 过一遍, 说说): how to answer, not
  * what about; a speech verb only with its complement, so 说明 or 讲 alone stay as they are.
  */
-const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊整弄搞])|[讲说聊整弄搞](?:清楚|明白|得清|得明白)|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋|通俗(?:点|一点|些)?(?:讲|说|地讲|地说)?|(?:大)?白话(?:讲|说)?|简单(?:点|一点|些)?(?:讲|说)|科普(?:一下|下)?|说白了|说人话|给我看看|给我瞅瞅|让我看看/g;
+const TELL_ME = /(?:给|跟|帮)(?:我|俺|咱)(?=[讲说过聊整弄搞])|[讲说聊整弄搞](?:清楚|明白|得清|得明白|清(?![理除空掉]))|讲讲|说说|聊聊|过一遍|捋一遍|捋一捋|通俗(?:点|一点|些)?(?:讲|说|地讲|地说)?|用?(?:大)?白话(?:讲|说)?|简单(?:点|一点|些)?(?:讲|说)|科普(?:一下|下)?|说白了|说人话|给我看看|给我瞅瞅|让我看看/g;
 
 /** "What does it show" (显示的是啥, 会看到啥): what was printed, not how to show (list) something. */
 const SHOWS_WHAT = /(?:显示|(?:会|能)看到)(?:的是|了|出来的是|出来的|出来|的)?(?=什么|啥)/g;
@@ -147,6 +149,9 @@ const RECOMMENDED_READING = /推荐(?:的|一下|下)?(?=(?:入门|学习)?(?:�
 
 /** "Like virsh list", "类似应用商店的地方": what the asker knows it from, not a topic of the notes. */
 const LIKE_WHAT_I_KNOW = /类似(?:于)?\s*[\w\s\p{Script=Han}]{1,12}?\s*(?:那种|那样|一样|的地方|似的)/gu;
+
+/** "In plain English", "in a nutshell": how to answer, not what about. */
+const PLAINLY = /\bin\s+(?:plain|simple|layman'?s?|everyday|normal)\s+(?:english|words|terms|language)\b|\bin\s+a\s+nutshell\b|\beli5\b/g;
 
 /** "Quick one", "quick q": how it is asked, not "fast". */
 const QUICK_ONE = /\bquick\s+(?:one|q|question)\b/g;
@@ -218,7 +223,7 @@ const acronymsOf = (question: string): ReadonlySet<string> => new Set((question.
 const GLUED_VERSION = /([a-z])(?=\d+\.\d)/g;
 
 /** Tagging an image again (打个新 tag, 重新打 tag): not what `docker build -t` does when building it. */
-const RETAG = /(?:重新|再)打(?:一个|个|一|上)?(?:新的?)?\s*(?:tag|标签)|打(?:一个|个|一|上)?新的?\s*(?:tag|标签)/g;
+const RETAG = /(?:重新|再)打(?:一个|个|一|上)?(?:新的?)?\s*(?:tag|标签)|打(?:一个|个|一|上)?新的?\s*(?:tag|标签)|[换改](?:一个|个|一下|下)?(?:新的?)?\s*(?:tag|标签)|\b(?:rename|change|switch)\s+(?:the\s+|an?\s+|its\s+|my\s+)?(?:image'?s?\s+)?tags?\b/g;
 
 /** "By oneself" before what is done (自己做镜像, 自己动手构建): how, not the personal use the notes list. */
 const BY_ONESELF = /(?:我)?自己(?:动手)?(?=构建|做|弄|搞|整|写|装|搭|来|打包)/g;
@@ -251,6 +256,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...gro
   [NOT_ON, ' '],
   [THOUGHT_IT_FAILED, ' '],
   [QUICK_ONE, ' '],
+  [PLAINLY, ' '],
   [LIKE_WHAT_I_KNOW, ' '],
   [WANT_TO_READ, ' '],
   [NOTES_BASED_ON, 'notes reference'],
@@ -329,6 +335,7 @@ const ASIDE_TOPICALITY = 0.3;
  * chat clauses count: a name written in Latin letters (harbor, k8s) or a neighbouring tool is a topic.
  */
 function markAsides(text: string, units: QueryUnit[]): void {
+  markAskerAsides(text, units);
   let from = 0;
   const clauses = text.split(/([\s，,。！!？?；;~～]+)/).map((part) => {
     const clause = { text: part, at: from };
@@ -345,6 +352,35 @@ function markAsides(text: string, units: QueryUnit[]): void {
     });
     if (inside.length === 0 || inside.some((u) => u.known || NEIGHBOUR_TOPICS.has(u.text))) continue;
     for (const u of inside) u.topicality = (u.topicality ?? 1) * ASIDE_TOPICALITY;
+  }
+}
+
+/** Who asks and why (我是做设计的, 我要讲给同学听, 研发天天挂嘴边, prepping a talk for class, eng keeps mentioning it). */
+const ABOUT_THE_ASKER = /^(?:我|俺|咱|研发|开发|同事|老板|领导|组里|团队|大家)|要讲|要放|要写|要给|ppt|slides?|演示|分享|面试|挂嘴边|不懂|小白|新人|刚来|刚入职|\b(?:i'?m|i am|we'?re|we are|my|our|eng|engineers?|devs?|prepping|preparing|asking for|for (?:a|my|our) (?:talk|class|slides?|presentation|team))\b/i;
+/** English question words: a sentence with one asks something. */
+const ASKS_EN = /\b(?:what|how|why|which|where|when|who|whose|can|could|does|do|did|is|are|should|will|would|any)\b|[?？]/i;
+
+/**
+ * A clause after the question that says who asks or why, asking nothing and naming nothing of
+ * Docker's own ("…讲讲吗 我是做设计的完全不懂", "what is docker? eng keeps mentioning it in standups"):
+ * its words, known to the notes or not, are not what is asked.
+ */
+function markAskerAsides(text: string, units: QueryUnit[]): void {
+  const first = /[?？]|[，,。！!；;\s]+(?=\p{Script=Han})/u.exec(text);
+  if (!first) return;
+  let at = first.index + first[0].length;
+  for (const part of text.slice(at).split(/([?？。！!；;，,]+|\s+(?=\p{Script=Han})|(?<=\p{Script=Han})\s+)/u)) {
+    const clause = { text: part, at };
+    at += part.length;
+    const words = clause.text.trim();
+    if (!words || !ABOUT_THE_ASKER.test(words) || ASKS.test(words) || ASKS_EN.test(words) || /(\p{Script=Han})[不没]\1/u.test(words)) continue;
+    const inside = units.filter((u) => {
+      const from = text.indexOf(u.text, clause.at);
+      return from >= clause.at && from + u.text.length <= clause.at + clause.text.length;
+    });
+    // A name in Latin letters in a Chinese clause (k8s, harbor) is a topic; a slide deck is not.
+    if (inside.some((u) => u.domain || u.command || (hasHan(words) && !u.known && /^[a-z0-9]/.test(u.text) && !/^(?:ppt|slides?)$/.test(u.text)))) continue;
+    for (const u of inside) u.aside = true;
   }
 }
 
@@ -487,6 +523,8 @@ export class QueryAnalyzer {
     markDone(text, units);
     markComparedWith(text, units);
     markAsides(text, units);
+    // Who asks and why is not what is asked: those words look nothing up.
+    units.splice(0, units.length, ...units.filter((u) => !u.aside));
     // A method of the demo's code ("app.run 里 host 填的啥") is one name of that code, not Docker's verb.
     for (const m of text.matchAll(METHOD_CALL)) {
       const parts = [m[1], m[2]].map((name) => units.find((u) => u.text === name));

@@ -161,7 +161,8 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['host', 'host machine', '宿主', '宿主机', '主机'] },
   { terms: ['local', 'locally', 'on my machine', 'my computer', 'my laptop', '电脑', '电脑里', '我电脑', 'this machine', 'on disk', '本地', '本机', '这台机器', '自己电脑', '电脑上', '本地上', '手头'] },
   { terms: ['command', 'commands', 'cmd', 'cmds', 'cli', 'command line', '命令', '指令', '命令行', '敲', '敲啥', '输入', '敲什么', '打什么', '哪条命令'] },
-  { terms: ['common', 'frequent', 'frequently', 'often', 'everyday', 'daily', 'usual', 'typical', 'most used', '常用', '常见', '日常'] },
+  // A cheat sheet is the commands in everyday use.
+  { terms: ['common', 'frequent', 'frequently', 'often', 'everyday', 'daily', 'usual', 'typical', 'most used', 'cheat sheet', 'cheatsheet', 'cheat-sheet', '常用', '常见', '日常', '速查', '速查表', '小抄'] },
   { terms: ['basic', 'basics', 'fundamental', 'core', 'essential', '基本', '基础', '核心'] },
   { terms: ['concept', 'notion', 'idea', 'term', 'terminology', '概念', '术语'] },
   { terms: ['original', 'originally', 'initial', 'initially', 'first', 'at first', 'early', 'in the beginning', 'used to', '最初', '起初', '一开始', '早期', '最早', '刚开始', '当初', '起先', '早先'] },
@@ -196,7 +197,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['app', 'application', 'web app', 'webapp', 'website', 'web service', '应用', '应用程序', '网站', '网页', 'web 服务'] },
   // the image's layers, as a pull prints them
   { terms: ['layer', 'layers', '层', '镜像层', '分层', '每层', '每一层'], domain: true },
-  { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'final', 'last', '结束', '完成', '完了', '最后', '最终', '末尾', '拉完', '搞好', '弄好', '整好', '做好', '弄完', '搞完', '整完'] },
+  { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'success', 'successful', 'successfully', 'succeeded', 'final', 'last', '结束', '完成', '成功', '完了', '最后', '最终', '末尾', '拉完', '搞好', '弄好', '整好', '做好', '弄完', '搞完', '整完'] },
   // 列 alone is also "to list" (列 local images): a column is 哪列, 那一列.
   { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '哪列', '哪一列', '哪几列', '几列', '哪些列', '每列', '每一列', '那列', '那一列', '这列', '这一列', '字段', '表头', '栏'] },
   { terms: ['called', 'call it', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '为啥叫', '为什么叫', '凭啥叫', '为何叫', '名字咋来', '名儿咋来', '这名儿', '名字怎么来', '名字由来', '由来'] },

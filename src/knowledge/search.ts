@@ -299,6 +299,13 @@ function isNeighbourTopic(text: string): boolean {
 const NEIGHBOUR_HAN = [...NEIGHBOUR_TOPICS].filter((t) => hasHan(t) && t.length >= 2);
 
 /** Asking what something means or does. */
+/** A port mapping (`-p 5000:5000`) and a question of which side is which ("前面那个是宿主机的还是容器的", "which 5000 is the host's"). */
+const PORT_MAPPING = /(?<![\d.])\d{2,5}:\d{2,5}(?![\d.])|(?<![a-z0-9-])-p(?![a-z0-9-])/i;
+const WHICH_SIDE = /前面|后面|左边|右边|冒号[前后]|前一个|后一个|第一个|第二个|哪个|哪边|\b(?:which|left|right|first|second|before|after)\b/;
+const SIDE_NAMES = /宿主|主机|本机|容器|\b(?:host|container|local|machine)'?s?\b/;
+/** ...which only prose that names the host beside a mapping explains. */
+const EXPLAINS_MAPPING = /宿主|主机|\bhost\b/i;
+
 const MEANING = /\bmean(?:s|ing)?\b|\bstands? for\b|\bwhat does\b.*\bdo\b|\bfor what\b|意思|含义|作用|干嘛的|干啥的|是干什么的|代表/;
 /** ...and, narrower, what a thing is for ("是干啥的", "what is it for"), which a described command says. */
 const PURPOSE = /[是拿用](?:来)?(?:干啥|干嘛|干什么|做什么|做啥)的|有啥用|有什么用|\bwhat (?:is|are|does|do)\b.*\b(?:for|do)\b\s*[?？]?$/;
@@ -494,6 +501,8 @@ export class TopicIndex {
     // "What does the -t flag mean", "-t 参数啥意思": an option the notes use but never explain in words.
     const namesOption = query.units.some((u) => u.detail && [...u.terms, ...u.related].includes('参数'));
     const flagsAsked = namesOption && MEANING.test(query.text) ? (query.text.match(NOTE_FLAG) ?? []) : [];
+    // "-p 5000:5000 前面那个是宿主机的吗": which side of a mapping is which, which a command line does not say.
+    const asksMappingSide = PORT_MAPPING.test(query.text) && WHICH_SIDE.test(query.text) && SIDE_NAMES.test(query.text);
     // A detail said before a how-to is the situation, not what is asked ("镜像太多了占地方，怎么删掉一个").
     // ...and so is one said after it as a state ("本地镜像咋删 占空间了") or in a clause of its own that asks nothing ("咋删掉 占地方").
     const situation = (unit: QueryUnit): boolean => {
@@ -600,8 +609,9 @@ export class TopicIndex {
       const unversioned = versioned !== undefined && !entry.passages.some((p) => versioned.specific.some((t) => p.terms.has(t)) && statesVersionOf(p.passage.text, versioned.unit));
       const unexplainedFlag = flagsAsked.some((f) => !entry.passages.some((p) => (p.passage.kind === 'sentence' || p.passage.kind === 'item') && p.passage.text.toLowerCase().includes(f)));
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
+      const unexplainedMapping = asksMappingSide && !entry.passages.some((p) => (p.passage.kind === 'sentence' || p.passage.kind === 'item') && PORT_MAPPING.test(p.passage.text) && EXPLAINS_MAPPING.test(p.passage.text));
       // An option no command of the notes uses ("docker ps -a"): the question is about that option.
-      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag || unexplainedMapping) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the

@@ -299,6 +299,11 @@ function isNeighbourTopic(text: string): boolean {
 const NEIGHBOUR_HAN = [...NEIGHBOUR_TOPICS].filter((t) => hasHan(t) && t.length >= 2);
 
 /** Asking what something means or does. */
+/** A sentence that something can be done ("容器可以被创建、启动、停止", "can be stopped"): not how. */
+const CAN_BE = /可以被|能被|\bcan be\b/i;
+/** ...which does answer what can be done ("容器都能干嘛", "what else can I do with it"). */
+const WHAT_CAN = /[都还]能|能干[嘛啥]|能做(?:什么|啥)|\bwhat (?:else )?can\b/;
+
 /** A port mapping (`-p 5000:5000`) and a question of which side is which ("前面那个是宿主机的还是容器的", "which 5000 is the host's"). */
 const PORT_MAPPING = /(?<![\d.])\d{2,5}:\d{2,5}(?![\d.])|(?<![a-z0-9-])-p(?![a-z0-9-])/i;
 const WHICH_SIDE = /前面|后面|左边|右边|冒号[前后]|前一个|后一个|第一个|第二个|哪个|哪边|\b(?:which|left|right|first|second|before|after)\b/;
@@ -608,10 +613,12 @@ export class TopicIndex {
       // The version of one thing ("flask 的版本", "which python version") is stated only where a number stands with it.
       const unversioned = versioned !== undefined && !entry.passages.some((p) => versioned.specific.some((t) => p.terms.has(t)) && statesVersionOf(p.passage.text, versioned.unit));
       const unexplainedFlag = flagsAsked.some((f) => !entry.passages.some((p) => (p.passage.kind === 'sentence' || p.passage.kind === 'item') && p.passage.text.toLowerCase().includes(f)));
+      // Asked how to do something, answered only by a sentence that it can be done ("容器可以被…停止").
+      const onlyCanBe = query.howTo && !query.capability && !WHAT_CAN.test(query.text) && actions.length > 0 && bestPassage !== undefined && bestPassage.kind !== 'command' && bestPassage.kind !== 'code' && CAN_BE.test(bestPassage.text);
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
       const unexplainedMapping = asksMappingSide && !entry.passages.some((p) => (p.passage.kind === 'sentence' || p.passage.kind === 'item') && PORT_MAPPING.test(p.passage.text) && EXPLAINS_MAPPING.test(p.passage.text));
       // An option no command of the notes uses ("docker ps -a"): the question is about that option.
-      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag || unexplainedMapping) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag || unexplainedMapping || onlyCanBe) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the

@@ -57,6 +57,8 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // Stopping is an action; being stopped (Docker lists it as "Exited") is a state. English has a
   // word for each (its "stopped" stems to "stop"); Chinese says 停止 for both.
   { terms: ['stop', 'halt', '停止', '停'], action: true },
+  // Getting a shell inside a running container: no command of the notes does it.
+  { terms: ['exec', 'attach', 'shell into', 'get into', 'go into', 'get inside', 'log into', '进到', '钻进'], action: true },
   // A container nobody uses any more is, to Docker, one that has exited.
   { terms: ['exited', 'terminated', 'unused', 'dead', '终止', '停止', '退出', '没用', '无用'] },
   { terms: ['delete', 'remove', 'rm', 'erase', 'destroy', 'get rid of', '踢掉', '踢了', '去掉', 'uninstall', 'prune', 'clean', 'drop', 'kill off', 'throw out', '删除', '删', '移除', '去除', '删掉', '清理', '清除', '干掉', '去掉', '弄掉', '扔掉', '卸掉', '删了', '删一下', '删光', '整掉', '搞掉', '删干净'], action: true },

@@ -299,6 +299,10 @@ function isNeighbourTopic(text: string): boolean {
 const NEIGHBOUR_HAN = [...NEIGHBOUR_TOPICS].filter((t) => hasHan(t) && t.length >= 2);
 
 /** Asking what something means or does. */
+/** How many things a question asks to act on, and how many a described command acts on: all of them or one. */
+const ALL_OF_THEM = /所有|全部|全都|一次性|一口气|批量|一键|\b(?:all|every|everything)\b|\bat once\b|\bin one go\b/i;
+const JUST_ONE = /(?:只|就|单|仅)?(?:(?:一个|单个|某个|某一个)(?:指定|特定)?|指定|特定)\s*的?\s*(?:容器|镜像|container|image)|\b(?:just|only)\s+(?:one|a single|a specific|that)\b|\b(?:a|one)\s+(?:single|specific|particular)\s+(?:stopped\s+|running\s+)?(?:container|image)\b|\bone\s+(?:stopped\s+|running\s+)?(?:container|image)\b/i;
+
 /** A sentence that something can be done ("容器可以被创建、启动、停止", "can be stopped"): not how. */
 const CAN_BE = /可以被|能被|\bcan be\b/i;
 /** ...which does answer what can be done ("容器都能干嘛", "what else can I do with it"). */
@@ -463,6 +467,15 @@ export class TopicIndex {
     return naming.length > 0 && naming.every((p) => things.every((u) => names(p, u)));
   }
 
+  /** The section's described commands that do the action to the thing asked act on another count of them than asked. */
+  private actsOnOtherCount(entry: IndexedTopic, actions: readonly WeightedUnit[], objects: readonly WeightedUnit[], quantity: 'one' | 'all'): boolean {
+    if (objects.length === 0) return false;
+    const fitting = entry.passages.filter(
+      (p) => p.action !== undefined && actions.some((u) => u.terms.some((t) => p.action?.has(t))) && objects.every((u) => u.terms.some((t) => p.terms.has(t))),
+    );
+    return fitting.length > 0 && fitting.every((p) => ALL_OF_THEM.test(p.passage.text) !== (quantity === 'all'));
+  }
+
   /** Inverse document frequency over topics, as BM25 computes it. */
   idf(term: string): number {
     const n = this.topics.length;
@@ -506,6 +519,9 @@ export class TopicIndex {
     // "What does the -t flag mean", "-t 参数啥意思": an option the notes use but never explain in words.
     const namesOption = query.units.some((u) => u.detail && [...u.terms, ...u.related].includes('参数'));
     const flagsAsked = namesOption && MEANING.test(query.text) ? (query.text.match(NOTE_FLAG) ?? []) : [];
+    const quantity = actions.length === 0 ? undefined : JUST_ONE.test(query.text) ? 'one' : ALL_OF_THEM.test(query.text) ? 'all' : undefined;
+    // What is acted on: Docker's nouns the question names (容器, image), not its actions or commands.
+    const objects = units.filter(({ unit }) => unit.known && unit.domain && !unit.action && !unit.command && !/^docker$/.test(unit.text));
     // "-p 5000:5000 前面那个是宿主机的吗": which side of a mapping is which, which a command line does not say.
     const asksMappingSide = PORT_MAPPING.test(query.text) && WHICH_SIDE.test(query.text) && SIDE_NAMES.test(query.text);
     // A detail said before a how-to is the situation, not what is asked ("镜像太多了占地方，怎么删掉一个").
@@ -613,12 +629,15 @@ export class TopicIndex {
       // The version of one thing ("flask 的版本", "which python version") is stated only where a number stands with it.
       const unversioned = versioned !== undefined && !entry.passages.some((p) => versioned.specific.some((t) => p.terms.has(t)) && statesVersionOf(p.passage.text, versioned.unit));
       const unexplainedFlag = flagsAsked.some((f) => !entry.passages.some((p) => (p.passage.kind === 'sentence' || p.passage.kind === 'item') && p.passage.text.toLowerCase().includes(f)));
+      // A described command that does what is asked to what is named, but to all of them when one is
+      // asked for, or to one when all are ("删掉一个指定的容器" is not "清理所有…的容器", "delete all my images at once" not "删除本地镜像").
+      const otherCount = quantity !== undefined && entry.describesCommands && this.actsOnOtherCount(entry, actions, objects, quantity);
       // Asked how to do something, answered only by a sentence that it can be done ("容器可以被…停止").
       const onlyCanBe = query.howTo && !query.capability && !WHAT_CAN.test(query.text) && actions.length > 0 && bestPassage !== undefined && bestPassage.kind !== 'command' && bestPassage.kind !== 'code' && CAN_BE.test(bestPassage.text);
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
       const unexplainedMapping = asksMappingSide && !entry.passages.some((p) => (p.passage.kind === 'sentence' || p.passage.kind === 'item') && PORT_MAPPING.test(p.passage.text) && EXPLAINS_MAPPING.test(p.passage.text));
       // An option no command of the notes uses ("docker ps -a"): the question is about that option.
-      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag || unexplainedMapping || onlyCanBe) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag || unexplainedMapping || onlyCanBe || otherCount) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the

@@ -226,7 +226,7 @@ const GLUED_VERSION = /([a-z])(?=\d+\.\d)/g;
 const RETAG = /(?:重新|再)打(?:一个|个|一|上)?(?:新的?)?\s*(?:tag|标签)|打(?:一个|个|一|上)?新的?\s*(?:tag|标签)|[换改](?:一个|个|一下|下)?(?:新的?)?\s*(?:tag|标签)|\b(?:rename|change|switch)\s+(?:the\s+|an?\s+|its\s+|my\s+)?(?:image'?s?\s+)?tags?\b/g;
 
 /** Copying a file out of a container (从容器里拷出来, copy a file from a container to my laptop): `docker cp`, not the Dockerfile's COPY. */
-const COPY_OUT = /\bcopy(?:ing)?\b(?:\s+\S+){0,3}?\s+(?:out\s+of|from)\s+(?:a\s+|the\s+|my\s+|this\s+|that\s+)?(?:running\s+)?containers?\b|(?:从|把)\s*(?:正在跑的|运行中的|跑着的)?\s*(?:容器|container)\s*(?:里|里面|里头|中)?\s*(?:把)?\s*(?:的)?\s*(?:文件|东西)?\s*(?:拷|复制|拿|copy|cp)\s*(?:出来|出|到)/gi;
+const COPY_OUT = /\bcopy(?:ing)?\b(?:\s+\S+){0,3}?\s+(?:out\s+of|from)\s+(?:a\s+|the\s+|my\s+|this\s+|that\s+)?(?:running\s+)?containers?\b|(?:从|把)\s*(?:正在跑的|运行中的|跑着的)?\s*(?:容器|container)\s*(?:里|里面|里头|中)?\s*(?:把)?\s*(?:的)?\s*(?:文件|文档|东西)?\s*(?:拷|复制|拿|copy|cp)\s*(?:出来|出|到)/gi;
 
 /** "By oneself" before what is done (自己做镜像, 自己动手构建): how, not the personal use the notes list. */
 const BY_ONESELF = /(?:我)?自己(?:动手)?(?=构建|做|弄|搞|整|写|装|搭|来|打包)/g;

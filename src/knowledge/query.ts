@@ -228,6 +228,9 @@ const RETAG = /(?:重新|再)打(?:一个|个|一|上)?(?:新的?)?\s*(?:tag|标
 /** Copying a file out of a container (从容器里拷出来, copy a file from a container to my laptop): `docker cp`, not the Dockerfile's COPY. */
 const COPY_OUT = /\bcopy(?:ing)?\b(?:\s+\S+){0,3}?\s+(?:out\s+of|from)\s+(?:a\s+|the\s+|my\s+|this\s+|that\s+)?(?:running\s+)?containers?\b|(?:从|把)\s*(?:正在跑的|运行中的|跑着的)?\s*(?:容器|container)\s*(?:里|里面|里头|中)?\s*(?:把)?\s*(?:的)?\s*(?:文件|文档|东西)?\s*(?:拷|复制|拿|copy|cp)\s*(?:出来|出|到)/gi;
 
+/** Two versions of one thing to choose from ("python2还是python3", "python 2 or 3"): that thing's version is asked. */
+const VERSION_CHOICE = /\b([a-z]+)\s*(?:是|is)?\s*(\d+)\s*(?:还是|或者|或|or|vs\.?)\s*(?:\1\s*)?\d+\b/gi;
+
 /** "By oneself" before what is done (自己做镜像, 自己动手构建): how, not the personal use the notes list. */
 const BY_ONESELF = /(?:我)?自己(?:动手)?(?=构建|做|弄|搞|整|写|装|搭|来|打包)/g;
 
@@ -243,6 +246,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...gro
   [GETS, '$1'],
   [RETAG, ' retag '],
   [COPY_OUT, ' docker cp '],
+  [VERSION_CHOICE, '$1 版本 '],
   [MAKE_IMAGE, '构建'],
   [BY_ONESELF, ''],
   [GREETING, ''],

@@ -272,6 +272,8 @@ function describesNoun(text: string, word: string): boolean {
 const detailTerms = (unit: QueryUnit, terms: readonly string[]): readonly string[] => (hasHan(unit.text) ? [unit.text, ...unit.related] : terms);
 
 /** A version as the notes write one: 14.04, 0.7, ubuntu:14.04, demo:v1. */
+/** Asking for a version in chat words ("python 是几点几"). */
+const ASKS_VERSION = /^(?:几点几|哪一?版)$/;
 const VERSION_NUMBER = /\d+\.\d+|:[\w.-]*\d/;
 
 /**
@@ -441,15 +443,19 @@ export class TopicIndex {
    * specific word before the word for version, else after it.
    */
   private versionedThing(query: Query, units: readonly WeightedUnit[]): WeightedUnit | undefined {
-    const version = units.find(({ unit }) => [...unit.terms, ...unit.related].includes('版本'));
-    // A question that gives the version ("starting with version 1.11") asks about something else.
-    if (!version || VERSION_NUMBER.test(query.text)) return undefined;
+    const version = units.find(({ unit }) => [...unit.terms, ...unit.related].includes('版本') || ASKS_VERSION.test(unit.text));
+    if (!version) return undefined;
     const at = (u: WeightedUnit): number => query.text.indexOf(u.unit.text);
     const end = at(version) + version.unit.text.length;
     const things = units.filter((u) => u !== version && u.unit.known && !u.unit.action && u.specific.length > 0 && at(u) >= 0);
     // "version of ubuntu", "哪个版本的 ubuntu"; else "flask 的版本", "python version".
     const owner = things.find((u) => at(u) > end && /^\s*(?:of(?:\s+the)?|的)\s*$/.test(query.text.slice(end, at(u))));
-    return owner ?? things.filter((u) => at(u) < at(version)).sort((a, b) => at(b) - at(a))[0];
+    const thing = owner ?? things.filter((u) => at(u) < at(version)).sort((a, b) => at(b) - at(a))[0];
+    // A question that gives the version ("starting with version 1.11") asks about something else;
+    // one given with another thing's name ("ubuntu 14.04 里 python 是几点几") is that thing's.
+    const others = things.filter((u) => u !== thing).map((u) => u.unit.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const ungiven = others.length ? query.text.replace(new RegExp(`(?:${others.join('|')})[\\s:=@v-]{0,2}\\d+(?:\\.\\d+)*`, 'gi'), ' ') : query.text;
+    return VERSION_NUMBER.test(ungiven) ? undefined : thing;
   }
 
   /**

@@ -365,6 +365,8 @@ function markAsides(text: string, units: QueryUnit[]): void {
 
 /** Who asks and why (我是做设计的, 我要讲给同学听, 研发天天挂嘴边, prepping a talk for class, eng keeps mentioning it). */
 const ABOUT_THE_ASKER = /^(?:我|俺|咱|研发|开发|同事|老板|领导|组里|团队|大家)|要讲|要放|要写|要给|ppt|slides?|演示|分享|面试|挂嘴边|不懂|小白|新人|刚来|刚入职|\b(?:i'?m|i am|we'?re|we are|my|our|eng|engineers?|devs?|prepping|preparing|asking for|for (?:a|my|our) (?:talk|class|slides?|presentation|team))\b/i;
+/** Question words in a clause about the asker, not the requests 讲 and 发 ("我要讲给同学听", "研发"); listing (列几条好处) is asking. */
+const ASKS_ASKER = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|列|多少|如何|为什么|为啥|是否|能不能|可不可以|行不行|想知道|想问|想了解|请问|问一下|\b(?:wonder(?:ing)?|want to know)\b|[?？]/;
 /** English question words: a sentence with one asks something. */
 const ASKS_EN = /\b(?:what|how|why|which|where|when|who|whose|can|could|does|do|did|is|are|should|will|would|any)\b|[?？]/i;
 
@@ -381,7 +383,7 @@ function markAskerAsides(text: string, units: QueryUnit[]): void {
     const clause = { text: part, at };
     at += part.length;
     const words = clause.text.trim();
-    if (!words || !ABOUT_THE_ASKER.test(words) || ASKS.test(words) || ASKS_EN.test(words) || /(\p{Script=Han})[不没]\1/u.test(words)) continue;
+    if (!words || !ABOUT_THE_ASKER.test(words) || ASKS_ASKER.test(words) || ASKS_EN.test(words) || /(\p{Script=Han})[不没]\1/u.test(words)) continue;
     const inside = units.filter((u) => {
       const from = text.indexOf(u.text, clause.at);
       return from >= clause.at && from + u.text.length <= clause.at + clause.text.length;

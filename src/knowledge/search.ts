@@ -525,7 +525,9 @@ export class TopicIndex {
     // "What does the -t flag mean", "-t 参数啥意思": an option the notes use but never explain in words.
     const namesOption = query.units.some((u) => u.detail && [...u.terms, ...u.related].includes('参数'));
     const flagsAsked = namesOption && MEANING.test(query.text) ? (query.text.match(NOTE_FLAG) ?? []) : [];
-    const quantity = actions.length === 0 ? undefined : JUST_ONE.test(query.text) ? 'one' : ALL_OF_THEM.test(query.text) ? 'all' : undefined;
+    // Only removing is told apart by how many: "查看所有容器" is listing them as `docker ps` does.
+    const removing = actions.filter(({ unit }) => [...unit.terms, ...unit.related].includes('删除'));
+    const quantity = removing.length === 0 ? undefined : JUST_ONE.test(query.text) ? 'one' : ALL_OF_THEM.test(query.text) ? 'all' : undefined;
     // What is acted on: Docker's nouns the question names (容器, image), not its actions or commands.
     const objects = units.filter(({ unit }) => unit.known && unit.domain && !unit.action && !unit.command && !/^docker$/.test(unit.text));
     // "-p 5000:5000 前面那个是宿主机的吗": which side of a mapping is which, which a command line does not say.
@@ -637,7 +639,7 @@ export class TopicIndex {
       const unexplainedFlag = flagsAsked.some((f) => !entry.passages.some((p) => (p.passage.kind === 'sentence' || p.passage.kind === 'item') && p.passage.text.toLowerCase().includes(f)));
       // A described command that does what is asked to what is named, but to all of them when one is
       // asked for, or to one when all are ("删掉一个指定的容器" is not "清理所有…的容器", "delete all my images at once" not "删除本地镜像").
-      const otherCount = quantity !== undefined && entry.describesCommands && this.actsOnOtherCount(entry, actions, objects, quantity);
+      const otherCount = quantity !== undefined && entry.describesCommands && this.actsOnOtherCount(entry, removing, objects, quantity);
       // Asked how to do something, answered only by a sentence that it can be done ("容器可以被…停止").
       const onlyCanBe = query.howTo && !query.capability && !WHAT_CAN.test(query.text) && actions.length > 0 && bestPassage !== undefined && bestPassage.kind !== 'command' && bestPassage.kind !== 'code' && CAN_BE.test(bestPassage.text);
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));

@@ -405,6 +405,77 @@ const HOLDOUTS: Record<
     floor: { zh: 57 / 60, en: 36 / 40, mixed: 18 / 20, oos: 39 / 40, all: 150 / 160 },
     maxConfidentlyWrong: 0,
   },
+  // Sets BB-BM: written from the notes alone, four at a time, and scored on main at b150588 when each
+  // group arrived, before anyone looked at its questions (`first`). BB-BE then guided round sixteen;
+  // BF-BM were scored once more when it was done (a50d67e, `unseen`), still unread. Floors are today's figures.
+  'holdout-bb.jsonl': {
+    first: { zh: 56 / 60, en: 40 / 40, mixed: 18 / 20, oos: 38 / 40, all: 152 / 160 },
+    floor: { zh: 57 / 60, en: 40 / 40, mixed: 18 / 20, oos: 39 / 40, all: 154 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bc.jsonl': {
+    first: { zh: 57 / 60, en: 39 / 40, mixed: 18 / 20, oos: 38 / 40, all: 152 / 160 },
+    floor: { zh: 57 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 153 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bd.jsonl': {
+    first: { zh: 53 / 60, en: 37 / 40, mixed: 19 / 20, oos: 37 / 40, all: 146 / 160 },
+    floor: { zh: 54 / 60, en: 39 / 40, mixed: 19 / 20, oos: 39 / 40, all: 151 / 160 },
+    maxConfidentlyWrong: 1,
+  },
+  'holdout-be.jsonl': {
+    first: { zh: 52 / 60, en: 34 / 40, mixed: 17 / 20, oos: 38 / 40, all: 141 / 160 },
+    floor: { zh: 54 / 60, en: 36 / 40, mixed: 17 / 20, oos: 39 / 40, all: 146 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bf.jsonl': {
+    first: { zh: 58 / 60, en: 35 / 40, mixed: 19 / 20, oos: 39 / 40, all: 151 / 160 },
+    unseen: { zh: 58 / 60, en: 36 / 40, mixed: 19 / 20, oos: 39 / 40, all: 152 / 160 },
+    floor: { zh: 58 / 60, en: 36 / 40, mixed: 19 / 20, oos: 39 / 40, all: 152 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bg.jsonl': {
+    first: { zh: 54 / 60, en: 32 / 40, mixed: 18 / 20, oos: 39 / 40, all: 143 / 160 },
+    unseen: { zh: 53 / 60, en: 33 / 40, mixed: 18 / 20, oos: 40 / 40, all: 144 / 160 },
+    floor: { zh: 53 / 60, en: 33 / 40, mixed: 18 / 20, oos: 40 / 40, all: 144 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bh.jsonl': {
+    first: { zh: 59 / 60, en: 37 / 40, mixed: 17 / 20, oos: 36 / 40, all: 149 / 160 },
+    unseen: { zh: 60 / 60, en: 37 / 40, mixed: 17 / 20, oos: 39 / 40, all: 153 / 160 },
+    floor: { zh: 60 / 60, en: 37 / 40, mixed: 17 / 20, oos: 39 / 40, all: 153 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bi.jsonl': {
+    first: { zh: 57 / 60, en: 33 / 40, mixed: 20 / 20, oos: 37 / 40, all: 147 / 160 },
+    unseen: { zh: 57 / 60, en: 33 / 40, mixed: 20 / 20, oos: 39 / 40, all: 149 / 160 },
+    floor: { zh: 57 / 60, en: 33 / 40, mixed: 20 / 20, oos: 39 / 40, all: 149 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bj.jsonl': {
+    first: { zh: 56 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 154 / 160 },
+    unseen: { zh: 56 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 154 / 160 },
+    floor: { zh: 56 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 154 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bk.jsonl': {
+    first: { zh: 46 / 60, en: 35 / 40, mixed: 18 / 20, oos: 39 / 40, all: 138 / 160 },
+    unseen: { zh: 47 / 60, en: 35 / 40, mixed: 18 / 20, oos: 39 / 40, all: 139 / 160 },
+    floor: { zh: 47 / 60, en: 35 / 40, mixed: 18 / 20, oos: 39 / 40, all: 139 / 160 },
+    maxConfidentlyWrong: 1,
+  },
+  'holdout-bl.jsonl': {
+    first: { zh: 41 / 60, en: 17 / 40, mixed: 17 / 20, oos: 39 / 40, all: 114 / 160 },
+    unseen: { zh: 45 / 60, en: 19 / 40, mixed: 16 / 20, oos: 39 / 40, all: 119 / 160 },
+    floor: { zh: 45 / 60, en: 19 / 40, mixed: 16 / 20, oos: 39 / 40, all: 119 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bm.jsonl': {
+    first: { zh: 50 / 60, en: 38 / 40, mixed: 16 / 20, oos: 40 / 40, all: 144 / 160 },
+    unseen: { zh: 50 / 60, en: 38 / 40, mixed: 16 / 20, oos: 40 / 40, all: 144 / 160 },
+    floor: { zh: 50 / 60, en: 38 / 40, mixed: 16 / 20, oos: 40 / 40, all: 144 / 160 },
+    maxConfidentlyWrong: 0,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

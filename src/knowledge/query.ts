@@ -219,8 +219,8 @@ const GETS = /(\b(?:does|do|did|will)\s+(?!i\b|you\b|we\b)(?:[a-z0-9.:-]+\s+){1,
 /** Words written in capitals (GUI, SSH, API), lower-cased as the tokenizer has them. */
 const acronymsOf = (question: string): ReadonlySet<string> => new Set((question.match(/\b[A-Z]{2,6}s?\b/g) ?? []).map((w) => w.toLowerCase()));
 
-/** A name glued to its version ("ubuntu14.04") is the two words. */
-const GLUED_VERSION = /([a-z])(?=\d+\.\d)/g;
+/** A name glued to its version ("ubuntu14.04", "centos7") is the two words; win10 and win11 are names of their own. */
+const GLUED_VERSION = /([a-z])(?=\d+\.\d)|\b(centos|debian|fedora|rhel|ubuntu|windows|win|macos|osx)(?=\d+\b)(?!(?:10|11)\b)/g;
 
 /** Tagging an image again (打个新 tag, 重新打 tag): not what `docker build -t` does when building it. */
 const RETAG = /(?:重新|再)打(?:一个|个|一|上)?(?:新的?)?\s*(?:tag|标签)|打(?:一个|个|一|上)?新的?\s*(?:tag|标签)|[换改](?:一个|个|一下|下)?(?:新的?)?\s*(?:tag|标签)|\b(?:rename|change|switch)\s+(?:the\s+|an?\s+|its\s+|my\s+)?(?:image'?s?\s+)?tags?\b/g;
@@ -242,7 +242,7 @@ const RESULTATIVE = /^(\p{Script=Han}{1,2}?)(?:掉|完|好|起来|出来|下来|
  * phrasings replaced by the words the term map knows (see each pattern).
  */
 const REWRITES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...groups: string[]) => string)]> = [
-  [GLUED_VERSION, '$1 '],
+  [GLUED_VERSION, '$1$2 '],
   [GETS, '$1'],
   [RETAG, ' retag '],
   [COPY_OUT, ' docker cp '],
@@ -364,7 +364,7 @@ function markAsides(text: string, units: QueryUnit[]): void {
 }
 
 /** Who asks and why (我是做设计的, 我要讲给同学听, 研发天天挂嘴边, prepping a talk for class, eng keeps mentioning it). */
-const ABOUT_THE_ASKER = /^(?:我|俺|咱|研发|开发|同事|老板|领导|组里|团队|大家)|要讲|要放|要写|要给|ppt|slides?|演示|分享|面试|挂嘴边|不懂|小白|新人|刚来|刚入职|\b(?:i'?m|i am|we'?re|we are|my|our|eng|engineers?|devs?|prepping|preparing|asking for|for (?:a|my|our) (?:talk|class|slides?|presentation|team))\b/i;
+const ABOUT_THE_ASKER = /^(?:我|俺)(?:是|只会|就是|一直以为|以为|刚|完全|真的|不太|不懂|老是)|^(?:研发|开发|同事|老板|领导|组里|团队|大家)(?:天天|都|老|总|经常|一直)|要讲给|讲给.{0,6}听|ppt|slides?|演示|分享|面试|挂嘴边|不懂|小白|新人|刚来|刚入职|\b(?:i'?m|i am|we'?re|we are|my|our|eng|engineers?|devs?|prepping|preparing|asking for|for (?:a|my|our) (?:talk|class|slides?|presentation|team))\b/i;
 /** Question words in a clause about the asker, not the requests 讲 and 发 ("我要讲给同学听", "研发"); listing (列几条好处) is asking. */
 const ASKS_ASKER = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|列|多少|如何|为什么|为啥|是否|能不能|可不可以|行不行|想知道|想问|想了解|请问|问一下|\b(?:wonder(?:ing)?|want to know)\b|[?？]/;
 /** English question words: a sentence with one asks something. */
@@ -392,6 +392,20 @@ function markAskerAsides(text: string, units: QueryUnit[]): void {
     if (inside.some((u) => u.domain || u.command || (hasHan(words) && !u.known && /^[a-z0-9]/.test(u.text) && !/^(?:ppt|slides?)$/.test(u.text)))) continue;
     for (const u of inside) u.aside = true;
   }
+}
+
+/**
+ * The sentences of a message of several that ask something ("Hey all, data person here. What is
+ * Docker? I assumed a VM": "What is Docker"); none for a message of one sentence.
+ */
+export function askingClauses(question: string): string[] {
+  const parts = question
+    .slice(0, MAX_QUESTION_LENGTH)
+    .split(/[?？!！。;；，,：]+|:\s+/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  if (parts.length < 2) return [];
+  return parts.filter((p) => [...p].length >= 3 && (ASKS_ASKER.test(p) || ASKS_EN.test(p)));
 }
 
 /** Marks the actions written as finished before the question (see QueryUnit.done). */

@@ -25,7 +25,7 @@
 import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
 import { passagesOf, withoutInstruction, type Passage } from './passages.js';
-import { ASKS, COMMAND_WORDS, DONE_WEIGHT, optionTerm, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
+import { askingClauses, ASKS, COMMAND_WORDS, DONE_WEIGHT, optionTerm, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
 import { NEIGHBOUR_TOPICS, PLATFORMS } from './terms.js';
 import { hasHan, indexTerms } from './tokenizer.js';
 
@@ -141,6 +141,8 @@ export interface Hit {
   coverage: number;
   anchor: 'domain' | 'heading' | 'none';
   confidence: number;
+  /** The section was ruled out as an answer (it lacks the detail, option, platform or reason asked for), whatever it scores. */
+  vetoed?: boolean;
 }
 
 export interface Ranking {
@@ -304,6 +306,8 @@ const NEIGHBOUR_HAN = [...NEIGHBOUR_TOPICS].filter((t) => hasHan(t) && t.length 
 /** How many things a question asks to act on, and how many a described command acts on: all of them or one. */
 const ALL_OF_THEM = /所有|全部|全都|一次性|一口气|批量|一键|\b(?:all|every|everything)\b|\bat once\b|\bin one go\b/i;
 const JUST_ONE = /(?:只|就|单|仅)?(?:(?:一个|单个|某个|某一个)(?:指定|特定)?|指定|特定)\s*的?\s*(?:容器|镜像|container|image)|\b(?:just|only)\s+(?:one|a single|a specific|that)\b|\b(?:a|one)\s+(?:single|specific|particular)\s+(?:stopped\s+|running\s+)?(?:container|image)\b|\bone\s+(?:stopped\s+|running\s+)?(?:container|image)\b/i;
+
+const knownUnits = (query: Query): number => query.units.filter((u) => u.known && !u.otherSense).length;
 
 /** A sentence that something can be done ("容器可以被创建、启动、停止", "can be stopped"): not how. */
 const CAN_BE = /可以被|能被|\bcan be\b/i;
@@ -489,7 +493,23 @@ export class TopicIndex {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
+  /**
+   * The sections for a question, best first. A message of several sentences asks in one of them,
+   * the rest saying who asks and why ("Hey all, data person here. What language is Docker written
+   * in? I assumed Python"): the section the whole message ranks first is as likely as that sentence
+   * alone makes it, but no surer than a best guess, since the rest was left unread.
+   */
   rank(question: string, limit = 5): Ranking {
+    const whole = this.rankQuestion(question);
+    const top = whole.hits[0];
+    // The sentence that asks most of what the notes know (of two, "how do I stop a container" over "which command").
+    const main = top && !top.vetoed ? askingClauses(question).map((clause) => this.rankQuestion(clause)).sort((a, b) => knownUnits(b.query) - knownUnits(a.query))[0] : undefined;
+    const own = main && knownUnits(main.query) >= 2 ? main.hits[0] : undefined;
+    if (top && own && !own.vetoed && own.topic === top.topic) top.confidence = Math.max(top.confidence, Math.min(own.confidence, this.tuning.tiedCap));
+    return { query: whole.query, hits: whole.hits.slice(0, limit) };
+  }
+
+  private rankQuestion(question: string): Ranking {
     const query = this.analyzer.analyze(question);
     const bm25 = [...this.conceptScores(query)].sort((a, b) => b[1] - a[1]).slice(0, RERANK_DEPTH);
     const top = bm25[0]?.[1] ?? 0;
@@ -593,7 +613,8 @@ export class TopicIndex {
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
       // Asked for the command itself ("命令是啥"), a section without one has nothing to give.
-      if (query.howTo && asksCommand && !entry.hasCommand) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      let vetoed = query.howTo && asksCommand && !entry.hasCommand;
+      if (vetoed) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A list of described commands answers a how-to only with one that does it: "remove all
       // stopped containers" mentions stopping, and is not how to stop one.
       if (query.howTo && actions.length > 0 && (!namesAction || (entry.describesCommands && !actsAsked))) confidence *= this.tuning.missingActionFactor;
@@ -645,7 +666,10 @@ export class TopicIndex {
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
       const unexplainedMapping = asksMappingSide && !entry.passages.some((p) => (p.passage.kind === 'sentence' || p.passage.kind === 'item') && PORT_MAPPING.test(p.passage.text) && EXPLAINS_MAPPING.test(p.passage.text));
       // An option no command of the notes uses ("docker ps -a"): the question is about that option.
-      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag || unexplainedMapping || onlyCanBe || otherCount) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag || unexplainedMapping || onlyCanBe || otherCount) {
+        vetoed = true;
+        confidence = Math.min(confidence, this.tuning.offTopicCap);
+      }
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the
@@ -675,7 +699,7 @@ export class TopicIndex {
       const saysIt = (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (statesCompared ? 1 + this.tuning.phraseBonus : 1);
       const answersElsewhere = (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1) * (namesOtherImage ? NARROWER_HOW_TO : 1) * (notDescribed ? UNDESCRIBED_PURPOSE : 1);
       const ordered = score * saysIt * (missingDetail ? this.tuning.missingDetailFactor : 1) * answersElsewhere;
-      hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence });
+      hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence, ...(vetoed ? { vetoed } : {}) });
     }
     hits.sort((a, b) => b.score - a.score);
     // Two sections nearly tied for first: either may be the one meant, so neither answer is sure.
@@ -685,7 +709,7 @@ export class TopicIndex {
     // `docker images` in both) is answered by either: the one shown is a best guess, the other offered.
     const aboutACommand = query.howTo || query.units.some((u) => u.action || u.command !== undefined || u.terms.some((t) => COMMAND_WORDS.has(t)));
     if (first && second && aboutACommand && second.score >= SAME_COMMAND_MARGIN * first.score && this.sharesCommand(first.topic, second.topic)) first.confidence = Math.min(first.confidence, this.tuning.tiedCap);
-    return { query, hits: hits.slice(0, limit) };
+    return { query, hits };
   }
 
   /**

@@ -77,6 +77,8 @@ export interface Query {
   comparing: boolean;
   /** "Can a container be deleted?", "容器能被删除吗": asks what can be done to something, not how to do it. */
   capability: boolean;
+  /** Likens a Docker thing to one the notes never name ("镜像能理解成虚拟机的 ova 吗", "is an image like a conda env"): the notes say what theirs is, no more. */
+  likened: boolean;
   units: QueryUnit[];
   /** Every term to look up, with its weight (translations count less than what was typed). */
   weights: Map<string, number>;
@@ -95,6 +97,9 @@ const ABOUT_NOTES = /笔记|\b(?:per|in|according to|from)\s+(?:the|these|your|o
 const WHY = /\bwhy\b|为什么|为啥|为何|凭啥|凭什么|咋回事|怎么回事/;
 
 const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么/;
+
+/** "Is A the same as B", "A 相当于 B 吗", "能理解成 B 吗": A likened to something else. */
+const LIKENS = /一回事|一样吗|一样不|一个东西|一个意思|相当于|类似|理解成|当成|看成|差不多|\bsame (?:thing )?as\b|\bsimilar to\b|\bequivalent (?:to|of)\b|\bis it (?:like|basically|roughly|just)\b|\b(?:kind|sort) of like\b|\broughly (?:a|an|like)\b|\bbasically (?:a|an|just|like)\b/i;
 
 const COUNTING = /\bhow many\b|\bnumber of\b|\bin total\b|几[条个种层项点步样类列]|多少[条个种层项列]|一共|总共/;
 
@@ -549,6 +554,11 @@ export class QueryAnalyzer {
     markAsides(text, units);
     // Who asks and why is not what is asked: those words look nothing up.
     units.splice(0, units.length, ...units.filter((u) => !u.aside));
+    // What a Docker thing is likened to, when the notes never name it ("ova", "conda env"), looks
+    // nothing up either; a neighbouring tool or a Docker word the notes lack (k8s 的 pod) is a topic.
+    const likenedTo = LIKENS.test(text) && !HOW_TO.test(text) && units.some((u) => u.known && u.domain && !u.otherSense) ? units.filter((u) => !u.known && !u.domain && !u.command && !NEIGHBOUR_TOPICS.has(u.text) && (u.topicality ?? 1) >= 0.5) : [];
+    const likened = likenedTo.length > 0 && !units.some((u) => !u.known && (u.domain || NEIGHBOUR_TOPICS.has(u.text)));
+    if (likened) units.splice(0, units.length, ...units.filter((u) => !likenedTo.includes(u)));
     // A method of the demo's code ("app.run 里 host 填的啥") is one name of that code, not Docker's verb.
     for (const m of text.matchAll(METHOD_CALL)) {
       const parts = [m[1], m[2]].map((name) => units.find((u) => u.text === name));
@@ -584,7 +594,7 @@ export class QueryAnalyzer {
     }
     const counting = COUNTING.test(text);
     const howToAt = HOW_TO.exec(asksHow)?.index ?? (howTo ? 0 : -1);
-    return { text, lang: detectLanguage(question), howTo, howToAt, aboutNotes: ABOUT_NOTES.test(text), why: WHY.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput, comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), units, weights };
+    return { text, lang: detectLanguage(question), howTo, howToAt, aboutNotes: ABOUT_NOTES.test(text), why: WHY.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput, comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), likened, units, weights };
   }
 
   /**

@@ -702,6 +702,8 @@ export class TopicIndex {
       hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence, ...(vetoed ? { vetoed } : {}) });
     }
     hits.sort((a, b) => b.score - a.score);
+    // Likened to something the notes never name: what they say of theirs is a best guess at it.
+    if (query.likened) for (const hit of hits) hit.confidence = Math.min(hit.confidence, this.tuning.tiedCap);
     // Two sections nearly tied for first: either may be the one meant, so neither answer is sure.
     const [first, second] = hits;
     if (first && second && second.score >= this.tuning.tieMargin * first.score) first.confidence = Math.min(first.confidence, this.tuning.tiedCap);

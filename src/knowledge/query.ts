@@ -401,16 +401,23 @@ function markAskerAsides(text: string, units: QueryUnit[]): void {
 
 /**
  * The sentences of a message of several that ask something ("Hey all, data person here. What is
- * Docker? I assumed a VM": "What is Docker"); none for a message of one sentence.
+ * Docker? I assumed a VM": "What is Docker"), and the stretch from the first of them to the last
+ * when something is said around it; nothing for a message of one sentence.
  */
-export function askingClauses(question: string): string[] {
+export function askingClauses(question: string): { clauses: string[]; span?: string } {
   const parts = question
     .slice(0, MAX_QUESTION_LENGTH)
     .split(/[?？!！。;；，,：]+|:\s+/)
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
-  if (parts.length < 2) return [];
-  return parts.filter((p) => [...p].length >= 3 && (ASKS_ASKER.test(p) || ASKS_EN.test(p)));
+  if (parts.length < 2) return { clauses: [] };
+  const asking = parts.map((p) => [...p].length >= 3 && (ASKS_ASKER.test(p) || ASKS_EN.test(p)));
+  const clauses = parts.filter((_, i) => asking[i]);
+  // From the first sentence that asks to the last: the question, without what is said around it.
+  const from = asking.indexOf(true);
+  const to = asking.lastIndexOf(true);
+  const span = from >= 0 && to > from && (from > 0 || to < parts.length - 1) ? parts.slice(from, to + 1).join('，') : undefined;
+  return { clauses, ...(span ? { span } : {}) };
 }
 
 /** Marks the actions written as finished before the question (see QueryUnit.done). */

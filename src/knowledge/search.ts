@@ -502,10 +502,15 @@ export class TopicIndex {
   rank(question: string, limit = 5): Ranking {
     const whole = this.rankQuestion(question);
     const top = whole.hits[0];
-    // The sentence that asks most of what the notes know (of two, "how do I stop a container" over "which command").
-    const main = top && !top.vetoed ? askingClauses(question).map((clause) => this.rankQuestion(clause)).sort((a, b) => knownUnits(b.query) - knownUnits(a.query))[0] : undefined;
-    const own = main && knownUnits(main.query) >= 2 ? main.hits[0] : undefined;
-    if (top && own && !own.vetoed && own.topic === top.topic) top.confidence = Math.max(top.confidence, Math.min(own.confidence, this.tuning.tiedCap));
+    if (top && !top.vetoed) {
+      const { clauses, span } = askingClauses(question);
+      // A sentence asking about one thing the notes know ("which command?") is not the question on its own.
+      const asked = [...(span ? [this.rankQuestion(span)] : []), ...clauses.map((clause) => this.rankQuestion(clause)).filter((r) => knownUnits(r.query) >= 2)];
+      for (const { hits } of asked) {
+        const own = hits[0];
+        if (own && !own.vetoed && own.topic === top.topic) top.confidence = Math.max(top.confidence, Math.min(own.confidence, this.tuning.tiedCap));
+      }
+    }
     return { query: whole.query, hits: whole.hits.slice(0, limit) };
   }
 

@@ -273,9 +273,21 @@ function describesNoun(text: string, word: string): boolean {
 /** The words that state a detail: a Chinese word whole, not its bigrams (多少钱 is not 多少). */
 const detailTerms = (unit: QueryUnit, terms: readonly string[]): readonly string[] => (hasHan(unit.text) ? [unit.text, ...unit.related] : terms);
 
-/** A version as the notes write one: 14.04, 0.7, ubuntu:14.04, demo:v1. */
+/**
+ * Options and ports are stated by a command line that has them (`docker run -p 5000:5000`), in
+ * whatever words the question asks for them ("port 参数", "the -p flag's value").
+ */
+function statesDetail(unit: QueryUnit, terms: readonly string[], passage: IndexedPassage): boolean {
+  if (detailTerms(unit, terms).some((t) => passage.terms.has(t))) return true;
+  if (passage.passage.kind !== 'command' && passage.passage.kind !== 'code') return false;
+  const asked = [...unit.terms, ...unit.related];
+  if (asked.includes('参数') && [...passage.terms].some((t) => t.startsWith('option'))) return true;
+  return asked.includes('端口') && PORT_MAPPING.test(passage.passage.text);
+}
+
 /** Asking for a version in chat words ("python 是几点几"). */
 const ASKS_VERSION = /^(?:几点几|哪一?版)$/;
+/** A version as the notes write one: 14.04, 0.7, ubuntu:14.04, demo:v1. */
 const VERSION_NUMBER = /\d+\.\d+|:[\w.-]*\d/;
 
 /**
@@ -638,7 +650,7 @@ export class TopicIndex {
       }
       // Asked for a detail (a size, a port, a command's options) the section never states: being on
       // topic does not answer it ("demo:v1 有多大" from the Dockerfile, "commit 的参数" from a sentence).
-      const missingDetail = units.some(({ unit, terms }) => unit.detail && !situation(unit) && !detailTerms(unit, terms).some((t) => entry.headingTerms.has(t) || entry.passages.some((p) => p.terms.has(t))));
+      const missingDetail = units.some(({ unit, terms }) => unit.detail && !situation(unit) && !detailTerms(unit, terms).some((t) => entry.headingTerms.has(t)) && !entry.passages.some((p) => statesDetail(unit, terms, p)));
       // A detail of an image named by its reference ("demo:v1 多大") is stated only where that image is.
       const otherImage = units.some(({ unit }) => unit.detail) && imageRefs.some((ref) => !entry.passages.some((p) => ref.split(':').every((part) => p.passage.text.toLowerCase().includes(part))));
       // A question about a command the section runs, qualified by something its line does not say

@@ -158,8 +158,8 @@ const LIKE_WHAT_I_KNOW = /类似(?:于)?\s*[\w\s\p{Script=Han}]{1,12}?\s*(?:那�
 /** "In plain English", "in a nutshell": how to answer, not what about. */
 const PLAINLY = /\bin\s+(?:plain|simple|layman'?s?|everyday|normal)\s+(?:english|words|terms|language)\b|\bin\s+a\s+nutshell\b|\beli5\b/g;
 
-/** "Quick one", "quick q": how it is asked, not "fast". */
-const QUICK_ONE = /\bquick\s+(?:one|q|question)\b/g;
+/** "Quick one", "quick q": how it is asked, not "fast"; "at some point": when, vaguely. */
+const QUICK_ONE = /\bquick\s+(?:one|q|question)\b|\bat some point\b/g;
 
 /** "What does the container run": what runs in it (the image's default command), not running a container. */
 const CONTAINER_RUNS = /\b((?:does|do|will|did|would)\s+(?:the\s+|a\s+|my\s+|this\s+|that\s+)?(?:demo\s+)?containers?)\s+(?:run|execute)\b|\bwhat\s+(?:(?:command|cmd|process|program)\s+)?(?:runs|is run|gets run|executes)\s+when\b/g;

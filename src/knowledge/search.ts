@@ -299,6 +299,8 @@ function statesVersionOf(line: string, thing: QueryUnit): boolean {
   // A Dockerfile instruction is its whole line ("FROM 的版本": FROM ubuntu:14.04).
   const whole = thing.terms.some((t) => t.startsWith('dockerfile') && t !== 'dockerfil');
   if ((whole || /版本|\bversions?\b|\breleases?\b/.test(text)) && VERSION_NUMBER.test(text)) return true;
+  // An image's version is its tag ("base image 哪个版本": FROM ubuntu:14.04).
+  if ([...thing.terms, ...thing.related].some((t) => t === 'imag' || t === '镜像') && /[a-z0-9._-]+:[\w.-]*\d/.test(text)) return true;
   const at = text.indexOf(thing.text.toLowerCase());
   return at >= 0 && /^[\s:=@v-]{0,2}\d/.test(text.slice(at + thing.text.length));
 }
@@ -463,7 +465,8 @@ export class TopicIndex {
     if (!version) return undefined;
     const at = (u: WeightedUnit): number => query.text.indexOf(u.unit.text);
     const end = at(version) + version.unit.text.length;
-    const things = units.filter((u) => u !== version && u.unit.known && !u.unit.action && u.specific.length > 0 && at(u) >= 0);
+    // Things that can have a version: not an action, nor a one-character word (用).
+    const things = units.filter((u) => u !== version && u.unit.known && !u.unit.action && u.specific.length > 0 && at(u) >= 0 && !/^\p{Script=Han}$/u.test(u.unit.text));
     // "version of ubuntu", "哪个版本的 ubuntu"; else "flask 的版本", "python version".
     const owner = things.find((u) => at(u) > end && /^\s*(?:of(?:\s+the)?|的)\s*$/.test(query.text.slice(end, at(u))));
     const thing = owner ?? things.filter((u) => at(u) < at(version)).sort((a, b) => at(b) - at(a))[0];

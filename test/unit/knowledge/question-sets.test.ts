@@ -476,6 +476,32 @@ const HOLDOUTS: Record<
     floor: { zh: 50 / 60, en: 38 / 40, mixed: 16 / 20, oos: 40 / 40, all: 144 / 160 },
     maxConfidentlyWrong: 0,
   },
+  // Sets BN-BQ: written from the notes alone while round seventeen (guided by BB-BM) was made; `first` is
+  // main at b150588, `unseen` the round's code (9d7dab7), both scored before anyone looked at the questions.
+  'holdout-bn.jsonl': {
+    first: { zh: 31 / 60, en: 16 / 40, mixed: 14 / 20, oos: 38 / 40, all: 99 / 160 },
+    unseen: { zh: 43 / 60, en: 26 / 40, mixed: 18 / 20, oos: 39 / 40, all: 126 / 160 },
+    floor: { zh: 43 / 60, en: 26 / 40, mixed: 18 / 20, oos: 39 / 40, all: 126 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bo.jsonl': {
+    first: { zh: 46 / 60, en: 33 / 40, mixed: 18 / 20, oos: 36 / 40, all: 133 / 160 },
+    unseen: { zh: 51 / 60, en: 33 / 40, mixed: 18 / 20, oos: 37 / 40, all: 139 / 160 },
+    floor: { zh: 51 / 60, en: 33 / 40, mixed: 18 / 20, oos: 37 / 40, all: 139 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bp.jsonl': {
+    first: { zh: 58 / 60, en: 39 / 40, mixed: 20 / 20, oos: 40 / 40, all: 157 / 160 },
+    unseen: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 40 / 40, all: 158 / 160 },
+    floor: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 40 / 40, all: 158 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bq.jsonl': {
+    first: { zh: 52 / 60, en: 30 / 40, mixed: 20 / 20, oos: 38 / 40, all: 140 / 160 },
+    unseen: { zh: 54 / 60, en: 33 / 40, mixed: 20 / 20, oos: 37 / 40, all: 144 / 160 },
+    floor: { zh: 54 / 60, en: 33 / 40, mixed: 20 / 20, oos: 37 / 40, all: 144 / 160 },
+    maxConfidentlyWrong: 1,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

@@ -98,8 +98,8 @@ const WHY = /\bwhy\b|为什么|为啥|为何|凭啥|凭什么|咋回事|怎么�
 
 const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么/;
 
-/** "Is A the same as B", "A 相当于 B 吗", "能理解成 B 吗": A likened to something else. */
-const LIKENS = /一回事|一样吗|一样不|一个东西|一个意思|相当于|类似|理解成|当成|看成|差不多|\bsame (?:thing )?as\b|\bsimilar to\b|\bequivalent (?:to|of)\b|\bis it (?:like|basically|roughly|just)\b|\b(?:kind|sort) of like\b|\broughly (?:a|an|like)\b|\bbasically (?:a|an|just|like)\b/i;
+/** "Is A the same as B", "A 相当于 B 吗", "能理解成 B 吗": A likened to something else (not "有没有类似 B 的功能", "the equivalent of B", which ask for a feature). */
+const LIKENS = /一回事|一样吗|一样不|一个东西|一个意思|相当于|理解成|当成|看成|差不多|\bsame (?:thing )?as\b|\bsimilar to\b|\bequivalent to\b|\bis it (?:like|basically|roughly|just)\b|\b(?:kind|sort) of like\b|\broughly (?:a|an|like)\b|\bbasically (?:a|an|just|like)\b/i;
 
 const COUNTING = /\bhow many\b|\bnumber of\b|\bin total\b|几[条个种层项点步样类列]|多少[条个种层项列]|一共|总共/;
 
@@ -407,7 +407,7 @@ function markAskerAsides(text: string, units: QueryUnit[]): void {
 export function askingClauses(question: string): { clauses: string[]; span?: string } {
   const parts = question
     .slice(0, MAX_QUESTION_LENGTH)
-    .split(/[?？!！。;；，,：]+|:\s+/)
+    .split(/[?？!！。;；，,：]+|[.:](?:\s+|$)/)
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
   if (parts.length < 2) return { clauses: [] };

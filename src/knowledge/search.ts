@@ -517,7 +517,9 @@ export class TopicIndex {
   rank(question: string, limit = 5): Ranking {
     const whole = this.rankQuestion(question);
     const top = whole.hits[0];
-    if (top && !top.vetoed) {
+    // ...unless the rest names what takes the question elsewhere: git's commit, a tool the notes do not cover.
+    const elsewhere = whole.query.units.some((u) => u.otherSense || (!u.known && (u.domain || isNeighbourTopic(u.text))));
+    if (top && !top.vetoed && !elsewhere) {
       const { clauses, span } = askingClauses(question);
       // A sentence asking about one thing the notes know ("which command?") is not the question on its own.
       const asked = [...(span ? [this.rankQuestion(span)] : []), ...clauses.map((clause) => this.rankQuestion(clause)).filter((r) => knownUnits(r.query) >= 2)];

@@ -236,6 +236,9 @@ const COPY_OUT = /\bcopy(?:ing)?\b(?:\s+\S+){0,3}?\s+(?:out\s+of|from)\s+(?:a\s+
 /** Two versions of one thing to choose from ("python2还是python3", "python 2 or 3"): that thing's version is asked. */
 const VERSION_CHOICE = /\b([a-z]+)\s*(?:是|is)?\s*(\d+)\s*(?:还是|或者|或|or|vs\.?)\s*(?:\1\s*)?\d+\b/gi;
 
+/** "Can it only run here?" (只能在本机跑, only on the machine it was built on): asks about using it on other servers. */
+const ONLY_HERE = /只能(?:在)?(?:本机|本地|这台(?:机器|电脑)?|当前(?:的)?(?:宿主)?机器?)(?:上)?(?:跑|用|运行|使用)|\bonly (?:run|be used|work)s? (?:on|locally|here)(?: (?:my|this|the) (?:own )?(?:machine|laptop|computer|host|box))?/g;
+
 /** "By oneself" before what is done (自己做镜像, 自己动手构建): how, not the personal use the notes list. */
 const BY_ONESELF = /(?:我)?自己(?:动手)?(?=构建|做|弄|搞|整|写|装|搭|来|打包)/g;
 
@@ -251,6 +254,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...gro
   [GETS, '$1'],
   [RETAG, ' retag '],
   [COPY_OUT, ' docker cp '],
+  [ONLY_HERE, ' 在其它服务器上使用 '],
   [VERSION_CHOICE, '$1 版本 '],
   [MAKE_IMAGE, '构建'],
   [BY_ONESELF, ''],

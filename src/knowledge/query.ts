@@ -409,13 +409,12 @@ function markAskerAsides(text: string, units: QueryUnit[]): void {
  * when something is said around it; nothing for a message of one sentence.
  */
 export function askingClauses(question: string): { clauses: string[]; span?: string } {
-  const parts = question
-    .slice(0, MAX_QUESTION_LENGTH)
-    .split(/[?？!！。;；，,：]+|[.:](?:\s+|$)/)
-    .map((p) => p.trim())
-    .filter((p) => p.length > 0);
+  // Each sentence with the marks after it: one ending in a question mark asks, whatever its words.
+  const pieces = question.slice(0, MAX_QUESTION_LENGTH).split(/([?？!！。;；，,：]+|[.:](?:\s+|$))/);
+  const sentences = pieces.flatMap((text, i) => (i % 2 === 0 && text.trim() ? [{ text: text.trim(), asked: /[?？]/.test(pieces[i + 1] ?? '') }] : []));
+  const parts = sentences.map((p) => p.text);
   if (parts.length < 2) return { clauses: [] };
-  const asking = parts.map((p) => [...p].length >= 3 && (ASKS_ASKER.test(p) || ASKS_EN.test(p)));
+  const asking = sentences.map((p) => [...p.text].length >= 3 && (p.asked || ASKS_ASKER.test(p.text) || ASKS_EN.test(p.text)));
   const clauses = parts.filter((_, i) => asking[i]);
   // From the first sentence that asks to the last: the question, without what is said around it.
   const from = asking.indexOf(true);

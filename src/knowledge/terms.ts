@@ -185,7 +185,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   // A maximum or a limit: the notes state none (镜像最多能叠多少层).
   { terms: ['at most', 'maximum', 'upper limit', 'max number', '最多', '上限', '最大值', '最多能'], detail: true },
   // Limiting what a container may use (cap its memory, 限制 CPU): a setting the notes never give.
-  { terms: ['limit', 'limits', 'cap', 'throttle', 'quota', 'quotas', '限制', '限额', '配额', '限流'], detail: true },
+  { terms: ['limit', 'limits', 'cap', 'throttle', '限制', '限额', '限流'], detail: true },
   // Fields of their own, whose words the notes use otherwise ("machine", "learning").
   { terms: ['machine learning', 'deep learning', 'artificial intelligence', '机器学习', '深度学习', '人工智能'] },
   // A price: the notes price nothing.

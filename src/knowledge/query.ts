@@ -376,6 +376,8 @@ function markAsides(text: string, units: QueryUnit[]): void {
 const ABOUT_THE_ASKER = /^(?:我|俺)(?:是|只会|就是|一直以为|以为|刚|完全|真的|不太|不懂|老是)|^(?:研发|开发|同事|老板|领导|组里|团队|大家)(?:天天|都|老|总|经常|一直)|要讲给|讲给.{0,6}听|ppt|slides?|演示|分享|面试|挂嘴边|不懂|小白|新人|刚来|刚入职|\b(?:i'?m|i am|we'?re|we are|my|our|eng|engineers?|devs?|prepping|preparing|asking for|for (?:a|my|our) (?:talk|class|slides?|presentation|team))\b/i;
 /** Question words in a clause about the asker, not the requests 讲 and 发 ("我要讲给同学听", "研发"); listing (列几条好处) is asking. */
 const ASKS_ASKER = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|列|多少|如何|为什么|为啥|是否|能不能|可不可以|行不行|想知道|想问|想了解|请问|问一下|\b(?:wonder(?:ing)?|want to know)\b|[?？]/;
+/** "有没有", "是不是", "能不能": asking whether. */
+const A_NOT_A = /(\p{Script=Han})[不没]\1/u;
 /** A request ("exact pull command please", "给我个命令"): a sentence with one asks too. */
 const REQUEST = /\b(?:please|pls|plz|give me|show me|tell me)\b|请|麻烦|求|给我/i;
 /** English question words: a sentence with one asks something. */
@@ -394,7 +396,7 @@ function markAskerAsides(text: string, units: QueryUnit[]): void {
     const clause = { text: part, at };
     at += part.length;
     const words = clause.text.trim();
-    if (!words || !ABOUT_THE_ASKER.test(words) || ASKS_ASKER.test(words) || ASKS_EN.test(words) || /(\p{Script=Han})[不没]\1/u.test(words)) continue;
+    if (!words || !ABOUT_THE_ASKER.test(words) || ASKS_ASKER.test(words) || ASKS_EN.test(words) || A_NOT_A.test(words)) continue;
     const inside = units.filter((u) => {
       const from = text.indexOf(u.text, clause.at);
       return from >= clause.at && from + u.text.length <= clause.at + clause.text.length;
@@ -416,7 +418,7 @@ export function askingClauses(question: string): { clauses: string[]; span?: str
   const sentences = pieces.flatMap((text, i) => (i % 2 === 0 && text.trim() ? [{ text: text.trim(), asked: /[?？]/.test(pieces[i + 1] ?? '') }] : []));
   const parts = sentences.map((p) => p.text);
   if (parts.length < 2) return { clauses: [] };
-  const asking = sentences.map((p) => [...p.text].length >= 3 && (p.asked || ASKS_ASKER.test(p.text) || ASKS_EN.test(p.text) || REQUEST.test(p.text)));
+  const asking = sentences.map((p) => [...p.text].length >= 3 && (p.asked || ASKS_ASKER.test(p.text) || ASKS_EN.test(p.text) || REQUEST.test(p.text) || A_NOT_A.test(p.text)));
   // A question with the sentence before it, which often names what it asks about ("since Docker 1.11, what does it use").
   const clauses = parts.flatMap((p, i) => (asking[i] ? [p, ...(i > 0 && !asking[i - 1] ? [`${parts[i - 1] as string}，${p}`] : [])] : []));
   // From the first sentence that asks to the last: the question, without what is said around it.

@@ -502,6 +502,32 @@ const HOLDOUTS: Record<
     floor: { zh: 54 / 60, en: 33 / 40, mixed: 20 / 20, oos: 37 / 40, all: 144 / 160 },
     maxConfidentlyWrong: 1,
   },
+  // Sets BR-BU: written from the notes alone while round eighteen (guided by BN-BQ) was made; `first` is
+  // main at b150588, `unseen` the round's code (242d2a4), both scored before anyone looked at the questions.
+  'holdout-br.jsonl': {
+    first: { zh: 24 / 60, en: 15 / 40, mixed: 14 / 20, oos: 40 / 40, all: 93 / 160 },
+    unseen: { zh: 34 / 60, en: 26 / 40, mixed: 16 / 20, oos: 39 / 40, all: 115 / 160 },
+    floor: { zh: 34 / 60, en: 26 / 40, mixed: 16 / 20, oos: 39 / 40, all: 115 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bs.jsonl': {
+    first: { zh: 54 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
+    unseen: { zh: 54 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
+    floor: { zh: 54 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
+    maxConfidentlyWrong: 1,
+  },
+  'holdout-bt.jsonl': {
+    first: { zh: 56 / 60, en: 33 / 40, mixed: 19 / 20, oos: 38 / 40, all: 146 / 160 },
+    unseen: { zh: 58 / 60, en: 34 / 40, mixed: 19 / 20, oos: 38 / 40, all: 149 / 160 },
+    floor: { zh: 58 / 60, en: 34 / 40, mixed: 19 / 20, oos: 38 / 40, all: 149 / 160 },
+    maxConfidentlyWrong: 1,
+  },
+  'holdout-bu.jsonl': {
+    first: { zh: 60 / 60, en: 40 / 40, mixed: 19 / 20, oos: 39 / 40, all: 158 / 160 },
+    unseen: { zh: 60 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 159 / 160 },
+    floor: { zh: 60 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 159 / 160 },
+    maxConfidentlyWrong: 0,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

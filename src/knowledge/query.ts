@@ -236,6 +236,12 @@ const COPY_OUT = /\bcopy(?:ing)?\b(?:\s+\S+){0,3}?\s+(?:out\s+of|from)\s+(?:a\s+
 /** Two versions of one thing to choose from ("python2还是python3", "python 2 or 3"): that thing's version is asked. */
 const VERSION_CHOICE = /\b([a-z]+)\s*(?:是|is)?\s*(\d+)\s*(?:还是|或者|或|or|vs\.?)\s*(?:\1\s*)?\d+\b/gi;
 
+/**
+ * A question relayed from someone else ("客户问 …", "用户问：…", "Customer asked what …", "Relaying: …",
+ * "…, customer asked"): who asked is not what is asked.
+ */
+const RELAYED = /(?:^|(?<=[，,。；;！!？?\s]))(?:客户|用户|客人|甲方|同事|有人|老板|领导|朋友|对方)(?:那边)?(?:一直|又|也|刚|还|就)?(?:在)?(?:问|想问|提问|问我|问了|问道|想知道|说)(?:了)?(?:一下|下)?(?:[：:，,\s]+|(?=[\p{Script=Han}a-z"“]))|(?:^|(?<=[，,]))\s*问(?![题])(?=[\p{Script=Han}a-z])|^\s*(?:relaying|forwarding|fwd?)\s*:\s*|^\s*(?:a |the |my |our |one )?(?:customer|client|user|colleague|teammate|someone|somebody)s?\b[^.?!:"“]{0,60}?\b(?:asks?|asked|is asking|wants to know|wanted to know|wonders|wondering|says|said)\b(?:\s+(?:me|us))?(?:\s+(?:about|if|whether))?\s*[:,]?\s*|^\s*(?:customer|client|user)s?\s*:\s*|[,;]\s*(?:the\s+)?(?:customer|client|user)s?\s+(?:asked|asks|wants to know)\b.*$/giu;
+
 /** "Can it only run here?" (只能在本机跑, only on the machine it was built on): asks about using it on other servers. */
 const ONLY_HERE = /只能(?:在)?(?:本机|本地|这台(?:机器|电脑)?|当前(?:的)?(?:宿主)?机器?)(?:上)?(?:跑|用|运行|使用)|\bonly (?:run|be used|work)s? (?:on|locally|here)(?: (?:my|this|the) (?:own )?(?:machine|laptop|computer|host|box))?/g;
 
@@ -259,6 +265,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...gro
   [MAKE_IMAGE, '构建'],
   [BY_ONESELF, ''],
   [GREETING, ''],
+  [RELAYED, ' '],
   [SHOW_ME_HOW, ''],
   [TELL_ME, ' '],
   [LIST_FOR_ME, ' 有哪些 '],

@@ -242,6 +242,9 @@ const VERSION_CHOICE = /\b([a-z]+)\s*(?:是|is)?\s*(\d+)\s*(?:还是|或者|或|
  */
 const RELAYED = /(?:^|(?<=[，,。；;！!？?\s]))(?:客户|用户|客人|甲方|同事|有人|老板|领导|朋友|对方)(?:那边)?(?:一直|又|也|刚|还|就)?(?:在)?(?:问|想问|提问|问我|问了|问道|想知道|说)(?:了)?(?:一下|下)?(?:[：:，,\s]+|(?=[\p{Script=Han}a-z"“]))|(?:^|(?<=[，,]))\s*问(?![题])(?=[\p{Script=Han}a-z])|^\s*(?:relaying|forwarding|fwd?)\s*:\s*|^\s*(?:a |the |my |our |one )?(?:customer|client|user|colleague|teammate|someone|somebody)s?\b[^.?!:"“]{0,60}?\b(?:asks?|asked|is asking|wants to know|wanted to know|wonders|wondering|says|said)\b(?:\s+(?:me|us))?(?:\s+(?:about|if|whether))?\s*[:,]?\s*|^\s*(?:customer|client|user)s?\s*:\s*|[,;]\s*(?:the\s+)?(?:customer|client|user)s?\s+(?:asked|asks|wants to know)\b.*$/giu;
 
+/** When something was made (啥时候创建的, when was it created): how long ago, as `docker images` shows it (CREATED 12 days ago). */
+const WHEN_MADE = /(?:啥|什么|哪个?)\s*时候\s*(?=(?:被)?(?:创建|建|做|生成|构建|build|打))|\bwhen\s+(?:was|were|did)\b(?=[^?]*\b(?:created|built|made)\b)/g;
+
 /** "Can it only run here?" (只能在本机跑, only on the machine it was built on): asks about using it on other servers. */
 const ONLY_HERE = /只能(?:在)?(?:本机|本地|这台(?:机器|电脑)?|当前(?:的)?(?:宿主)?机器?)(?:上)?(?:跑|用|运行|使用)|\bonly (?:run|be used|work)s? (?:on|locally|here)(?: (?:my|this|the) (?:own )?(?:machine|laptop|computer|host|box))?/g;
 
@@ -261,6 +264,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...gro
   [RETAG, ' retag '],
   [COPY_OUT, ' docker cp '],
   [ONLY_HERE, ' 在其它服务器上使用 '],
+  [WHEN_MADE, (match) => (/when/.test(match) ? ' how long ago was ' : ' 多久之前 ')],
   [VERSION_CHOICE, '$1 版本 '],
   [MAKE_IMAGE, '构建'],
   [BY_ONESELF, ''],

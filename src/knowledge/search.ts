@@ -720,7 +720,7 @@ export class TopicIndex {
       const sharesPhrase = questionPhrases.some((p) => entry.phrases.has(p));
       const saysIt = (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (statesCompared ? 1 + this.tuning.phraseBonus : 1);
       const answersElsewhere = (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1) * (namesOtherImage ? NARROWER_HOW_TO : 1) * (notDescribed ? UNDESCRIBED_PURPOSE : 1);
-      const ordered = score * saysIt * (missingDetail ? this.tuning.missingDetailFactor : 1) * answersElsewhere;
+      const ordered = score * saysIt * (missingDetail || unversioned ? this.tuning.missingDetailFactor : 1) * answersElsewhere;
       hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence, ...(vetoed ? { vetoed } : {}) });
     }
     hits.sort((a, b) => b.score - a.score);

@@ -44,7 +44,7 @@ export interface QueryUnit {
    * registry", "git 仓库", "shipping container"): probably that word's sense of it, not Docker's.
    */
   otherSense?: boolean;
-  /** A step already done ("pull 完怎么看", "after pulling"): it says when, not what is asked. */
+  /** A step said as when ("pull 完怎么看", "after pulling", "before pulling"): it says when, not what is asked. */
   done?: boolean;
   /** Said in a clause about who asks or why ("我是做设计的", "prepping a talk for class"): not what is asked. */
   aside?: boolean;
@@ -446,7 +446,7 @@ function markDone(text: string, units: QueryUnit[]): void {
     const at = text.indexOf(unit.text);
     if (at < 0) continue;
     const after = text.slice(at + unit.text.length);
-    if (/^\s*(?:完|好了|之后|以后)/.test(after) || /\b(?:after|once)\s+$/.test(text.slice(0, at))) unit.done = true;
+    if (/^\s*(?:完|好了|之后|以后)/.test(after) || /\b(?:after|once|before)\s+$/.test(text.slice(0, at))) unit.done = true;
     // "an image I pulled by mistake", "the one we built": a step done that says which thing, not what to do.
     if (/(?:ed|built|ran|made|got)$/.test(unit.text) && /\b(?:i|we|you)\s+(?:just\s+|already\s+|accidentally\s+)?$/.test(text.slice(0, at))) unit.done = true;
     // A command with its arguments, then done ("docker build -t demo:v1 之后"): its arguments are of the step done too.

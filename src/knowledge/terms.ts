@@ -269,7 +269,7 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
     "r u ur n deeper ngl eli5 eli tbh imo fr lowkey ppt slide slides deck xdm lol pile lying around liner oneliner " +
     "always again q handles handle onwards jargon overload onboarding hires hire sorry total newbie noob ok okay ammo standup " +
     // when and where, vaguely ("since 1.11", "what's underneath")
-    "since underneath beneath hood " +
+    "since before underneath beneath hood " +
     // a line of a file named by its keyword ("the RUN line"): the keyword says which
     "line lines say says said saying"
   ).split(/\s+/),

@@ -447,8 +447,9 @@ function markDone(text: string, units: QueryUnit[]): void {
     if (at < 0) continue;
     const after = text.slice(at + unit.text.length);
     if (/^\s*(?:完|好了|之后|以后)/.test(after) || /\b(?:after|once|before)\s+$/.test(text.slice(0, at))) unit.done = true;
-    // "an image I pulled by mistake", "the one we built": a step done that says which thing, not what to do.
-    if (/(?:ed|built|ran|made|got)$/.test(unit.text) && /\b(?:i|we|you)\s+(?:just\s+|already\s+|accidentally\s+)?$/.test(text.slice(0, at))) unit.done = true;
+    // "an image I pulled by mistake": a step done that says which thing, not what to do ("an image we
+    // built" stays: after building is where the notes' registry comes in).
+    if (/^(?:pulled|downloaded|fetched|grabbed|ran|started|got)$/.test(unit.text) && /\b(?:i|we|you)\s+(?:just\s+|already\s+|accidentally\s+)?$/.test(text.slice(0, at))) unit.done = true;
     // A command with its arguments, then done ("docker build -t demo:v1 之后"): its arguments are of the step done too.
     const withArguments = unit.command ? /^((?:\s+[-\w.:/]+){1,4})\s*(?:完|好了|之后|以后)/.exec(after) : null;
     if (withArguments) {

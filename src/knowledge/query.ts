@@ -242,6 +242,9 @@ const VERSION_CHOICE = /\b([a-z]+)\s*(?:是|is)?\s*(\d+)\s*(?:还是|或者|或|
  */
 const RELAYED = /(?:^|(?<=[，,。；;！!？?\s]))(?:客户|用户|客人|甲方|同事|有人|老板|领导|朋友|对方)(?:那边)?(?:一直|又|也|刚|还|就)?(?:在)?(?:问|想问|提问|问我|问了|问道|想知道|说)(?:了)?(?:一下|下)?(?:[：:，,\s]+|(?=[\p{Script=Han}a-z"“]))|(?:^|(?<=[，,]))\s*问(?![题])(?=[\p{Script=Han}a-z])|^\s*(?:relaying|forwarding|fwd?)\s*:\s*|^\s*(?:a |the |my |our |one )?(?:customer|client|user|colleague|teammate|someone|somebody)s?\b[^.?!:"“]{0,60}?\b(?:asks?|asked|is asking|wants to know|wanted to know|wonders|wondering|says|said)\b(?:\s+(?:me|us))?(?:\s+(?:about|if|whether))?\s*[:,]?\s*|^\s*(?:customer|client|user)s?\s*:\s*|[,;]\s*(?:the\s+)?(?:customer|client|user)s?\s+(?:asked|asks|wants to know)\b.*$/giu;
 
+/** Freeing up space is cleaning up, not a price ("free"). */
+const FREE_UP = /\bfree(?:ing)?\s+(?:up|some)\b/g;
+
 /** When something was made (啥时候创建的, when was it created): how long ago, as `docker images` shows it (CREATED 12 days ago). */
 const WHEN_MADE = /(?:啥|什么|哪个?)\s*时候\s*(?=(?:被)?(?:创建|建|做|生成|构建|build|打))|\bwhen\s+(?:was|were|did)\b(?=[^?]*\b(?:created|built|made)\b)/g;
 
@@ -264,6 +267,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...gro
   [RETAG, ' retag '],
   [COPY_OUT, ' docker cp '],
   [ONLY_HERE, ' 在其它服务器上使用 '],
+  [FREE_UP, ' clean up '],
   [WHEN_MADE, (match) => (/when/.test(match) ? ' how long ago was ' : ' 多久之前 ')],
   [VERSION_CHOICE, '$1 版本 '],
   [MAKE_IMAGE, '构建'],
@@ -423,12 +427,12 @@ function markAskerAsides(text: string, units: QueryUnit[]): void {
  * Docker? I assumed a VM": "What is Docker"), and the stretch from the first of them to the last
  * when something is said around it; nothing for a message of one sentence.
  */
-export function askingClauses(question: string): { clauses: string[]; span?: string } {
+export function askingClauses(question: string): { clauses: string[]; span?: string; asking: number } {
   // Each sentence with the marks after it: one ending in a question mark asks, whatever its words.
   const pieces = question.slice(0, MAX_QUESTION_LENGTH).split(/([?？!！。;；，,：]+|[.:](?:\s+|$))/);
   const sentences = pieces.flatMap((text, i) => (i % 2 === 0 && text.trim() ? [{ text: text.trim(), asked: /[?？]/.test(pieces[i + 1] ?? '') }] : []));
   const parts = sentences.map((p) => p.text);
-  if (parts.length < 2) return { clauses: [] };
+  if (parts.length < 2) return { clauses: [], asking: 0 };
   const asking = sentences.map((p) => [...p.text].length >= 3 && (p.asked || ASKS_ASKER.test(p.text) || ASKS_EN.test(p.text) || REQUEST.test(p.text) || A_NOT_A.test(p.text)));
   // A question with the sentence before it, which often names what it asks about ("since Docker 1.11, what does it use").
   const clauses = parts.flatMap((p, i) => (asking[i] ? [p, ...(i > 0 && !asking[i - 1] ? [`${parts[i - 1] as string}，${p}`] : [])] : []));
@@ -436,7 +440,7 @@ export function askingClauses(question: string): { clauses: string[]; span?: str
   const from = asking.indexOf(true);
   const to = asking.lastIndexOf(true);
   const span = from >= 0 && to > from && (from > 0 || to < parts.length - 1) ? parts.slice(from, to + 1).join('，') : undefined;
-  return { clauses, ...(span ? { span } : {}) };
+  return { clauses, asking: asking.filter(Boolean).length, ...(span ? { span } : {}) };
 }
 
 /** Marks the actions written as finished before the question (see QueryUnit.done). */

@@ -519,13 +519,20 @@ export class TopicIndex {
     const top = whole.hits[0];
     // ...unless the rest names what takes the question elsewhere: git's commit, a tool the notes do not cover.
     const elsewhere = whole.query.units.some((u) => u.otherSense || (!u.known && (u.domain || isNeighbourTopic(u.text))));
-    if (top && !top.vetoed && !elsewhere) {
-      const { clauses, span } = askingClauses(question);
+    if (top && !elsewhere) {
+      const { clauses, span, asking } = askingClauses(question);
       // A sentence asking about one thing the notes know ("which command?") is not the question on its own.
-      const asked = [...(span ? [this.rankQuestion(span)] : []), ...clauses.map((clause) => this.rankQuestion(clause)).filter((r) => knownUnits(r.query) >= 2)];
-      for (const { hits } of asked) {
+      const asked = [...(span ? [{ ranking: this.rankQuestion(span), all: true }] : []), ...clauses.map((clause) => ({ ranking: this.rankQuestion(clause), all: asking === 1 })).filter(({ ranking }) => knownUnits(ranking.query) >= 2)];
+      for (const { ranking, all } of asked) {
+        const { query, hits } = ranking;
         const own = hits[0];
-        if (own && !own.vetoed && own.topic === top.topic) top.confidence = Math.max(top.confidence, Math.min(own.confidence, this.tuning.tiedCap));
+        // What rules the whole out may be said around the question ("docker ps -a 一刷满屏都是", "I need the
+        // same version"), but not in another question of it ("咋用，参数是啥"), nor be a platform or an
+        // image of its own that the question is then about.
+        const kept = new Set(query.units.map((u) => u.text));
+        const aroundIt = whole.query.units.filter((u) => !kept.has(u.text));
+        const ruledOutAroundIt = !top.vetoed || (all && aroundIt.every((u) => !PLATFORMS.has(u.text) && !/[:@]/.test(u.text)));
+        if (own && !own.vetoed && own.topic === top.topic && ruledOutAroundIt) top.confidence = Math.max(top.confidence, Math.min(own.confidence, this.tuning.tiedCap));
       }
     }
     return { query: whole.query, hits: whole.hits.slice(0, limit) };

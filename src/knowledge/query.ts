@@ -242,6 +242,9 @@ const VERSION_CHOICE = /\b([a-z]+)\s*(?:是|is)?\s*(\d+)\s*(?:还是|或者|或|
  */
 const RELAYED = /(?:^|(?<=[，,。；;！!？?\s]))(?:客户|用户|客人|甲方|同事|有人|老板|领导|朋友|对方)(?:那边)?(?:一直|又|也|刚|还|就)?(?:在)?(?:问|想问|提问|问我|问了|问道|想知道|说)(?:了)?(?:一下|下)?(?:[：:，,\s]+|(?=[\p{Script=Han}a-z"“]))|(?:^|(?<=[，,]))\s*问(?![题])(?=[\p{Script=Han}a-z])|^\s*(?:relaying|forwarding|fwd?)\s*:\s*|^\s*(?:a |the |my |our |one )?(?:customer|client|user|colleague|teammate|someone|somebody)s?\b[^.?!:"“]{0,60}?\b(?:asks?|asked|is asking|wants to know|wanted to know|wonders|wondering|says|said)\b(?:\s+(?:me|us))?(?:\s+(?:about|if|whether))?\s*[:,]?\s*|^\s*(?:customer|client|user)s?\s*:\s*|[,;]\s*(?:the\s+)?(?:customer|client|user)s?\s+(?:asked|asks|wants to know)\b.*$/giu;
 
+/** "The app": the notes have one, the demo's (hello.py). */
+const THE_APP = /\bthe\s+(?:web\s+|sample\s+|example\s+)?app\b(?!\s+store)/g;
+
 /** Freeing up space is cleaning up, not a price ("free"). */
 const FREE_UP = /\bfree(?:ing)?\s+(?:up|some)\b/g;
 
@@ -268,6 +271,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...gro
   [COPY_OUT, ' docker cp '],
   [ONLY_HERE, ' 在其它服务器上使用 '],
   [FREE_UP, ' clean up '],
+  [THE_APP, 'the demo app'],
   [WHEN_MADE, (match) => (/when/.test(match) ? ' how long ago was ' : ' 多久之前 ')],
   [VERSION_CHOICE, '$1 版本 '],
   [MAKE_IMAGE, '构建'],

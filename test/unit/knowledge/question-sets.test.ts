@@ -528,6 +528,32 @@ const HOLDOUTS: Record<
     floor: { zh: 60 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 159 / 160 },
     maxConfidentlyWrong: 0,
   },
+  // Sets BV-BY: written from the notes alone while round nineteen (guided by BR-BU) was made; `first` is
+  // main at b150588, `unseen` the round's code (edd94b2), both scored before anyone looked at the questions.
+  'holdout-bv.jsonl': {
+    first: { zh: 41 / 60, en: 26 / 40, mixed: 17 / 20, oos: 38 / 40, all: 122 / 160 },
+    unseen: { zh: 51 / 60, en: 33 / 40, mixed: 19 / 20, oos: 40 / 40, all: 143 / 160 },
+    floor: { zh: 51 / 60, en: 33 / 40, mixed: 19 / 20, oos: 40 / 40, all: 143 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bw.jsonl': {
+    first: { zh: 28 / 60, en: 11 / 40, mixed: 15 / 20, oos: 38 / 40, all: 92 / 160 },
+    unseen: { zh: 47 / 60, en: 29 / 40, mixed: 17 / 20, oos: 38 / 40, all: 131 / 160 },
+    floor: { zh: 47 / 60, en: 29 / 40, mixed: 17 / 20, oos: 38 / 40, all: 131 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-bx.jsonl': {
+    first: { zh: 52 / 60, en: 29 / 40, mixed: 16 / 20, oos: 38 / 40, all: 135 / 160 },
+    unseen: { zh: 53 / 60, en: 35 / 40, mixed: 17 / 20, oos: 39 / 40, all: 144 / 160 },
+    floor: { zh: 53 / 60, en: 35 / 40, mixed: 17 / 20, oos: 39 / 40, all: 144 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-by.jsonl': {
+    first: { zh: 52 / 60, en: 32 / 40, mixed: 18 / 20, oos: 37 / 40, all: 139 / 160 },
+    unseen: { zh: 53 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 144 / 160 },
+    floor: { zh: 53 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 144 / 160 },
+    maxConfidentlyWrong: 2,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

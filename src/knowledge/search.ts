@@ -143,6 +143,12 @@ export interface Hit {
   confidence: number;
   /** The section was ruled out as an answer (it lacks the detail, option, platform or reason asked for), whatever it scores. */
   vetoed?: boolean;
+  /**
+   * ...only for what one word asks that the section lacks (an option, a detail, a version, a reason,
+   * a qualifier), which a sentence around the question may have brought in; not for the platform,
+   * image, action or count asked about.
+   */
+  vetoedByWord?: boolean;
 }
 
 export interface Ranking {
@@ -531,7 +537,7 @@ export class TopicIndex {
         // image of its own that the question is then about.
         const kept = new Set(query.units.map((u) => u.text));
         const aroundIt = whole.query.units.filter((u) => !kept.has(u.text));
-        const ruledOutAroundIt = !top.vetoed || (all && aroundIt.every((u) => !PLATFORMS.has(u.text) && !/[:@]/.test(u.text)));
+        const ruledOutAroundIt = !top.vetoed || (all && top.vetoedByWord === true && aroundIt.every((u) => !PLATFORMS.has(u.text) && !/[:@]/.test(u.text)));
         if (own && !own.vetoed && own.topic === top.topic && ruledOutAroundIt) top.confidence = Math.max(top.confidence, Math.min(own.confidence, this.tuning.tiedCap));
       }
     }
@@ -643,6 +649,7 @@ export class TopicIndex {
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
       // Asked for the command itself ("命令是啥"), a section without one has nothing to give.
       let vetoed = query.howTo && asksCommand && !entry.hasCommand;
+      let byWord = false;
       if (vetoed) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A list of described commands answers a how-to only with one that does it: "remove all
       // stopped containers" mentions stopping, and is not how to stop one.
@@ -696,6 +703,7 @@ export class TopicIndex {
       const unexplainedMapping = asksMappingSide && !entry.passages.some((p) => (p.passage.kind === 'sentence' || p.passage.kind === 'item') && PORT_MAPPING.test(p.passage.text) && EXPLAINS_MAPPING.test(p.passage.text));
       // An option no command of the notes uses ("docker ps -a"): the question is about that option.
       if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag || unexplainedMapping || onlyCanBe || otherCount) {
+        byWord = !vetoed && !(otherImage || otherPlatform || unexplainedMapping || onlyCanBe || otherCount);
         vetoed = true;
         confidence = Math.min(confidence, this.tuning.offTopicCap);
       }
@@ -728,7 +736,7 @@ export class TopicIndex {
       const saysIt = (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (statesCompared ? 1 + this.tuning.phraseBonus : 1);
       const answersElsewhere = (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1) * (namesOtherImage ? NARROWER_HOW_TO : 1) * (notDescribed ? UNDESCRIBED_PURPOSE : 1);
       const ordered = score * saysIt * (missingDetail || unversioned ? this.tuning.missingDetailFactor : 1) * answersElsewhere;
-      hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence, ...(vetoed ? { vetoed } : {}) });
+      hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence, ...(vetoed ? { vetoed, ...(byWord ? { vetoedByWord: true } : {}) } : {}) });
     }
     hits.sort((a, b) => b.score - a.score);
     // Likened to something the notes never name: what they say of theirs is a best guess at it.

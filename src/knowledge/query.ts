@@ -410,7 +410,9 @@ const ASKS_EN = /\b(?:what|how|why|which|where|when|who|whose|can|could|does|do|
 function markAskerAsides(text: string, units: QueryUnit[]): void {
   const first = /[?？]|[，,。！!；;\s]+(?=\p{Script=Han})/u.exec(text);
   if (!first) return;
-  let at = first.index + first[0].length;
+  // The first sentence too, when a later one asks ("我是做产品设计的，docker到底是个啥？").
+  const opensWithAsker = ABOUT_THE_ASKER.test(text.slice(0, first.index)) && (ASKS_ASKER.test(text.slice(first.index)) || ASKS_EN.test(text.slice(first.index)));
+  let at = opensWithAsker ? 0 : first.index + first[0].length;
   for (const part of text.slice(at).split(/([?？。！!；;，,]+|\s+(?=\p{Script=Han})|(?<=\p{Script=Han})\s+)/u)) {
     const clause = { text: part, at };
     at += part.length;

@@ -838,8 +838,10 @@ export class QueryAnalyzer {
         if (!isChineseStopword(matched)) {
           const unit = this.hanUnit(matched);
           const end = i + [...matched].length;
-          // 跑着的, 在跑的, 跑的东西: what is running, which only qualifies the thing; not asked to run something.
-          const running = unit.action && unit.related.includes('运行') && (/^[着的]/.test(chars[end] ?? '') || /在$/.test(chars.slice(Math.max(0, i - 2), i).join('')));
+          // 跑着的, 在跑的, 跑的东西: what is running, which only qualifies the thing; not asked to run something
+          // (but 跑起来的命令 is the command that runs it).
+          const after = chars.slice(end, end + 3).join('');
+          const running = unit.action && unit.related.includes('运行') && !/^的(?:命令|指令)/.test(after) && (/^[着的]/.test(after) || /在$/.test(chars.slice(Math.max(0, i - 2), i).join('')));
           if (!running) units.push(unit);
         }
         i += [...matched].length;

@@ -245,6 +245,9 @@ const RELAYED = /(?:^|(?<=[，,。；;！!？?\s]))(?:客户|用户|客人|甲�
 /** "The app": the notes have one, the demo's (hello.py). */
 const THE_APP = /\bthe\s+(?:web\s+|sample\s+|example\s+)?app\b(?!\s+store)/g;
 
+/** "A clean environment": fresh, not cleaning something up. */
+const CLEAN_THING = /\bclean(?=,?\s+(?:\w+\s+){0,2}(?:env|envs|environment|environments|slate|state|install|installation|machine|setup|sandbox)\b)/g;
+
 /** Freeing up space is cleaning up, not a price ("free"). */
 const FREE_UP = /\bfree(?:ing)?\s+(?:up|some)\b/g;
 
@@ -270,6 +273,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...gro
   [RETAG, ' retag '],
   [COPY_OUT, ' docker cp '],
   [ONLY_HERE, ' 在其它服务器上使用 '],
+  [CLEAN_THING, 'fresh'],
   [FREE_UP, ' clean up '],
   [THE_APP, 'the demo app'],
   [WHEN_MADE, (match) => (/when/.test(match) ? ' how long ago was ' : ' 多久之前 ')],

@@ -327,6 +327,9 @@ const GIT_WORDS: ReadonlySet<string> = new Set(['commit', 'commits', 'pull', 'pu
 /** A freight container ("a used 40ft shipping container", 集装箱), not Docker's. */
 const FREIGHT = /\bshipping\s+containers?\b|\bcontainers?\s+ship\b|\b\d+\s*(?:ft|feet|foot)\b|集装箱|货柜|货轮/;
 
+/** A question about git or about freight, whose Docker words are not Docker's. */
+export const namesAnotherField = (text: string): boolean => GIT.test(text) || FREIGHT.test(text);
+
 /** Marks Docker nouns written right next to a word the notes never use (see QueryUnit.otherSense). */
 function markOtherSenses(text: string, units: QueryUnit[]): void {
   if (GIT.test(text)) for (const u of units) if (GIT_WORDS.has(u.text)) u.otherSense = true;
@@ -403,6 +406,8 @@ const ASKS_ASKER = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|列|多
 const A_NOT_A = /(\p{Script=Han})[不没]\1/u;
 /** A request ("exact pull command please", "给我个命令"): a sentence with one asks too. */
 const REQUEST = /\b(?:please|pls|plz|give me|show me|tell me)\b|请|麻烦|求|给我/i;
+/** An English sentence that opens as a question does ("which command…", "is there…"); "the admin is unhappy" does not. */
+const OPENS_QUESTION = /^(?:what|what's|whats|how|why|which|where|when|who|whose|can|could|does|do|did|is|are|was|were|should|will|would|has|have|any)\b/i;
 /** English question words: a sentence with one asks something. */
 const ASKS_EN = /\b(?:what|how|why|which|where|when|who|whose|can|could|does|do|did|is|are|should|will|would|any)\b|[?？]/i;
 
@@ -443,7 +448,7 @@ export function askingClauses(question: string): { clauses: string[]; span?: str
   const sentences = pieces.flatMap((text, i) => (i % 2 === 0 && text.trim() ? [{ text: text.trim(), asked: /[?？]/.test(pieces[i + 1] ?? '') }] : []));
   const parts = sentences.map((p) => p.text);
   if (parts.length < 2) return { clauses: [], asking: 0 };
-  const asking = sentences.map((p) => [...p.text].length >= 3 && (p.asked || ASKS_ASKER.test(p.text) || ASKS_EN.test(p.text) || REQUEST.test(p.text) || A_NOT_A.test(p.text)));
+  const asking = sentences.map((p) => [...p.text].length >= 3 && (p.asked || ASKS_ASKER.test(p.text) || OPENS_QUESTION.test(p.text) || REQUEST.test(p.text) || A_NOT_A.test(p.text)));
   // A question with the sentence before it, which often names what it asks about ("since Docker 1.11, what does it use").
   const clauses = parts.flatMap((p, i) => (asking[i] ? [p, ...(i > 0 && !asking[i - 1] ? [`${parts[i - 1] as string}，${p}`] : [])] : []));
   // From the first sentence that asks to the last: the question, without what is said around it.

@@ -25,7 +25,7 @@
 import MiniSearch from 'minisearch';
 import type { KnowledgeTopic } from './loader.js';
 import { passagesOf, withoutInstruction, type Passage } from './passages.js';
-import { askingClauses, ASKS, COMMAND_WORDS, DONE_WEIGHT, optionTerm, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
+import { askingClauses, ASKS, COMMAND_WORDS, namesAnotherField, DONE_WEIGHT, optionTerm, QueryAnalyzer, type Query, type QueryUnit } from './query.js';
 import { NEIGHBOUR_TOPICS, PLATFORMS } from './terms.js';
 import { hasHan, indexTerms } from './tokenizer.js';
 
@@ -524,7 +524,7 @@ export class TopicIndex {
     const whole = this.rankQuestion(question);
     const top = whole.hits[0];
     // ...unless the rest names what takes the question elsewhere: git's commit, a tool the notes do not cover.
-    const elsewhere = whole.query.units.some((u) => u.otherSense || (!u.known && (u.domain || isNeighbourTopic(u.text))));
+    const elsewhere = namesAnotherField(whole.query.text) || whole.query.units.some((u) => !u.known && (u.domain || isNeighbourTopic(u.text)));
     if (top && !elsewhere) {
       const { clauses, span, asking } = askingClauses(question);
       // A sentence asking about one thing the notes know ("which command?") is not the question on its own.

@@ -554,6 +554,32 @@ const HOLDOUTS: Record<
     floor: { zh: 53 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 144 / 160 },
     maxConfidentlyWrong: 2,
   },
+  // Sets BZ-CC: written from the notes alone while round twenty (guided by BV-BY) was made; `first` is
+  // main at b150588, `unseen` the round's code (f07afea), both scored before anyone looked at the questions.
+  'holdout-bz.jsonl': {
+    first: { zh: 57 / 60, en: 35 / 40, mixed: 19 / 20, oos: 37 / 40, all: 148 / 160 },
+    unseen: { zh: 57 / 60, en: 36 / 40, mixed: 20 / 20, oos: 38 / 40, all: 151 / 160 },
+    floor: { zh: 57 / 60, en: 36 / 40, mixed: 20 / 20, oos: 38 / 40, all: 151 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-ca.jsonl': {
+    first: { zh: 40 / 60, en: 17 / 40, mixed: 16 / 20, oos: 40 / 40, all: 113 / 160 },
+    unseen: { zh: 46 / 60, en: 27 / 40, mixed: 19 / 20, oos: 40 / 40, all: 132 / 160 },
+    floor: { zh: 46 / 60, en: 27 / 40, mixed: 19 / 20, oos: 40 / 40, all: 132 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-cb.jsonl': {
+    first: { zh: 59 / 60, en: 38 / 40, mixed: 16 / 20, oos: 39 / 40, all: 152 / 160 },
+    unseen: { zh: 59 / 60, en: 38 / 40, mixed: 16 / 20, oos: 39 / 40, all: 152 / 160 },
+    floor: { zh: 59 / 60, en: 38 / 40, mixed: 16 / 20, oos: 39 / 40, all: 152 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-cc.jsonl': {
+    first: { zh: 49 / 60, en: 36 / 40, mixed: 19 / 20, oos: 39 / 40, all: 143 / 160 },
+    unseen: { zh: 51 / 60, en: 38 / 40, mixed: 19 / 20, oos: 39 / 40, all: 147 / 160 },
+    floor: { zh: 51 / 60, en: 38 / 40, mixed: 19 / 20, oos: 39 / 40, all: 147 / 160 },
+    maxConfidentlyWrong: 0,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

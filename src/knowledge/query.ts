@@ -399,7 +399,7 @@ function markAsides(text: string, units: QueryUnit[]): void {
 }
 
 /** Who asks and why (我是做设计的, 我要讲给同学听, 研发天天挂嘴边, prepping a talk for class, eng keeps mentioning it). */
-const ABOUT_THE_ASKER = /^(?:我|俺)(?:是|只会|就是|一直以为|以为|刚|完全|真的|不太|不懂|老是)|^(?:研发|开发|同事|老板|领导|组里|团队|大家)(?:天天|都|老|总|经常|一直)|^(?:用户|客户)(?:是|那边|他们|自己)|要讲给|讲给.{0,6}听|ppt|slides?|演示|分享|面试|挂嘴边|不懂|小白|新人|刚来|刚入职|\b(?:i'?m|i am|we'?re|we are|my|our|eng|engineers?|devs?|prepping|preparing|asking for|for (?:a|my|our) (?:talk|class|slides?|presentation|team))\b/i;
+const ABOUT_THE_ASKER = /^(?:我|俺)(?:自己)?(?:是|只会|就是|一直以为|以为|刚|完全|真的|不太|不懂|老是|也(?:讲|说|搞)?不)|^(?:研发|开发|同事|老板|领导|组里|团队|大家)(?:天天|都|老|总|经常|一直)|^(?:用户|客户)(?:是|那边|他们|自己)|要讲给|讲给.{0,6}听|ppt|slides?|演示|分享|面试|挂嘴边|不懂|小白|新人|刚来|刚入职|\b(?:i'?m|i am|we'?re|we are|my|our|eng|engineers?|devs?|prepping|preparing|asking for|for (?:a|my|our) (?:talk|class|slides?|presentation|team))\b/i;
 /** Question words in a clause about the asker, not the requests 讲 and 发 ("我要讲给同学听", "研发"); listing (列几条好处) is asking. */
 const ASKS_ASKER = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|列|多少|如何|为什么|为啥|是否|能不能|可不可以|行不行|想知道|想问|想了解|请问|问一下|\b(?:wonder(?:ing)?|want to know)\b|[?？]/;
 /** "有没有", "是不是", "能不能": asking whether. */

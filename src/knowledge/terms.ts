@@ -204,7 +204,7 @@ export const TERM_GROUPS: readonly TermGroup[] = [
   { terms: ['finish', 'finished', 'done', 'when done', 'complete', 'completed', 'success', 'successful', 'successfully', 'succeeded', 'final', 'last', '结束', '完成', '成功', '完了', '最后', '最终', '末尾', '拉完', '搞好', '弄好', '整好', '做好', '弄完', '搞完', '整完'] },
   // 列 alone is also "to list" (列 local images): a column is 哪列, 那一列.
   { terms: ['column', 'columns', 'field', 'fields', 'header', 'heading row', '哪列', '哪一列', '哪几列', '几列', '哪些列', '每列', '每一列', '那列', '那一列', '这列', '这一列', '字段', '表头', '栏'] },
-  { terms: ['called', 'call it', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '为啥叫', '为什么叫', '凭啥叫', '为何叫', '名字咋来', '名儿咋来', '这名儿', '名字怎么来', '名字由来', '由来'] },
+  { terms: ['called', 'call it', 'why called', '称', '称为', '称其为', '叫它', '管它叫', '称作', '名叫', '得名', '为啥叫', '为什么叫', '凭啥叫', '为何叫', '名字咋来', '名儿咋来', '这名儿', '名字怎么来', '名字由来', '由来', '叫法', '这个叫法', '这名字'] },
   { terms: ['size', 'big', 'large', 'how big', 'disk space', 'space', 'mb', 'gb', '大小', '多大', '占', '占用', '占地方', '占空间', '占磁盘', '体积', '空间', '多少空间', '多少兆'], detail: true },
   { terms: ['framework', 'web framework', '框架', 'web 框架'] },
   { terms: ['google', '谷歌'] },

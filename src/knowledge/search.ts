@@ -733,7 +733,9 @@ export class TopicIndex {
       const otherNamedImage = namedImages.some((name) => !entry.passages.some((p) => p.passage.kind !== 'sentence' && p.passage.kind !== 'item' && p.terms.has(name)));
       // The question says it as the notes do: that section says it.
       const sharesPhrase = questionPhrases.some((p) => entry.phrases.has(p));
-      const saysIt = (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (statesCompared ? 1 + this.tuning.phraseBonus : 1);
+      // ...and two commands compared are best answered where both are described ("docker ps vs docker images": the command list).
+      const describesBoth = query.comparing && subcommands.length >= 2 && !lacksCompared && entry.describesCommands;
+      const saysIt = (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (statesCompared || describesBoth ? 1 + this.tuning.phraseBonus : 1);
       const answersElsewhere = (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1) * (namesOtherImage ? NARROWER_HOW_TO : 1) * (notDescribed ? UNDESCRIBED_PURPOSE : 1);
       const ordered = score * saysIt * (missingDetail || unversioned ? this.tuning.missingDetailFactor : 1) * answersElsewhere;
       hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence, ...(vetoed ? { vetoed, ...(byWord ? { vetoedByWord: true } : {}) } : {}) });

@@ -96,7 +96,7 @@ const ABOUT_NOTES = /笔记|\b(?:per|in|according to|from)\s+(?:the|these|your|o
 
 const WHY = /\bwhy\b|为什么|为啥|为何|凭啥|凭什么|咋回事|怎么回事/;
 
-const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么/;
+const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些是|都有什么|清单|一览/;
 
 /** "Is A the same as B", "A 相当于 B 吗", "能理解成 B 吗": A likened to something else (not "有没有类似 B 的功能", "the equivalent of B", which ask for a feature). */
 const LIKENS = /一回事|一样吗|一样不|一个东西|一个意思|相当于|理解成|当成|看成|差不多|\bsame (?:thing )?as\b|\bsimilar to\b|\bequivalent to\b|\bis it (?:like|basically|roughly|just)\b|\b(?:kind|sort) of like\b|\broughly (?:a|an|like)\b|\bbasically (?:a|an|just|like)\b/i;

@@ -152,8 +152,10 @@ export class NotesKnowledgeBase implements KnowledgeBase {
       return { answered: false, answer: null, source: null, confidence, bestGuess: false, suggestions: this.suggestions(ranking, lang) };
     }
     const { text, index } = textFor(best.topic, lang);
-    const condensed = withOriginal(condense(text, this.state.index.scorePassages(ranking.query, best.topic, index), ranking.query), best.topic, index, (original) =>
-      condense(original, this.state.index.scorePassages(ranking.query, best.topic, 0), ranking.query),
+    // What the answer quotes is chosen for the part of the message that asks (see Ranking.focus).
+    const asked = ranking.focus ?? ranking.query;
+    const condensed = withOriginal(condense(text, this.state.index.scorePassages(asked, best.topic, index), asked), best.topic, index, (original) =>
+      condense(original, this.state.index.scorePassages(asked, best.topic, 0), asked),
     );
     const opening = (topic: KnowledgeTopic): Passage | undefined => this.state.index.openingOf(topic, textFor(topic, lang).index);
     const answer = ranking.query.choosing ? withAlternatives(condensed, best.topic, this.siblings(best.topic), lang, opening) : condensed;

@@ -154,6 +154,8 @@ export interface Hit {
 export interface Ranking {
   query: Query;
   hits: Hit[];
+  /** The part of a longer message that made the first section's confidence: what its answer quotes is chosen for it. */
+  focus?: Query;
 }
 
 export interface ScoredPassage {
@@ -525,6 +527,7 @@ export class TopicIndex {
     const top = whole.hits[0];
     // ...unless the rest names what takes the question elsewhere: git's commit, a tool the notes do not cover.
     const elsewhere = namesAnotherField(whole.query.text) || whole.query.units.some((u) => !u.known && (u.domain || isNeighbourTopic(u.text)));
+    let focus: Query | undefined;
     if (top && !elsewhere) {
       const { clauses, span, asking } = askingClauses(question);
       // A sentence asking about one thing the notes know ("which command?") is not the question on its own.
@@ -538,10 +541,14 @@ export class TopicIndex {
         const kept = new Set(query.units.map((u) => u.text));
         const aroundIt = whole.query.units.filter((u) => !kept.has(u.text));
         const ruledOutAroundIt = !top.vetoed || (all && top.vetoedByWord === true && aroundIt.every((u) => !PLATFORMS.has(u.text) && !/[:@]/.test(u.text)));
-        if (own && !own.vetoed && own.topic === top.topic && ruledOutAroundIt) top.confidence = Math.max(top.confidence, Math.min(own.confidence, this.tuning.tiedCap));
+        const lifted = Math.min(own?.confidence ?? 0, this.tuning.tiedCap);
+        if (own && !own.vetoed && own.topic === top.topic && ruledOutAroundIt && lifted > top.confidence) {
+          top.confidence = lifted;
+          focus = query;
+        }
       }
     }
-    return { query: whole.query, hits: whole.hits.slice(0, limit) };
+    return { query: whole.query, hits: whole.hits.slice(0, limit), ...(focus ? { focus } : {}) };
   }
 
   private rankQuestion(question: string): Ranking {

@@ -245,6 +245,9 @@ const RELAYED = /(?:^|(?<=[，,。；;！!？?\s]))(?:有个|有位|一个|我�
 /** "The app": the notes have one, the demo's (hello.py). */
 const THE_APP = /\bthe\s+(?:web\s+|sample\s+|example\s+)?app\b(?!\s+store)/g;
 
+/** A remark in brackets (（原话打错字了）): how it was asked, not what. */
+const BRACKETED_REMARK = /（[\p{Script=Han}，,\s]{1,12}）/gu;
+
 /** "A clean environment": fresh, not cleaning something up. */
 const CLEAN_THING = /\bclean(?=,?\s+(?:\w+\s+){0,2}(?:env|envs|environment|environments|slate|state|install|installation|machine|setup|sandbox)\b)/g;
 
@@ -255,7 +258,7 @@ const FREE_UP = /\bfree(?:ing)?\s+(?:up|some)\b/g;
 const WHEN_MADE = /(?:啥|什么|哪个?)\s*时候\s*(?=(?:被)?(?:创建|建|做|生成|构建|build|打))|\bwhen\s+(?:was|were|did)\b(?=[^?]*\b(?:created|built|made)\b)/g;
 
 /** "Can it only run here?" (只能在本机跑, only on the machine it was built on): asks about using it on other servers. */
-const ONLY_HERE = /只能(?:在)?(?:本机|本地|这台(?:机器|电脑)?|当前(?:的)?(?:宿主)?机器?)(?:上)?(?:跑|用|运行|使用)|\bonly (?:run|be used|work)s? (?:on|locally|here)(?: (?:my|this|the) (?:own )?(?:machine|laptop|computer|host|box))?/g;
+const ONLY_HERE = /只(?:能|在)(?:在)?(?:本机|本地|这台(?:机器|电脑)?|当前(?:的)?(?:宿主)?机器?)(?:上)?(?:跑|用|运行|使用)|\bonly (?:run|be used|work)s? (?:on|locally|here)(?: (?:my|this|the) (?:own )?(?:machine|laptop|computer|host|box))?/g;
 
 /** "By oneself" before what is done (自己做镜像, 自己动手构建): how, not the personal use the notes list. */
 const BY_ONESELF = /(?:我)?自己(?:动手)?(?=构建|做|弄|搞|整|写|装|搭|来|打包)/g;
@@ -274,6 +277,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...gro
   [COPY_OUT, ' docker cp '],
   [ONLY_HERE, ' 在其它服务器上使用 '],
   [CLEAN_THING, 'fresh'],
+  [BRACKETED_REMARK, ' '],
   [FREE_UP, ' clean up '],
   [THE_APP, 'the demo app'],
   [WHEN_MADE, (match) => (/when/.test(match) ? ' how long ago was ' : ' 多久之前 ')],

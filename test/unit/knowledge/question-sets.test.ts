@@ -580,6 +580,32 @@ const HOLDOUTS: Record<
     floor: { zh: 51 / 60, en: 38 / 40, mixed: 19 / 20, oos: 39 / 40, all: 147 / 160 },
     maxConfidentlyWrong: 0,
   },
+  // Sets CD-CG: written from the notes alone while round twenty-one (guided by BZ-CC) was made; `first` is
+  // main at b150588, `unseen` the round's code (c3ce638), both scored before anyone looked at the questions.
+  'holdout-cd.jsonl': {
+    first: { zh: 39 / 60, en: 30 / 40, mixed: 19 / 20, oos: 38 / 40, all: 126 / 160 },
+    unseen: { zh: 48 / 60, en: 37 / 40, mixed: 19 / 20, oos: 37 / 40, all: 141 / 160 },
+    floor: { zh: 48 / 60, en: 37 / 40, mixed: 19 / 20, oos: 37 / 40, all: 141 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-ce.jsonl': {
+    first: { zh: 58 / 60, en: 37 / 40, mixed: 20 / 20, oos: 38 / 40, all: 153 / 160 },
+    unseen: { zh: 58 / 60, en: 37 / 40, mixed: 20 / 20, oos: 39 / 40, all: 154 / 160 },
+    floor: { zh: 58 / 60, en: 37 / 40, mixed: 20 / 20, oos: 39 / 40, all: 154 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-cf.jsonl': {
+    first: { zh: 58 / 60, en: 39 / 40, mixed: 18 / 20, oos: 37 / 40, all: 152 / 160 },
+    unseen: { zh: 59 / 60, en: 40 / 40, mixed: 18 / 20, oos: 39 / 40, all: 156 / 160 },
+    floor: { zh: 59 / 60, en: 40 / 40, mixed: 18 / 20, oos: 39 / 40, all: 156 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-cg.jsonl': {
+    first: { zh: 47 / 60, en: 23 / 40, mixed: 15 / 20, oos: 39 / 40, all: 124 / 160 },
+    unseen: { zh: 55 / 60, en: 32 / 40, mixed: 17 / 20, oos: 39 / 40, all: 143 / 160 },
+    floor: { zh: 55 / 60, en: 32 / 40, mixed: 17 / 20, oos: 39 / 40, all: 143 / 160 },
+    maxConfidentlyWrong: 0,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

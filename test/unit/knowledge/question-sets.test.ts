@@ -114,13 +114,13 @@ const HOLDOUTS: Record<
   'holdout-e.jsonl': {
     first: { zh: 33 / 60, en: 29 / 40, mixed: 15 / 20, oos: 30 / 40, all: 107 / 160 },
     unseen: { zh: 43 / 60, en: 34 / 40, mixed: 17 / 20, oos: 35 / 40, all: 129 / 160 },
-    floor: { zh: 58 / 60, en: 38 / 40, mixed: 17 / 20, oos: 39 / 40, all: 152 / 160 },
+    floor: { zh: 58 / 60, en: 38 / 40, mixed: 17 / 20, oos: 40 / 40, all: 153 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-f.jsonl': {
     first: { zh: 47 / 62, en: 33 / 41, mixed: 18 / 21, oos: 32 / 40, all: 130 / 164 },
     unseen: { zh: 47 / 62, en: 33 / 41, mixed: 17 / 21, oos: 35 / 40, all: 132 / 164 },
-    floor: { zh: 62 / 62, en: 39 / 41, mixed: 21 / 21, oos: 39 / 40, all: 161 / 164 },
+    floor: { zh: 62 / 62, en: 40 / 41, mixed: 21 / 21, oos: 39 / 40, all: 162 / 164 },
     maxConfidentlyWrong: 0,
   },
   // Set G: written from the notes alone in chat slang (80 Chinese questions), never shown to
@@ -139,7 +139,7 @@ const HOLDOUTS: Record<
   // have no unseen figure.
   'holdout-h.jsonl': {
     first: { zh: 51 / 60, en: 37 / 40, mixed: 18 / 20, oos: 37 / 40, all: 143 / 160 },
-    floor: { zh: 59 / 60, en: 39 / 40, mixed: 20 / 20, oos: 37 / 40, all: 155 / 160 },
+    floor: { zh: 59 / 60, en: 39 / 40, mixed: 20 / 20, oos: 38 / 40, all: 156 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-i.jsonl': {
@@ -162,7 +162,7 @@ const HOLDOUTS: Record<
   'holdout-k.jsonl': {
     first: { zh: 45 / 60, en: 36 / 40, mixed: 20 / 20, oos: 35 / 40, all: 136 / 160 },
     unseen: { zh: 50 / 60, en: 37 / 40, mixed: 20 / 20, oos: 36 / 40, all: 143 / 160 },
-    floor: { zh: 59 / 60, en: 39 / 40, mixed: 20 / 20, oos: 37 / 40, all: 155 / 160 },
+    floor: { zh: 59 / 60, en: 39 / 40, mixed: 20 / 20, oos: 38 / 40, all: 156 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-l.jsonl': {
@@ -174,31 +174,31 @@ const HOLDOUTS: Record<
   'holdout-m.jsonl': {
     first: { zh: 51 / 60, en: 36 / 40, mixed: 16 / 20, oos: 35 / 40, all: 138 / 160 },
     unseen: { zh: 53 / 60, en: 38 / 40, mixed: 17 / 20, oos: 37 / 40, all: 145 / 160 },
-    floor: { zh: 58 / 60, en: 40 / 40, mixed: 19 / 20, oos: 38 / 40, all: 155 / 160 },
+    floor: { zh: 58 / 60, en: 40 / 40, mixed: 19 / 20, oos: 39 / 40, all: 156 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-n.jsonl': {
     first: { zh: 46 / 60, en: 36 / 40, mixed: 17 / 20, oos: 36 / 40, all: 135 / 160 },
     unseen: { zh: 52 / 60, en: 37 / 40, mixed: 19 / 20, oos: 36 / 40, all: 144 / 160 },
-    floor: { zh: 58 / 60, en: 39 / 40, mixed: 19 / 20, oos: 37 / 40, all: 153 / 160 },
+    floor: { zh: 58 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 154 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-o.jsonl': {
     first: { zh: 50 / 60, en: 30 / 40, mixed: 18 / 20, oos: 36 / 40, all: 134 / 160 },
     unseen: { zh: 56 / 60, en: 34 / 40, mixed: 19 / 20, oos: 37 / 40, all: 146 / 160 },
-    floor: { zh: 60 / 60, en: 37 / 40, mixed: 19 / 20, oos: 38 / 40, all: 154 / 160 },
+    floor: { zh: 60 / 60, en: 37 / 40, mixed: 19 / 20, oos: 40 / 40, all: 156 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-p.jsonl': {
     first: { zh: 51 / 60, en: 31 / 40, mixed: 17 / 20, oos: 38 / 40, all: 137 / 160 },
     unseen: { zh: 55 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 146 / 160 },
-    floor: { zh: 57 / 60, en: 36 / 40, mixed: 18 / 20, oos: 39 / 40, all: 150 / 160 },
+    floor: { zh: 57 / 60, en: 37 / 40, mixed: 18 / 20, oos: 39 / 40, all: 151 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-q.jsonl': {
     first: { zh: 51 / 62, en: 31 / 40, mixed: 18 / 20, oos: 38 / 40, all: 138 / 162 },
     unseen: { zh: 58 / 62, en: 31 / 40, mixed: 20 / 20, oos: 40 / 40, all: 149 / 162 },
-    floor: { zh: 62 / 62, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 158 / 162 },
+    floor: { zh: 62 / 62, en: 37 / 40, mixed: 20 / 20, oos: 40 / 40, all: 159 / 162 },
     maxConfidentlyWrong: 0,
   },
   // Sets R-U: the same, scored first on main at 6535a3a (round eight's code). R and S had not been
@@ -207,19 +207,19 @@ const HOLDOUTS: Record<
   'holdout-r.jsonl': {
     first: { zh: 54 / 60, en: 39 / 40, mixed: 19 / 20, oos: 36 / 40, all: 148 / 160 },
     unseen: { zh: 54 / 60, en: 39 / 40, mixed: 19 / 20, oos: 36 / 40, all: 148 / 160 },
-    floor: { zh: 58 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 154 / 160 },
+    floor: { zh: 58 / 60, en: 39 / 40, mixed: 19 / 20, oos: 39 / 40, all: 155 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-s.jsonl': {
     first: { zh: 54 / 60, en: 38 / 40, mixed: 19 / 20, oos: 36 / 40, all: 147 / 160 },
     unseen: { zh: 54 / 60, en: 38 / 40, mixed: 19 / 20, oos: 36 / 40, all: 147 / 160 },
-    floor: { zh: 60 / 60, en: 39 / 40, mixed: 20 / 20, oos: 40 / 40, all: 159 / 160 },
+    floor: { zh: 60 / 60, en: 40 / 40, mixed: 20 / 20, oos: 40 / 40, all: 160 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-t.jsonl': {
     first: { zh: 53 / 60, en: 34 / 40, mixed: 19 / 20, oos: 40 / 40, all: 146 / 160 },
     unseen: { zh: 53 / 60, en: 34 / 40, mixed: 19 / 20, oos: 40 / 40, all: 146 / 160 },
-    floor: { zh: 59 / 60, en: 37 / 40, mixed: 20 / 20, oos: 40 / 40, all: 156 / 160 },
+    floor: { zh: 59 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 157 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-u.jsonl': {
@@ -253,13 +253,13 @@ const HOLDOUTS: Record<
   'holdout-y.jsonl': {
     first: { zh: 53 / 60, en: 31 / 40, mixed: 18 / 20, oos: 40 / 40, all: 142 / 160 },
     unseen: { zh: 53 / 60, en: 31 / 40, mixed: 19 / 20, oos: 40 / 40, all: 143 / 160 },
-    floor: { zh: 57 / 60, en: 38 / 40, mixed: 19 / 20, oos: 40 / 40, all: 154 / 160 },
+    floor: { zh: 58 / 60, en: 39 / 40, mixed: 19 / 20, oos: 40 / 40, all: 156 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-z.jsonl': {
     first: { zh: 55 / 60, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 151 / 160 },
     unseen: { zh: 56 / 60, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
-    floor: { zh: 58 / 60, en: 37 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
+    floor: { zh: 58 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 156 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-aa.jsonl': {
@@ -272,12 +272,12 @@ const HOLDOUTS: Record<
   // looked at. (AE's writer saw the names of the files beside the brief, and opened none.)
   'holdout-ab.jsonl': {
     first: { zh: 55 / 60, en: 34 / 40, mixed: 19 / 20, oos: 38 / 40, all: 146 / 160 },
-    floor: { zh: 58 / 60, en: 36 / 40, mixed: 19 / 20, oos: 38 / 40, all: 151 / 160 },
+    floor: { zh: 58 / 60, en: 37 / 40, mixed: 19 / 20, oos: 39 / 40, all: 153 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ac.jsonl': {
     first: { zh: 52 / 60, en: 31 / 40, mixed: 19 / 20, oos: 40 / 40, all: 142 / 160 },
-    floor: { zh: 57 / 60, en: 37 / 40, mixed: 19 / 20, oos: 40 / 40, all: 153 / 160 },
+    floor: { zh: 57 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ad.jsonl': {
@@ -287,7 +287,7 @@ const HOLDOUTS: Record<
   },
   'holdout-ae.jsonl': {
     first: { zh: 56 / 60, en: 35 / 40, mixed: 19 / 20, oos: 40 / 40, all: 150 / 160 },
-    floor: { zh: 58 / 60, en: 36 / 40, mixed: 20 / 20, oos: 40 / 40, all: 154 / 160 },
+    floor: { zh: 58 / 60, en: 37 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets AF to AM: scored first on main at c61e760 (round twelve's code), before they were looked at.
@@ -303,7 +303,7 @@ const HOLDOUTS: Record<
   },
   'holdout-ah.jsonl': {
     first: { zh: 57 / 60, en: 36 / 40, mixed: 17 / 20, oos: 38 / 40, all: 148 / 160 },
-    floor: { zh: 58 / 60, en: 36 / 40, mixed: 19 / 20, oos: 39 / 40, all: 152 / 160 },
+    floor: { zh: 58 / 60, en: 37 / 40, mixed: 19 / 20, oos: 39 / 40, all: 153 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ai.jsonl': {
@@ -313,22 +313,22 @@ const HOLDOUTS: Record<
   },
   'holdout-aj.jsonl': {
     first: { zh: 59 / 61, en: 38 / 40, mixed: 20 / 20, oos: 35 / 40, all: 152 / 161 },
-    floor: { zh: 59 / 61, en: 38 / 40, mixed: 20 / 20, oos: 38 / 40, all: 155 / 161 },
+    floor: { zh: 59 / 61, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 157 / 161 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ak.jsonl': {
     first: { zh: 55 / 60, en: 33 / 40, mixed: 18 / 20, oos: 39 / 40, all: 145 / 160 },
-    floor: { zh: 57 / 60, en: 34 / 40, mixed: 18 / 20, oos: 40 / 40, all: 149 / 160 },
+    floor: { zh: 57 / 60, en: 34 / 40, mixed: 19 / 20, oos: 40 / 40, all: 150 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-al.jsonl': {
     first: { zh: 50 / 60, en: 35 / 40, mixed: 18 / 20, oos: 38 / 40, all: 141 / 160 },
-    floor: { zh: 51 / 60, en: 36 / 40, mixed: 18 / 20, oos: 38 / 40, all: 143 / 160 },
+    floor: { zh: 52 / 60, en: 36 / 40, mixed: 18 / 20, oos: 38 / 40, all: 144 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-am.jsonl': {
     first: { zh: 46 / 60, en: 33 / 40, mixed: 20 / 20, oos: 38 / 40, all: 137 / 160 },
-    floor: { zh: 52 / 60, en: 35 / 40, mixed: 20 / 20, oos: 38 / 40, all: 145 / 160 },
+    floor: { zh: 52 / 60, en: 37 / 40, mixed: 20 / 20, oos: 40 / 40, all: 149 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets AN to AQ: scored first on main at 448b30a (round thirteen's code), before they were looked at.
@@ -339,7 +339,7 @@ const HOLDOUTS: Record<
   },
   'holdout-ao.jsonl': {
     first: { zh: 50 / 60, en: 36 / 40, mixed: 19 / 20, oos: 36 / 40, all: 141 / 160 },
-    floor: { zh: 51 / 60, en: 38 / 40, mixed: 19 / 20, oos: 37 / 40, all: 145 / 160 },
+    floor: { zh: 53 / 60, en: 39 / 40, mixed: 19 / 20, oos: 40 / 40, all: 151 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ap.jsonl': {
@@ -360,23 +360,23 @@ const HOLDOUTS: Record<
   },
   'holdout-as.jsonl': {
     first: { zh: 46 / 60, en: 33 / 40, mixed: 19 / 20, oos: 40 / 40, all: 138 / 160 },
-    floor: { zh: 50 / 60, en: 34 / 40, mixed: 19 / 20, oos: 40 / 40, all: 143 / 160 },
+    floor: { zh: 51 / 60, en: 36 / 40, mixed: 19 / 20, oos: 40 / 40, all: 146 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-at.jsonl': {
     first: { zh: 57 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
-    floor: { zh: 58 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 156 / 160 },
+    floor: { zh: 58 / 60, en: 39 / 40, mixed: 20 / 20, oos: 40 / 40, all: 157 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-au.jsonl': {
     first: { zh: 56 / 60, en: 39 / 40, mixed: 18 / 20, oos: 38 / 40, all: 151 / 160 },
-    floor: { zh: 56 / 60, en: 39 / 40, mixed: 18 / 20, oos: 38 / 40, all: 151 / 160 },
+    floor: { zh: 56 / 60, en: 39 / 40, mixed: 19 / 20, oos: 39 / 40, all: 153 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets AV to AY: scored first on main at 564ff2b (round fifteen's code), before they were looked at.
   'holdout-av.jsonl': {
     first: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 38 / 40, all: 156 / 160 },
-    floor: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 38 / 40, all: 156 / 160 },
+    floor: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 39 / 40, all: 157 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-aw.jsonl': {
@@ -386,18 +386,18 @@ const HOLDOUTS: Record<
   },
   'holdout-ax.jsonl': {
     first: { zh: 55 / 60, en: 37 / 40, mixed: 19 / 20, oos: 36 / 40, all: 147 / 160 },
-    floor: { zh: 55 / 60, en: 37 / 40, mixed: 19 / 20, oos: 36 / 40, all: 147 / 160 },
+    floor: { zh: 55 / 60, en: 37 / 40, mixed: 19 / 20, oos: 37 / 40, all: 148 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ay.jsonl': {
     first: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 38 / 40, all: 156 / 160 },
-    floor: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 38 / 40, all: 156 / 160 },
+    floor: { zh: 58 / 60, en: 40 / 40, mixed: 20 / 20, oos: 39 / 40, all: 157 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets AZ and BA: scored first on main at 0cdede2 (the last change's code), before they were looked at.
   'holdout-az.jsonl': {
     first: { zh: 56 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 152 / 160 },
-    floor: { zh: 56 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 152 / 160 },
+    floor: { zh: 56 / 60, en: 39 / 40, mixed: 19 / 20, oos: 39 / 40, all: 153 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-ba.jsonl': {
@@ -410,17 +410,17 @@ const HOLDOUTS: Record<
   // BF-BM were scored once more when it was done (a50d67e, `unseen`), still unread. Floors are today's figures.
   'holdout-bb.jsonl': {
     first: { zh: 56 / 60, en: 40 / 40, mixed: 18 / 20, oos: 38 / 40, all: 152 / 160 },
-    floor: { zh: 57 / 60, en: 40 / 40, mixed: 18 / 20, oos: 39 / 40, all: 154 / 160 },
+    floor: { zh: 57 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 156 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bc.jsonl': {
     first: { zh: 57 / 60, en: 39 / 40, mixed: 18 / 20, oos: 38 / 40, all: 152 / 160 },
-    floor: { zh: 57 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 153 / 160 },
+    floor: { zh: 58 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 154 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bd.jsonl': {
     first: { zh: 53 / 60, en: 37 / 40, mixed: 19 / 20, oos: 37 / 40, all: 146 / 160 },
-    floor: { zh: 54 / 60, en: 39 / 40, mixed: 19 / 20, oos: 39 / 40, all: 151 / 160 },
+    floor: { zh: 55 / 60, en: 39 / 40, mixed: 19 / 20, oos: 39 / 40, all: 152 / 160 },
     maxConfidentlyWrong: 1,
   },
   'holdout-be.jsonl': {
@@ -431,25 +431,25 @@ const HOLDOUTS: Record<
   'holdout-bf.jsonl': {
     first: { zh: 58 / 60, en: 35 / 40, mixed: 19 / 20, oos: 39 / 40, all: 151 / 160 },
     unseen: { zh: 58 / 60, en: 36 / 40, mixed: 19 / 20, oos: 39 / 40, all: 152 / 160 },
-    floor: { zh: 58 / 60, en: 36 / 40, mixed: 19 / 20, oos: 39 / 40, all: 152 / 160 },
+    floor: { zh: 58 / 60, en: 37 / 40, mixed: 19 / 20, oos: 39 / 40, all: 153 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bg.jsonl': {
     first: { zh: 54 / 60, en: 32 / 40, mixed: 18 / 20, oos: 39 / 40, all: 143 / 160 },
     unseen: { zh: 53 / 60, en: 33 / 40, mixed: 18 / 20, oos: 40 / 40, all: 144 / 160 },
-    floor: { zh: 53 / 60, en: 33 / 40, mixed: 18 / 20, oos: 40 / 40, all: 144 / 160 },
+    floor: { zh: 55 / 60, en: 33 / 40, mixed: 18 / 20, oos: 40 / 40, all: 146 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bh.jsonl': {
     first: { zh: 59 / 60, en: 37 / 40, mixed: 17 / 20, oos: 36 / 40, all: 149 / 160 },
     unseen: { zh: 60 / 60, en: 37 / 40, mixed: 17 / 20, oos: 39 / 40, all: 153 / 160 },
-    floor: { zh: 60 / 60, en: 37 / 40, mixed: 17 / 20, oos: 39 / 40, all: 153 / 160 },
+    floor: { zh: 60 / 60, en: 39 / 40, mixed: 18 / 20, oos: 39 / 40, all: 156 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bi.jsonl': {
     first: { zh: 57 / 60, en: 33 / 40, mixed: 20 / 20, oos: 37 / 40, all: 147 / 160 },
     unseen: { zh: 57 / 60, en: 33 / 40, mixed: 20 / 20, oos: 39 / 40, all: 149 / 160 },
-    floor: { zh: 57 / 60, en: 33 / 40, mixed: 20 / 20, oos: 39 / 40, all: 149 / 160 },
+    floor: { zh: 57 / 60, en: 34 / 40, mixed: 20 / 20, oos: 39 / 40, all: 150 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bj.jsonl': {
@@ -461,19 +461,19 @@ const HOLDOUTS: Record<
   'holdout-bk.jsonl': {
     first: { zh: 46 / 60, en: 35 / 40, mixed: 18 / 20, oos: 39 / 40, all: 138 / 160 },
     unseen: { zh: 47 / 60, en: 35 / 40, mixed: 18 / 20, oos: 39 / 40, all: 139 / 160 },
-    floor: { zh: 47 / 60, en: 35 / 40, mixed: 18 / 20, oos: 39 / 40, all: 139 / 160 },
-    maxConfidentlyWrong: 1,
+    floor: { zh: 53 / 60, en: 37 / 40, mixed: 18 / 20, oos: 39 / 40, all: 147 / 160 },
+    maxConfidentlyWrong: 0,
   },
   'holdout-bl.jsonl': {
     first: { zh: 41 / 60, en: 17 / 40, mixed: 17 / 20, oos: 39 / 40, all: 114 / 160 },
     unseen: { zh: 45 / 60, en: 19 / 40, mixed: 16 / 20, oos: 39 / 40, all: 119 / 160 },
-    floor: { zh: 45 / 60, en: 19 / 40, mixed: 16 / 20, oos: 39 / 40, all: 119 / 160 },
+    floor: { zh: 50 / 60, en: 28 / 40, mixed: 19 / 20, oos: 39 / 40, all: 136 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bm.jsonl': {
     first: { zh: 50 / 60, en: 38 / 40, mixed: 16 / 20, oos: 40 / 40, all: 144 / 160 },
     unseen: { zh: 50 / 60, en: 38 / 40, mixed: 16 / 20, oos: 40 / 40, all: 144 / 160 },
-    floor: { zh: 50 / 60, en: 38 / 40, mixed: 16 / 20, oos: 40 / 40, all: 144 / 160 },
+    floor: { zh: 50 / 60, en: 39 / 40, mixed: 17 / 20, oos: 40 / 40, all: 146 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets BN-BQ: written from the notes alone while round seventeen (guided by BB-BM) was made; `first` is
@@ -481,13 +481,13 @@ const HOLDOUTS: Record<
   'holdout-bn.jsonl': {
     first: { zh: 31 / 60, en: 16 / 40, mixed: 14 / 20, oos: 38 / 40, all: 99 / 160 },
     unseen: { zh: 43 / 60, en: 26 / 40, mixed: 18 / 20, oos: 39 / 40, all: 126 / 160 },
-    floor: { zh: 43 / 60, en: 26 / 40, mixed: 18 / 20, oos: 39 / 40, all: 126 / 160 },
+    floor: { zh: 48 / 60, en: 33 / 40, mixed: 19 / 20, oos: 39 / 40, all: 139 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bo.jsonl': {
     first: { zh: 46 / 60, en: 33 / 40, mixed: 18 / 20, oos: 36 / 40, all: 133 / 160 },
     unseen: { zh: 51 / 60, en: 33 / 40, mixed: 18 / 20, oos: 37 / 40, all: 139 / 160 },
-    floor: { zh: 51 / 60, en: 33 / 40, mixed: 18 / 20, oos: 37 / 40, all: 139 / 160 },
+    floor: { zh: 52 / 60, en: 33 / 40, mixed: 18 / 20, oos: 38 / 40, all: 141 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bp.jsonl': {
@@ -499,28 +499,28 @@ const HOLDOUTS: Record<
   'holdout-bq.jsonl': {
     first: { zh: 52 / 60, en: 30 / 40, mixed: 20 / 20, oos: 38 / 40, all: 140 / 160 },
     unseen: { zh: 54 / 60, en: 33 / 40, mixed: 20 / 20, oos: 37 / 40, all: 144 / 160 },
-    floor: { zh: 54 / 60, en: 33 / 40, mixed: 20 / 20, oos: 37 / 40, all: 144 / 160 },
-    maxConfidentlyWrong: 1,
+    floor: { zh: 55 / 60, en: 34 / 40, mixed: 20 / 20, oos: 38 / 40, all: 147 / 160 },
+    maxConfidentlyWrong: 0,
   },
   // Sets BR-BU: written from the notes alone while round eighteen (guided by BN-BQ) was made; `first` is
   // main at b150588, `unseen` the round's code (242d2a4), both scored before anyone looked at the questions.
   'holdout-br.jsonl': {
     first: { zh: 24 / 60, en: 15 / 40, mixed: 14 / 20, oos: 40 / 40, all: 93 / 160 },
     unseen: { zh: 34 / 60, en: 26 / 40, mixed: 16 / 20, oos: 39 / 40, all: 115 / 160 },
-    floor: { zh: 34 / 60, en: 26 / 40, mixed: 16 / 20, oos: 39 / 40, all: 115 / 160 },
+    floor: { zh: 50 / 60, en: 33 / 40, mixed: 16 / 20, oos: 39 / 40, all: 138 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bs.jsonl': {
     first: { zh: 54 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
     unseen: { zh: 54 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
-    floor: { zh: 54 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
-    maxConfidentlyWrong: 1,
+    floor: { zh: 56 / 60, en: 39 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
+    maxConfidentlyWrong: 0,
   },
   'holdout-bt.jsonl': {
     first: { zh: 56 / 60, en: 33 / 40, mixed: 19 / 20, oos: 38 / 40, all: 146 / 160 },
     unseen: { zh: 58 / 60, en: 34 / 40, mixed: 19 / 20, oos: 38 / 40, all: 149 / 160 },
-    floor: { zh: 58 / 60, en: 34 / 40, mixed: 19 / 20, oos: 38 / 40, all: 149 / 160 },
-    maxConfidentlyWrong: 1,
+    floor: { zh: 59 / 60, en: 35 / 40, mixed: 20 / 20, oos: 38 / 40, all: 152 / 160 },
+    maxConfidentlyWrong: 0,
   },
   'holdout-bu.jsonl': {
     first: { zh: 60 / 60, en: 40 / 40, mixed: 19 / 20, oos: 39 / 40, all: 158 / 160 },
@@ -533,26 +533,26 @@ const HOLDOUTS: Record<
   'holdout-bv.jsonl': {
     first: { zh: 41 / 60, en: 26 / 40, mixed: 17 / 20, oos: 38 / 40, all: 122 / 160 },
     unseen: { zh: 51 / 60, en: 33 / 40, mixed: 19 / 20, oos: 40 / 40, all: 143 / 160 },
-    floor: { zh: 51 / 60, en: 33 / 40, mixed: 19 / 20, oos: 40 / 40, all: 143 / 160 },
+    floor: { zh: 52 / 60, en: 35 / 40, mixed: 19 / 20, oos: 40 / 40, all: 146 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bw.jsonl': {
     first: { zh: 28 / 60, en: 11 / 40, mixed: 15 / 20, oos: 38 / 40, all: 92 / 160 },
     unseen: { zh: 47 / 60, en: 29 / 40, mixed: 17 / 20, oos: 38 / 40, all: 131 / 160 },
-    floor: { zh: 47 / 60, en: 29 / 40, mixed: 17 / 20, oos: 38 / 40, all: 131 / 160 },
+    floor: { zh: 47 / 60, en: 32 / 40, mixed: 17 / 20, oos: 38 / 40, all: 134 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-bx.jsonl': {
     first: { zh: 52 / 60, en: 29 / 40, mixed: 16 / 20, oos: 38 / 40, all: 135 / 160 },
     unseen: { zh: 53 / 60, en: 35 / 40, mixed: 17 / 20, oos: 39 / 40, all: 144 / 160 },
-    floor: { zh: 53 / 60, en: 35 / 40, mixed: 17 / 20, oos: 39 / 40, all: 144 / 160 },
+    floor: { zh: 53 / 60, en: 36 / 40, mixed: 17 / 20, oos: 39 / 40, all: 145 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-by.jsonl': {
     first: { zh: 52 / 60, en: 32 / 40, mixed: 18 / 20, oos: 37 / 40, all: 139 / 160 },
     unseen: { zh: 53 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 144 / 160 },
-    floor: { zh: 53 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 144 / 160 },
-    maxConfidentlyWrong: 2,
+    floor: { zh: 54 / 60, en: 34 / 40, mixed: 18 / 20, oos: 39 / 40, all: 145 / 160 },
+    maxConfidentlyWrong: 0,
   },
   // Sets BZ-CC: written from the notes alone while round twenty (guided by BV-BY) was made; `first` is
   // main at b150588, `unseen` the round's code (f07afea), both scored before anyone looked at the questions.
@@ -565,7 +565,7 @@ const HOLDOUTS: Record<
   'holdout-ca.jsonl': {
     first: { zh: 40 / 60, en: 17 / 40, mixed: 16 / 20, oos: 40 / 40, all: 113 / 160 },
     unseen: { zh: 46 / 60, en: 27 / 40, mixed: 19 / 20, oos: 40 / 40, all: 132 / 160 },
-    floor: { zh: 46 / 60, en: 27 / 40, mixed: 19 / 20, oos: 40 / 40, all: 132 / 160 },
+    floor: { zh: 49 / 60, en: 28 / 40, mixed: 19 / 20, oos: 40 / 40, all: 136 / 160 },
     maxConfidentlyWrong: 0,
   },
   'holdout-cb.jsonl': {
@@ -577,7 +577,7 @@ const HOLDOUTS: Record<
   'holdout-cc.jsonl': {
     first: { zh: 49 / 60, en: 36 / 40, mixed: 19 / 20, oos: 39 / 40, all: 143 / 160 },
     unseen: { zh: 51 / 60, en: 38 / 40, mixed: 19 / 20, oos: 39 / 40, all: 147 / 160 },
-    floor: { zh: 51 / 60, en: 38 / 40, mixed: 19 / 20, oos: 39 / 40, all: 147 / 160 },
+    floor: { zh: 56 / 60, en: 38 / 40, mixed: 19 / 20, oos: 39 / 40, all: 152 / 160 },
     maxConfidentlyWrong: 0,
   },
   // Sets CD-CG: written from the notes alone while round twenty-one (guided by BZ-CC) was made; `first` is

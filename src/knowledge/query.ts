@@ -246,7 +246,7 @@ const RELAYED = /(?:^|(?<=[，,。；;！!？?\s]))(?:有个|有位|一个|我�
 const THE_APP = /\bthe\s+(?:web\s+|sample\s+|example\s+)?app\b(?!\s+store)/g;
 
 /** "用了 docker 是不是…", "用 docker 的话…": with Docker, as a condition; not asking what it is used for. */
-const USING_DOCKER = /(?:用了|用上了?|上了|用)\s*(?=docker\s*(?:之后|以后|的话|后|是不是|能不能|会不会|就|，|,))/g;
+const USING_DOCKER = /(?:用了|用上了?|上了)\s*(?=docker\s*(?:之后|以后|的话|后|是不是|能不能|会不会|就|，|,))|用\s*(?=docker\s*(?:之后|以后|的话))/g;
 
 /** A remark in brackets (（原话打错字了）): how it was asked, not what. */
 const BRACKETED_REMARK = /（[\p{Script=Han}，,\s]{1,12}）/gu;

@@ -421,7 +421,7 @@ const HOLDOUTS: Record<
   'holdout-bd.jsonl': {
     first: { zh: 53 / 60, en: 37 / 40, mixed: 19 / 20, oos: 37 / 40, all: 146 / 160 },
     floor: { zh: 55 / 60, en: 39 / 40, mixed: 19 / 20, oos: 39 / 40, all: 152 / 160 },
-    maxConfidentlyWrong: 1,
+    maxConfidentlyWrong: 0,
   },
   'holdout-be.jsonl': {
     first: { zh: 52 / 60, en: 34 / 40, mixed: 17 / 20, oos: 38 / 40, all: 141 / 160 },

@@ -606,6 +606,32 @@ const HOLDOUTS: Record<
     floor: { zh: 55 / 60, en: 32 / 40, mixed: 17 / 20, oos: 39 / 40, all: 143 / 160 },
     maxConfidentlyWrong: 0,
   },
+  // Sets CH-CK: written from the notes alone while the last changes were made; `first` is main at b150588,
+  // `unseen` the code as it then stood (fba4501), both scored before anyone looked at the questions.
+  'holdout-ch.jsonl': {
+    first: { zh: 58 / 60, en: 35 / 40, mixed: 20 / 20, oos: 40 / 40, all: 153 / 160 },
+    unseen: { zh: 59 / 60, en: 37 / 40, mixed: 20 / 20, oos: 40 / 40, all: 156 / 160 },
+    floor: { zh: 59 / 60, en: 37 / 40, mixed: 20 / 20, oos: 40 / 40, all: 156 / 160 },
+    maxConfidentlyWrong: 1,
+  },
+  'holdout-ci.jsonl': {
+    first: { zh: 44 / 60, en: 28 / 40, mixed: 11 / 20, oos: 39 / 40, all: 122 / 160 },
+    unseen: { zh: 52 / 60, en: 33 / 40, mixed: 14 / 20, oos: 39 / 40, all: 138 / 160 },
+    floor: { zh: 52 / 60, en: 33 / 40, mixed: 14 / 20, oos: 39 / 40, all: 138 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-cj.jsonl': {
+    first: { zh: 59 / 60, en: 36 / 40, mixed: 18 / 20, oos: 40 / 40, all: 153 / 160 },
+    unseen: { zh: 59 / 60, en: 37 / 40, mixed: 19 / 20, oos: 40 / 40, all: 155 / 160 },
+    floor: { zh: 59 / 60, en: 37 / 40, mixed: 19 / 20, oos: 40 / 40, all: 155 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-ck.jsonl': {
+    first: { zh: 59 / 60, en: 40 / 40, mixed: 20 / 20, oos: 39 / 40, all: 158 / 160 },
+    unseen: { zh: 59 / 60, en: 40 / 40, mixed: 20 / 20, oos: 40 / 40, all: 159 / 160 },
+    floor: { zh: 59 / 60, en: 40 / 40, mixed: 20 / 20, oos: 40 / 40, all: 159 / 160 },
+    maxConfidentlyWrong: 0,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

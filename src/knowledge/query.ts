@@ -77,7 +77,10 @@ export interface Query {
   comparing: boolean;
   /** "Can a container be deleted?", "容器能被删除吗": asks what can be done to something, not how to do it. */
   capability: boolean;
-  /** Likens a Docker thing to one the notes never name ("镜像能理解成虚拟机的 ova 吗", "is an image like a conda env"): the notes say what theirs is, no more. */
+  /**
+   * Likens a Docker thing to one the notes never name ("镜像能理解成虚拟机的 ova 吗", "is an image like a
+   * conda env") or asks to confirm a paraphrase ("容器就是镜像跑起来那个东西？"): the notes say what theirs is, no more.
+   */
   likened: boolean;
   units: QueryUnit[];
   /** Every term to look up, with its weight (translations count less than what was typed). */
@@ -100,6 +103,9 @@ const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些
 
 /** "Is A the same as B", "A 相当于 B 吗", "能理解成 B 吗": A likened to something else (not "有没有类似 B 的功能", "the equivalent of B", which ask for a feature). */
 const LIKENS = /一回事|一样吗|一样不|一个东西|一个意思|相当于|理解成|当成|看成|差不多|\bsame (?:thing )?as\b|\bsimilar to\b|\bequivalent to\b|\bis it (?:like|basically|roughly|just)\b|\b(?:kind|sort) of like\b|\broughly (?:a|an|like)\b|\bbasically (?:a|an|just|like)\b/i;
+
+/** "所以容器就是镜像跑起来那个东西？", "so an image is basically a template, right?": a paraphrase to confirm, which the notes never make. */
+const CONFIRMS_PARAPHRASE = /(?:就是|其实就是|本质上就是|说白了就是|=)[^，,。？?]{2,}(?:[吗吧么嘛？?]|对吧|对不|是吧|没错)|\b(?:is|are)\s+(?:basically|just|really|roughly)\b[^?]*(?:\?|\bright\b)/i;
 
 const COUNTING = /\bhow many\b|\bnumber of\b|\bin total\b|几[条个种层项点步样类列]|多少[条个种层项列]|一共|总共/;
 
@@ -650,7 +656,7 @@ export class QueryAnalyzer {
     }
     const counting = COUNTING.test(text);
     const howToAt = HOW_TO.exec(asksHow)?.index ?? (howTo ? 0 : -1);
-    return { text, lang: detectLanguage(question), howTo, howToAt, aboutNotes: ABOUT_NOTES.test(text), why: WHY.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput, comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), likened, units, weights };
+    return { text, lang: detectLanguage(question), howTo, howToAt, aboutNotes: ABOUT_NOTES.test(text), why: WHY.test(text), listing: LISTING.test(text) || counting, counting, choosing: CHOOSING.test(text) || WAYS.test(text), aboutOutput, comparing: units.some((u) => u.terms.includes('区别') || u.related.includes('区别')) || /\bvs\.?\b|\bversus\b|各自|分别/.test(text), capability: CAPABILITY.test(text), likened: likened || CONFIRMS_PARAPHRASE.test(text), units, weights };
   }
 
   /**

@@ -612,7 +612,7 @@ const HOLDOUTS: Record<
     first: { zh: 58 / 60, en: 35 / 40, mixed: 20 / 20, oos: 40 / 40, all: 153 / 160 },
     unseen: { zh: 59 / 60, en: 37 / 40, mixed: 20 / 20, oos: 40 / 40, all: 156 / 160 },
     floor: { zh: 59 / 60, en: 37 / 40, mixed: 20 / 20, oos: 40 / 40, all: 156 / 160 },
-    maxConfidentlyWrong: 1,
+    maxConfidentlyWrong: 0,
   },
   'holdout-ci.jsonl': {
     first: { zh: 44 / 60, en: 28 / 40, mixed: 11 / 20, oos: 39 / 40, all: 122 / 160 },

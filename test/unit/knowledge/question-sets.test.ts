@@ -632,6 +632,32 @@ const HOLDOUTS: Record<
     floor: { zh: 59 / 60, en: 40 / 40, mixed: 20 / 20, oos: 40 / 40, all: 159 / 160 },
     maxConfidentlyWrong: 0,
   },
+  // Sets CL-CO: written from the notes alone once the changes were done; `first` is main at b150588,
+  // `unseen` the code then (c98eb8a), both scored before anyone looked at the questions.
+  'holdout-cl.jsonl': {
+    first: { zh: 56 / 60, en: 38 / 40, mixed: 19 / 20, oos: 38 / 40, all: 151 / 160 },
+    unseen: { zh: 56 / 60, en: 38 / 40, mixed: 19 / 20, oos: 38 / 40, all: 151 / 160 },
+    floor: { zh: 56 / 60, en: 38 / 40, mixed: 19 / 20, oos: 38 / 40, all: 151 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-cm.jsonl': {
+    first: { zh: 57 / 60, en: 37 / 40, mixed: 18 / 20, oos: 38 / 40, all: 150 / 160 },
+    unseen: { zh: 58 / 60, en: 38 / 40, mixed: 18 / 20, oos: 39 / 40, all: 153 / 160 },
+    floor: { zh: 58 / 60, en: 38 / 40, mixed: 18 / 20, oos: 39 / 40, all: 153 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-cn.jsonl': {
+    first: { zh: 57 / 60, en: 38 / 40, mixed: 19 / 20, oos: 38 / 40, all: 152 / 160 },
+    unseen: { zh: 57 / 60, en: 39 / 40, mixed: 19 / 20, oos: 39 / 40, all: 154 / 160 },
+    floor: { zh: 57 / 60, en: 39 / 40, mixed: 19 / 20, oos: 39 / 40, all: 154 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-co.jsonl': {
+    first: { zh: 59 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 158 / 160 },
+    unseen: { zh: 60 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 159 / 160 },
+    floor: { zh: 60 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 159 / 160 },
+    maxConfidentlyWrong: 1,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

@@ -618,8 +618,10 @@ export class QueryAnalyzer {
     units.splice(0, units.length, ...units.filter((u) => !u.aside));
     // What a Docker thing is likened to, when the notes never name it ("ova", "conda env"), looks
     // nothing up either; a neighbouring tool or a Docker word the notes lack (k8s 的 pod) is a topic.
-    const likenedTo = LIKENS.test(text) && !HOW_TO.test(text) && units.some((u) => u.known && u.domain && !u.otherSense) ? units.filter((u) => !u.known && !u.domain && !u.command && !NEIGHBOUR_TOPICS.has(u.text) && (u.topicality ?? 1) >= 0.5) : [];
-    const likened = likenedTo.length > 0 && !units.some((u) => !u.known && (u.domain || NEIGHBOUR_TOPICS.has(u.text)));
+    // Whether two things are the same the notes never say either ("registry 跟 hub 一回事?"): a best guess.
+    const likening = LIKENS.test(text) && !HOW_TO.test(text) && units.some((u) => u.known && u.domain && !u.otherSense);
+    const likenedTo = likening ? units.filter((u) => !u.known && !u.domain && !u.command && !NEIGHBOUR_TOPICS.has(u.text) && (u.topicality ?? 1) >= 0.5) : [];
+    const likened = likening && !units.some((u) => !u.known && (u.domain || NEIGHBOUR_TOPICS.has(u.text)));
     if (likened) units.splice(0, units.length, ...units.filter((u) => !likenedTo.includes(u)));
     // A method of the demo's code ("app.run 里 host 填的啥") is one name of that code, not Docker's verb.
     for (const m of text.matchAll(METHOD_CALL)) {

@@ -658,6 +658,32 @@ const HOLDOUTS: Record<
     floor: { zh: 60 / 60, en: 40 / 40, mixed: 19 / 20, oos: 40 / 40, all: 159 / 160 },
     maxConfidentlyWrong: 0,
   },
+  // Sets CP-CS: written from the notes alone once the last change was made; `first` is main at b150588,
+  // `unseen` the code as it stands (48527cc), both scored before anyone looked at the questions.
+  'holdout-cp.jsonl': {
+    first: { zh: 57 / 60, en: 35 / 40, mixed: 20 / 20, oos: 40 / 40, all: 152 / 160 },
+    unseen: { zh: 57 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
+    floor: { zh: 57 / 60, en: 38 / 40, mixed: 20 / 20, oos: 40 / 40, all: 155 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-cq.jsonl': {
+    first: { zh: 52 / 60, en: 32 / 40, mixed: 19 / 20, oos: 38 / 40, all: 141 / 160 },
+    unseen: { zh: 58 / 60, en: 37 / 40, mixed: 19 / 20, oos: 38 / 40, all: 152 / 160 },
+    floor: { zh: 58 / 60, en: 37 / 40, mixed: 19 / 20, oos: 38 / 40, all: 152 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-cr.jsonl': {
+    first: { zh: 52 / 60, en: 33 / 40, mixed: 20 / 20, oos: 38 / 40, all: 143 / 160 },
+    unseen: { zh: 53 / 60, en: 34 / 40, mixed: 20 / 20, oos: 38 / 40, all: 145 / 160 },
+    floor: { zh: 53 / 60, en: 34 / 40, mixed: 20 / 20, oos: 38 / 40, all: 145 / 160 },
+    maxConfidentlyWrong: 0,
+  },
+  'holdout-cs.jsonl': {
+    first: { zh: 58 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 154 / 160 },
+    unseen: { zh: 59 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 155 / 160 },
+    floor: { zh: 59 / 60, en: 39 / 40, mixed: 19 / 20, oos: 38 / 40, all: 155 / 160 },
+    maxConfidentlyWrong: 0,
+  },
 };
 
 /** As the sets' authors score them: in scope, answered from an expected section with every `must` group; out of scope, declined. */

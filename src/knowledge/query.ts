@@ -105,7 +105,7 @@ const LISTING = /\b(?:what|which) are\b|\blist (?:all|the|of)\b|有哪些|哪些
 const LIKENS = /一回事|一样吗|一样不|一个东西|一个意思|相当于|理解成|当成|看成|差不多|\bsame (?:thing )?as\b|\bsimilar to\b|\bequivalent to\b|\bis it (?:like|basically|roughly|just)\b|\b(?:kind|sort) of like\b|\broughly (?:a|an|like)\b|\bbasically (?:a|an|just|like)\b/i;
 
 /** "所以容器就是镜像跑起来那个东西？", "so an image is basically a template, right?": a paraphrase to confirm, which the notes never make. */
-const CONFIRMS_PARAPHRASE = /(?:就是|其实就是|本质上就是|说白了就是|=)[^，,。？?]{2,}(?:[吗吧么嘛？?]|对吧|对不|是吧|没错)|\b(?:is|are)\s+(?:basically|just|really|roughly)\b[^?]*(?:\?|\bright\b)/i;
+const CONFIRMS_PARAPHRASE = /(?:就是|其实就是|本质上就是|说白了就是|=)[^，,。？?]{2,40}(?:[吗吧么嘛？?]|对吧|对不|是吧|没错)|\b(?:is|are)\s+(?:basically|just|really|roughly)\b[^?]{0,80}(?:\?|\bright\b)/i;
 
 const COUNTING = /\bhow many\b|\bnumber of\b|\bin total\b|几[条个种层项点步样类列]|多少[条个种层项列]|一共|总共/;
 
@@ -426,9 +426,9 @@ const OPENS_QUESTION = /^(?:what|what's|whats|how|why|which|where|when|who|whose
 const ASKS_EN = /\b(?:what|how|why|which|where|when|who|whose|can|could|does|do|did|is|are|should|will|would|any)\b|[?？]/i;
 
 /**
- * A clause after the question that says who asks or why, asking nothing and naming nothing of
- * Docker's own ("…讲讲吗 我是做设计的完全不懂", "what is docker? eng keeps mentioning it in standups"):
- * its words, known to the notes or not, are not what is asked.
+ * A clause that says who asks or why, asking nothing and naming nothing of Docker's own ("…讲讲吗
+ * 我是做设计的完全不懂", "what is docker? eng keeps mentioning it in standups"), after the question or
+ * opening the message: its words, known to the notes or not, are not what is asked.
  */
 function markAskerAsides(text: string, units: QueryUnit[]): void {
   const first = /[?？]|[，,。！!；;\s]+(?=\p{Script=Han})/u.exec(text);

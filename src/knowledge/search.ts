@@ -324,7 +324,6 @@ function isNeighbourTopic(text: string): boolean {
 }
 const NEIGHBOUR_HAN = [...NEIGHBOUR_TOPICS].filter((t) => hasHan(t) && t.length >= 2);
 
-/** Asking what something means or does. */
 /** How many things a question asks to act on, and how many a described command acts on: all of them or one. */
 const ALL_OF_THEM = /所有|全部|全都|一次性|一口气|批量|一键|\b(?:all|every|everything)\b|\bat once\b|\bin one go\b/i;
 const JUST_ONE = /(?:只|就|单|仅)?(?:(?:一个|单个|某个|某一个)(?:指定|特定)?|指定|特定)\s*的?\s*(?:容器|镜像|container|image)|\b(?:just|only)\s+(?:one|a single|a specific|that)\b|\b(?:a|one)\s+(?:single|specific|particular)\s+(?:stopped\s+|running\s+)?(?:container|image)\b|\bone\s+(?:stopped\s+|running\s+)?(?:container|image)\b/i;
@@ -343,6 +342,7 @@ const SIDE_NAMES = /宿主|主机|本机|容器|\b(?:host|container|local|machin
 /** ...which only prose that names the host beside a mapping explains. */
 const EXPLAINS_MAPPING = /宿主|主机|\bhost\b/i;
 
+/** Asking what something means or does. */
 const MEANING = /\bmean(?:s|ing)?\b|\bstands? for\b|\bwhat does\b.*\bdo\b|\bfor what\b|意思|含义|作用|干嘛的|干啥的|是干什么的|代表/;
 /** ...and, narrower, what a thing is for ("是干啥的", "what is it for"), which a described command says. */
 const PURPOSE = /[是拿用](?:来)?(?:干啥|干嘛|干什么|做什么|做啥)的|有啥用|有什么用|\bwhat (?:is|are|does|do)\b.*\b(?:for|do)\b\s*[?？]?$/;
@@ -748,7 +748,7 @@ export class TopicIndex {
       hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence, ...(vetoed ? { vetoed, ...(byWord ? { vetoedByWord: true } : {}) } : {}) });
     }
     hits.sort((a, b) => b.score - a.score);
-    // Likened to something the notes never name: what they say of theirs is a best guess at it.
+    // Likened to something else, or a paraphrase to confirm: what the notes say of theirs is a best guess at it.
     if (query.likened) for (const hit of hits) hit.confidence = Math.min(hit.confidence, this.tuning.tiedCap);
     // Two sections nearly tied for first: either may be the one meant, so neither answer is sure.
     const [first, second] = hits;

@@ -380,6 +380,14 @@ function markComparedWith(text: string, units: QueryUnit[]): void {
   }
 }
 
+/** The units written inside one clause of the text (found from where the clause starts). */
+function unitsWithin(text: string, units: readonly QueryUnit[], clause: { text: string; at: number }): QueryUnit[] {
+  return units.filter((u) => {
+    const at = text.indexOf(u.text, clause.at);
+    return at >= clause.at && at + u.text.length <= clause.at + clause.text.length;
+  });
+}
+
 /** Question words and requests (给我列一下, 发我): a clause with one asks something. */
 export const ASKS = /怎么|怎样|咋|啥|什么|哪|吗|么|呢|谁|几|多少|如何|为什么|为啥|是否|能不能|可不可以|行不行|给我|列|发|讲|说说|看看|求|(?<![还也都])[不没]$|[?？]/;
 
@@ -403,10 +411,7 @@ function markAsides(text: string, units: QueryUnit[]): void {
   for (const clause of spoken.slice(1)) {
     // An aside asks nothing itself: a clause with a question word is a question of its own.
     if (/[a-z0-9]/i.test(clause.text) || !hasHan(clause.text) || ASKS.test(clause.text)) continue;
-    const inside = units.filter((u) => {
-      const at = text.indexOf(u.text, clause.at);
-      return at >= clause.at && at + u.text.length <= clause.at + clause.text.length;
-    });
+    const inside = unitsWithin(text, units, clause);
     if (inside.length === 0 || inside.some((u) => u.known || NEIGHBOUR_TOPICS.has(u.text))) continue;
     for (const u of inside) u.topicality = (u.topicality ?? 1) * ASIDE_TOPICALITY;
   }
@@ -441,10 +446,7 @@ function markAskerAsides(text: string, units: QueryUnit[]): void {
     at += part.length;
     const words = clause.text.trim();
     if (!words || !ABOUT_THE_ASKER.test(words) || ASKS_ASKER.test(words) || ASKS_EN.test(words) || A_NOT_A.test(words)) continue;
-    const inside = units.filter((u) => {
-      const from = text.indexOf(u.text, clause.at);
-      return from >= clause.at && from + u.text.length <= clause.at + clause.text.length;
-    });
+    const inside = unitsWithin(text, units, clause);
     // A name in Latin letters in a Chinese clause (k8s, harbor) is a topic; a slide deck is not.
     if (inside.some((u) => u.domain || u.command || (hasHan(words) && !u.known && /^[a-z0-9]/.test(u.text) && !/^(?:ppt|slides?)$/.test(u.text)))) continue;
     for (const u of inside) u.aside = true;

@@ -655,9 +655,8 @@ export class TopicIndex {
       // Asked how to do something, answered with a statement that it can be done.
       if (query.howTo && !entry.procedural) confidence *= this.tuning.howToProseFactor;
       // Asked for the command itself ("命令是啥"), a section without one has nothing to give.
-      let vetoed = query.howTo && asksCommand && !entry.hasCommand;
-      let byWord = false;
-      if (vetoed) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      const noCommand = query.howTo && asksCommand && !entry.hasCommand;
+      if (noCommand) confidence = Math.min(confidence, this.tuning.offTopicCap);
       // A list of described commands answers a how-to only with one that does it: "remove all
       // stopped containers" mentions stopping, and is not how to stop one.
       if (query.howTo && actions.length > 0 && (!namesAction || (entry.describesCommands && !actsAsked))) confidence *= this.tuning.missingActionFactor;
@@ -708,12 +707,13 @@ export class TopicIndex {
       const onlyCanBe = query.howTo && !query.capability && !WHAT_CAN.test(query.text) && actions.length > 0 && bestPassage !== undefined && bestPassage.kind !== 'command' && bestPassage.kind !== 'code' && CAN_BE.test(bestPassage.text);
       const otherPlatform = installsDocker && !platforms.some((u) => [...u.terms, ...u.related].some((t) => entry.headingTerms.has(t)));
       const unexplainedMapping = asksMappingSide && !entry.passages.some((p) => (p.passage.kind === 'sentence' || p.passage.kind === 'item') && PORT_MAPPING.test(p.passage.text) && EXPLAINS_MAPPING.test(p.passage.text));
-      // An option no command of the notes uses ("docker ps -a"): the question is about that option.
-      if (unknownFlag || unknownInstruction || missingDetail || otherImage || otherPlatform || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag || unexplainedMapping || onlyCanBe || otherCount) {
-        byWord = !vetoed && !(otherImage || otherPlatform || unexplainedMapping || onlyCanBe || otherCount);
-        vetoed = true;
-        confidence = Math.min(confidence, this.tuning.offTopicCap);
-      }
+      // What one word asks that the section lacks (an option no command of the notes uses, as in
+      // "docker ps -a": the question is about that option; a detail, a version, a reason) ...
+      const lacksWordsAsk = unknownFlag || unknownInstruction || missingDetail || unsaidQualifier || saysNotWhy || unversioned || notComparable || unexplainedFlag;
+      // ...and what the question itself is about: the image, the platform, the mapping, the action or the count.
+      const lacksWhatIsAsked = otherImage || otherPlatform || unexplainedMapping || onlyCanBe || otherCount;
+      if (lacksWordsAsk || lacksWhatIsAsked) confidence = Math.min(confidence, this.tuning.offTopicCap);
+      const vetoed = noCommand || lacksWordsAsk || lacksWhatIsAsked;
       // A question may name a heading above the section's own ("构建镜像有几种方式" names the heading
       // over docker commit and the Dockerfile): that counts as half its title.
       // Asked for the ways to do something, a section that is one of several ways under a heading the
@@ -745,7 +745,7 @@ export class TopicIndex {
       const saysIt = (sharesPhrase ? 1 + this.tuning.phraseBonus : 1) * (statesCompared || describesBoth ? 1 + this.tuning.phraseBonus : 1);
       const answersElsewhere = (noReason || comparesNot || otherNamedImage ? this.tuning.noReasonFactor : 1) * (namesOtherImage ? NARROWER_HOW_TO : 1) * (notDescribed ? UNDESCRIBED_PURPOSE : 1);
       const ordered = score * saysIt * (missingDetail || unversioned ? this.tuning.missingDetailFactor : 1) * answersElsewhere;
-      hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence, ...(vetoed ? { vetoed, ...(byWord ? { vetoedByWord: true } : {}) } : {}) });
+      hits.push({ topic: entry.topic, score: ordered, coverage, anchor, confidence, ...(vetoed ? { vetoed, ...(noCommand || lacksWhatIsAsked ? {} : { vetoedByWord: true }) } : {}) });
     }
     hits.sort((a, b) => b.score - a.score);
     // Likened to something else, or a paraphrase to confirm: what the notes say of theirs is a best guess at it.
